@@ -1,0 +1,28 @@
+package org.smcroute.conf;
+
+import java.util.List;
+
+/**
+ * One parsed configuration line, with its values still as text: validation (addresses,
+ * lengths, interfaces) belongs to the code that applies it, because IPC commands share it.
+ */
+public sealed interface Directive {
+
+    Origin origin();
+
+    /**
+     * {@code phyint IFNAME [enable|disable] [mrdisc] [ttl-threshold N]}. {@code enable} is null
+     * when neither keyword was given (the {@code -N} rule decides); {@code ttl} is the raw token
+     * or null.
+     */
+    record Phyint(Origin origin, String ifname, Boolean enable, boolean mrdisc, String ttl) implements Directive {
+    }
+
+    /** {@code mroute from IIF [source S] group G [to OIF ...]}; source null when absent. */
+    record Mroute(Origin origin, String from, String source, String group, List<String> to) implements Directive {
+    }
+
+    /** {@code mgroup|ssmgroup from IIF [source S] group G}; source null when absent. */
+    record Mgroup(Origin origin, String from, String source, String group) implements Directive {
+    }
+}

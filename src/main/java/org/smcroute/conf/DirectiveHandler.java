@@ -1,0 +1,14 @@
+package org.smcroute.conf;
+
+/** Receives each directive of a configuration read, in file order (includes in place). */
+@FunctionalInterface
+public interface DirectiveHandler {
+
+    /**
+     * Applies one directive.
+     *
+     * @return false when the line *fails* in the sense of SPEC §6.10 (it then makes the whole
+     *     read unsuccessful); invalid-but-harmless lines return true after warning
+     */
+    boolean apply(Directive d);
+}

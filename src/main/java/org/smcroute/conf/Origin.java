@@ -1,0 +1,18 @@
+package org.smcroute.conf;
+
+/**
+ * Where a directive came from: a file line, or an IPC request. Messages about it carry
+ * {@link #prefix()}: {@code "<file> line <n>: "} or {@code "ipc: "} (SPEC §5.3, §6.10).
+ */
+public record Origin(String file, int line) {
+
+    public static final Origin IPC = new Origin(null, 0);
+
+    public boolean isIpc() {
+        return file == null;
+    }
+
+    public String prefix() {
+        return file == null ? "ipc: " : file + " line " + line + ": ";
+    }
+}

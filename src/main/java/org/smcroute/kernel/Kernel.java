@@ -1,0 +1,65 @@
+package org.smcroute.kernel;
+
+import java.util.List;
+import java.util.function.Consumer;
+import org.smcroute.net.Addr;
+
+/**
+ * Everything the daemon asks of the operating system's multicast routing, in decoded values.
+ * The routing domain only ever sees this interface, so it runs against a fake in unit tests and a
+ * FreeBSD backend can be added later without touching config, IPC, show or routing logic
+ * (SPEC §16.8). Implementations are used from the state thread only.
+ */
+public interface Kernel extends AutoCloseable {
+
+    /** Largest VIF/MIF count of a family (32 on Linux). */
+    int maxVifs(Family f);
+
+    /**
+     * Opens the routing API of a family, on {@code table} when it is not 0 (SPEC §16.1). The
+     * exception's {@link KernelException#op()} names the failing step ({@code MRT_TABLE},
+     * {@code MRT_INIT}, {@code socket}, ...) and its errno tells in-use from not-permitted.
+     */
+    void open(Family f, int table) throws KernelException;
+
+    boolean isOpen(Family f);
+
+    /** {@code MRT_DONE} and close: the kernel drops every VIF and MFC entry of the socket. */
+    void close(Family f);
+
+    /** Enables WRONGVIF/WRONGMIF upcalls ({@code MRT_PIM} / {@code MRT6_ASSERT}). */
+    void enableWrongVif(Family f) throws KernelException;
+
+    void addVif(Family f, int slot, int ifindex, int threshold) throws KernelException;
+
+    void delVif(Family f, int slot, int ifindex) throws KernelException;
+
+    /**
+     * Adds or replaces the (S,G) entry. {@code ttls} has one byte per VIF/MIF slot, 0 = not an
+     * OIF; IPv6 backends use only "non-zero".
+     */
+    void addMfc(Family f, Addr source, Addr group, int parent, byte[] ttls) throws KernelException;
+
+    void delMfc(Family f, Addr source, Addr group, int parent) throws KernelException;
+
+    /** Packet/byte counters of an (S,G); {@link Counters#ZERO} when they cannot be read. */
+    Counters counters(Family f, Addr source, Addr group);
+
+    /** The routing socket to poll for upcalls, or -1 when the family is closed. */
+    int upcallFd(Family f);
+
+    /**
+     * Reads every queued upcall without blocking and hands each decoded one to {@code sink};
+     * ordinary IGMP/ICMPv6 traffic on the socket is skipped.
+     *
+     * @return the number of upcalls delivered
+     */
+    int readUpcalls(Family f, Consumer<Upcall> sink);
+
+    /** Present interfaces, in system order, alias rows folded into their base name. */
+    List<Link> links() throws KernelException;
+
+    /** Closes every family that is still open. */
+    @Override
+    void close();
+}

@@ -1,0 +1,121 @@
+package org.smcroute.log;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The daemon's logger: syslog severities, a level filter and pluggable sinks. Deliberately tiny
+ * (no JUL, no frameworks) because every class loaded here costs start-up time.
+ */
+public final class Log {
+
+    public static final int NONE = -1;
+    public static final int EMERG = 0;
+    public static final int ALERT = 1;
+    public static final int CRIT = 2;
+    public static final int ERR = 3;
+    public static final int WARNING = 4;
+    public static final int NOTICE = 5;
+    public static final int INFO = 6;
+    public static final int DEBUG = 7;
+
+    /** Where messages go: stderr, syslog, a test buffer, verify-mode stdout. */
+    public interface Sink {
+        void write(int level, String message);
+    }
+
+    private static final String[] NAMES = {
+        "alert", "crit", "debug", "emerg", "err", "error", "info", "none", "notice", "panic", "warn", "warning"
+    };
+    private static final int[] VALUES = {ALERT, CRIT, DEBUG, EMERG, ERR, ERR, INFO, NONE, NOTICE, EMERG, WARNING, WARNING};
+
+    private volatile int level;
+    private final List<Sink> sinks = new CopyOnWriteArrayList<>();
+
+    public Log(int level) {
+        this.level = level;
+    }
+
+    public Log(int level, Sink sink) {
+        this(level);
+        sinks.add(sink);
+    }
+
+    public void addSink(Sink sink) {
+        sinks.add(sink);
+    }
+
+    public void clearSinks() {
+        sinks.clear();
+    }
+
+    public int level() {
+        return level;
+    }
+
+    public void setLevel(int level) {
+        this.level = level;
+    }
+
+    public boolean enabled(int severity) {
+        return severity <= level;
+    }
+
+    public void log(int severity, String message) {
+        if (severity > level) {
+            return;
+        }
+        for (Sink s : sinks) {
+            s.write(severity, message);
+        }
+    }
+
+    public void err(String m) {
+        log(ERR, m);
+    }
+
+    public void warn(String m) {
+        log(WARNING, m);
+    }
+
+    public void notice(String m) {
+        log(NOTICE, m);
+    }
+
+    public void info(String m) {
+        log(INFO, m);
+    }
+
+    public void debug(String m) {
+        log(DEBUG, m);
+    }
+
+    /**
+     * Reads a {@code -l} argument as SPEC §5.1 says: first name in table order whose first
+     * min(len) characters match (case-insensitive), else atoi clamped (above 7 = debug,
+     * negative = none).
+     */
+    public static int parseLevel(String arg) {
+        String a = arg.toLowerCase(java.util.Locale.ROOT);
+        for (int i = 0; i < NAMES.length; i++) {
+            int n = Math.min(a.length(), NAMES[i].length());
+            if (a.regionMatches(0, NAMES[i], 0, n)) {
+                return VALUES[i];
+            }
+        }
+        int v = org.smcroute.net.Prefix.atoi(arg);
+        if (v < 0) {
+            return NONE;
+        }
+        return Math.min(v, DEBUG);
+    }
+
+    /** Stderr copy in foreground mode: {@code <ident>[<pid>]: <message>}. */
+    public static Sink stderr(String ident, long pid) {
+        String prefix = ident + "[" + pid + "]: ";
+        return (lvl, msg) -> {
+            System.err.print(prefix + msg + "\n");
+            System.err.flush();
+        };
+    }
+}
