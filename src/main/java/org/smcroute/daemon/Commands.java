@@ -1,0 +1,120 @@
+package org.smcroute.daemon;
+
+import java.util.List;
+import org.smcroute.conf.Origin;
+import org.smcroute.ipc.IpcServer.Reply;
+import org.smcroute.ipc.Request;
+import org.smcroute.log.Log;
+import org.smcroute.net.Addr;
+import org.smcroute.net.Prefix;
+import org.smcroute.route.RouteEditor;
+import org.smcroute.route.Routes;
+import org.smcroute.show.InterfacesView;
+import org.smcroute.show.RoutesView;
+
+/**
+ * Executes IPC requests on the state thread (SPEC §14.3, §14.4): every request gets exactly
+ * one reply, an empty text for success or the error text of the failure.
+ */
+final class Commands {
+
+    /** What the daemon does for commands that act on the process itself. */
+    interface Control {
+        void requestReload();
+
+        void shutdown();
+    }
+
+    private final RouteEditor editor;
+    private final Routes routes;
+    private final RoutesView routesView;
+    private final InterfacesView ifView;
+    private final Control control;
+    private final Log log;
+
+    Commands(RouteEditor editor, Routes routes, RoutesView routesView, InterfacesView ifView, Control control, Log log) {
+        this.editor = editor;
+        this.routes = routes;
+        this.routesView = routesView;
+        this.ifView = ifView;
+        this.control = control;
+        this.log = log;
+    }
+
+    Reply execute(Request req) {
+        List<String> a = req.args();
+        return switch (req.cmd()) {
+            case 'a', 'r' -> Reply.of(mroute(req.cmd(), a));
+            case 'j', 'l' -> Reply.of(error("ipc: join/leave: group membership is not active yet in this version"));
+            case 's', 'S', 'J' -> Reply.of(show(req.cmd(), a.isEmpty() ? "" : a.get(0)));
+            case 'F' -> {
+                int n = routes.flush();
+                log.info("Flushed " + n + " dynamic routes.");
+                yield Reply.of("");
+            }
+            case 'H' -> {
+                control.requestReload();
+                yield Reply.of("");
+            }
+            case 'k' -> new Reply("", control::shutdown);
+            default -> Reply.of(malformed(req.cmd()));
+        };
+    }
+
+    private String error(String text) {
+        log.warn(text);
+        return text;
+    }
+
+    private String malformed(char cmd) {
+        return error("Unknown or malformed IPC message '" + cmd + "' from client.");
+    }
+
+    /** Positional parsing of {@code add}/{@code remove} arguments (§14.3). */
+    private String mroute(char cmd, List<String> a) {
+        if (a.size() < 2) {
+            return malformed(cmd);
+        }
+        String iif = a.get(0);
+        String first = Prefix.Text.split(a.get(1)).addr();
+        Addr x = Addr.parse(first);
+        if (x == null) {
+            return error("mroute: invalid source/group address: " + first);
+        }
+        String src = null;
+        String grp = a.get(1);
+        int next = 2;
+        if (!x.isMulticast()) {
+            if (a.size() < 3) {
+                return malformed(cmd);
+            }
+            src = a.get(1);
+            grp = a.get(2);
+            next = 3;
+            String g = Prefix.Text.split(grp).addr();
+            Addr ga = Addr.parse(g);
+            if (ga == null || !ga.isMulticast()) {
+                return error("mroute: invalid multicast group: " + g);
+            }
+        }
+        List<String> oifs = a.subList(next, a.size());
+        if (oifs.size() > 32) {
+            return malformed(cmd);
+        }
+        RouteEditor.Outcome o = cmd == 'a'
+                ? editor.add(Origin.IPC, iif, src, grp, oifs)
+                : editor.remove(Origin.IPC, iif, src, grp, oifs);
+        return o.ok() ? "" : o.error();
+    }
+
+    private String show(char cmd, String what) {
+        char sel = what.isEmpty() ? 'r' : what.charAt(0);
+        boolean json = cmd == 'J';
+        return switch (sel) {
+            case 'g' -> json ? "{\"groups\":{\"conf\":[],\"kernel\":[]}}\n" : "";
+            case 'i' -> json ? ifView.interfacesJson() : ifView.interfaces();
+            case 'p' -> json ? ifView.pendingJson() : ifView.pending();
+            default -> json ? routesView.json() : routesView.text(cmd == 'S');
+        };
+    }
+}

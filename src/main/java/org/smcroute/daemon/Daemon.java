@@ -1,0 +1,323 @@
+package org.smcroute.daemon;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import org.smcroute.cli.Version;
+import org.smcroute.conf.ConfigReader;
+import org.smcroute.iface.Iface;
+import org.smcroute.iface.Interfaces;
+import org.smcroute.iface.Pending;
+import org.smcroute.ipc.IpcServer;
+import org.smcroute.kernel.Family;
+import org.smcroute.kernel.Kernel;
+import org.smcroute.kernel.KernelException;
+import org.smcroute.kernel.Upcall;
+import org.smcroute.log.Log;
+import org.smcroute.loop.EventLoop;
+import org.smcroute.route.Phyints;
+import org.smcroute.route.RouteEditor;
+import org.smcroute.route.Routes;
+import org.smcroute.show.InterfacesView;
+import org.smcroute.show.RoutesView;
+import org.smcroute.sys.Poller;
+import org.smcroute.sys.Signals;
+import org.smcroute.sys.UnixServer;
+
+/**
+ * Wires the daemon together and runs its life cycle in the order SPEC §4.1 and §4.5 fix:
+ * IPC socket before the kernel API, configuration before readiness, and a shutdown that leaves
+ * nothing behind in the kernel or the file system.
+ */
+public final class Daemon implements Commands.Control {
+
+    private final Options opts;
+    private final Log log;
+    private final Kernel kernel;
+    private final EventLoop loop;
+    private final Interfaces ifaces;
+    private final Pending pending = new Pending();
+    private final Routes routes;
+    private final RouteEditor editor;
+    private final Phyints phyints;
+    private final Commands commands;
+    private IpcServer ipc;
+    private boolean reloadRequested;
+    private boolean pidFileWritten;
+    private int exitCode;
+
+    public Daemon(Options opts, Log log, Kernel kernel) throws KernelException {
+        this.opts = opts;
+        this.log = log;
+        this.kernel = kernel;
+        this.loop = new EventLoop(log);
+        this.ifaces = new Interfaces(kernel, log);
+        this.routes = new Routes(kernel, log, new Routes.Thresholds() {
+            @Override
+            public int ttl(Family f, int slot) {
+                Iface i = ifaces.bySlot(f, slot);
+                return i == null ? 1 : i.threshold();
+            }
+
+            @Override
+            public String name(Family f, int slot) {
+                Iface i = ifaces.bySlot(f, slot);
+                return i == null ? "?" : i.name();
+            }
+        });
+        this.editor = new RouteEditor(ifaces, routes, pending, log);
+        this.phyints = new Phyints(ifaces, routes, log, opts.bareMeansDisable());
+        this.commands = new Commands(editor, routes, new RoutesView(ifaces, routes, kernel),
+                new InterfacesView(ifaces, pending), this, log);
+    }
+
+    /** Runs from startup step 6 to exit; returns the process exit code. */
+    public int run() {
+        log.notice("SMCRoute v" + Version.VERSION);
+        if (opts.startupDelay() > 0) {
+            log.info("Startup delay requested, waiting " + opts.startupDelay() + " sec before continuing.");
+            sleepSeconds(opts.startupDelay());
+        }
+        if (opts.exitAfter() > 0) {
+            loop.schedule(opts.exitAfter() * 1000L, this::shutdown);
+        }
+        int rc = openIpc();
+        if (rc != 0) {
+            return rc;
+        }
+        try {
+            ifaces.refresh(kernel.links());
+        } catch (KernelException e) {
+            log.err("Failed enumerating interfaces: " + e.reason());
+            closeIpc();
+            return 71;
+        }
+        rc = openKernel();
+        if (rc != 0) {
+            closeIpc();
+            return rc;
+        }
+        if (opts.cacheTimeout() > 0) {
+            loop.every(opts.cacheTimeout() * 1000L, this::expire);
+        }
+        installSignals();
+        readConfig();
+        ready();
+        loop.run();
+        cleanup();
+        return exitCode;
+    }
+
+    private int openIpc() {
+        String path = opts.socketPath();
+        if (path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+            log.err("Too long socket path, max 108 chars");
+            return 0;
+        }
+        if (Files.exists(Path.of(path), java.nio.file.LinkOption.NOFOLLOW_LINKS) && UnixServer.probe(path)) {
+            log.err("IPC socket " + path + " is in use, is another instance running?");
+            return 69;
+        }
+        try {
+            UnixServer server = UnixServer.bind(path, 0660, 0);
+            ipc = new IpcServer(loop, server, log, commands::execute);
+        } catch (KernelException e) {
+            log.warn("Failed creating IPC socket " + path + ": " + e.reason() + ", client disabled.");
+        }
+        return 0;
+    }
+
+    private void closeIpc() {
+        if (ipc != null) {
+            ipc.close();
+            ipc = null;
+        }
+    }
+
+    /** Opens IPv4 then IPv6 independently; exits only when neither came up (§4.1 step 11). */
+    private int openKernel() {
+        boolean inUse = false;
+        boolean denied = false;
+        boolean any = false;
+        for (Family f : Family.values()) {
+            try {
+                kernel.open(f, opts.table());
+                any = true;
+                try {
+                    kernel.enableWrongVif(f);
+                } catch (KernelException e) {
+                    log.warn(f == Family.INET
+                            ? "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: " + e.reason()
+                            : "Failed enabling MRT6_ASSERT for WRONGMIF, ignoring: " + e.reason());
+                }
+                int fd = kernel.upcallFd(f);
+                loop.register(fd, Poller.POLLIN, r -> kernel.readUpcalls(f, this::onUpcall));
+            } catch (KernelException e) {
+                if (e.op().endsWith("_TABLE")) {
+                    log.err("Failed setting " + f.label() + " multicast routing table id " + opts.table() + ": " + e.reason());
+                    log.err(f == Family.INET ? "Kernel needs CONFIG_IP_MROUTE_MULTIPLE_TABLES=y"
+                            : "Kernel needs CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y");
+                } else if (e.errno() == org.smcroute.kernel.Errno.EADDRINUSE) {
+                    inUse = true;
+                    log.err(f.label() + " multicast routing API already in use: " + e.reason());
+                    log.err("Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?");
+                } else {
+                    denied |= e.errno() == org.smcroute.kernel.Errno.EPERM || e.errno() == org.smcroute.kernel.Errno.EACCES;
+                    log.err("Failed initializing " + f.label() + " multicast routing API: " + e.reason());
+                }
+            }
+        }
+        if (any) {
+            return 0;
+        }
+        if (inUse) {
+            log.err("Another multicast routing application is already running.");
+            return 69;
+        }
+        if (denied) {
+            log.err("Not permitted to open the multicast routing API, need CAP_NET_ADMIN and CAP_NET_RAW.");
+            return 77;
+        }
+        log.err("Kernel does not support multicast routing.");
+        return 76;
+    }
+
+    private void installSignals() {
+        Signals.handle("HUP", () -> loop.post(this::requestReload));
+        Signals.handle("TERM", () -> loop.post(this::shutdown));
+        Signals.handle("INT", () -> loop.post(this::shutdown));
+    }
+
+    private void onUpcall(Upcall u) {
+        Iface i = ifaces.bySlot(u.family(), u.vif());
+        if (i == null) {
+            log.warn(u.family() == Family.INET
+                    ? "No matching interface for VIF " + u.vif() + ", cannot handle IGMP message " + u.type() + "."
+                    : "No matching interface for MIF " + u.vif() + ", cannot handle MRT6MSG " + u.type() + ".");
+            return;
+        }
+        switch (u.type()) {
+            case Upcall.NOCACHE -> routes.onNoCache(u.family(), u.source(), u.group(), u.vif());
+            case Upcall.WRONGVIF -> routes.onWrongVif(u.family(), u.source(), u.group(), u.vif());
+            case Upcall.WHOLEPKT, Upcall.WRVIFWHOLE ->
+                    log.warn("Receiving PIM register data from " + u.source() + ", group " + u.group());
+            default -> log.debug("Unknown upcall type " + u.type() + " on " + i.name());
+        }
+    }
+
+    private void expire() {
+        log.info("Cache timeout, flushing unused (*,G) routes!");
+        routes.expire(opts.cacheTimeout(), System.nanoTime() / 1_000_000_000L + 1);
+    }
+
+    /** Reads the configuration file into the current state; true when the read succeeded. */
+    private boolean readConfig() {
+        String file = opts.configFile();
+        ConfigReader reader = new ConfigReader(log);
+        ConfigReader.ReadResult r = reader.read(Path.of(file), new ConfigApplier(ifaces, editor, phyints, log));
+        if (r.missing()) {
+            log.notice("Configuration file " + file + " does not exist");
+        } else if (r.openError() != null) {
+            log.warn("Failed opening " + file + ": " + r.openError());
+        } else {
+            return r.success();
+        }
+        log.notice("Continuing anyway, waiting for client to connect.");
+        return false;
+    }
+
+    private void ready() {
+        writePidFile();
+        log.notice("Ready, waiting for client request or kernel event.");
+    }
+
+    private void writePidFile() {
+        Path p = Path.of(opts.pidFile());
+        try {
+            if (pidFileWritten) {
+                Files.setLastModifiedTime(p, FileTime.from(Instant.now()));
+                return;
+            }
+            Files.writeString(p, ProcessHandle.current().pid() + "\n");
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+            pidFileWritten = true;
+        } catch (IOException | UnsupportedOperationException e) {
+            log.warn("Failed create/chown pidfile: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void requestReload() {
+        if (!reloadRequested) {
+            reloadRequested = true;
+            loop.post(this::reload);
+        }
+    }
+
+    /** Mark and sweep reload (SPEC §11): untouched objects cause no kernel calls. */
+    private void reload() {
+        reloadRequested = false;
+        log.notice("Reloading configuration, please wait ...");
+        routes.markAllUnused();
+        for (Iface i : ifaces.all()) {
+            i.setUnused(true);
+            i.setThreshold(1);
+            i.setMrdisc(false);
+        }
+        pending.clear();
+        try {
+            ifaces.refresh(kernel.links());
+        } catch (KernelException e) {
+            log.warn("Failed refreshing interfaces: " + e.reason());
+        }
+        routes.beginDeferred();
+        readConfig();
+        for (Iface i : ifaces.all()) {
+            if (i.unused() || !i.present()) {
+                phyints.deleteSlots(i);
+            }
+        }
+        routes.sweepUnused();
+        routes.endDeferred();
+        ifaces.purgeAbsent();
+        ready();
+    }
+
+    @Override
+    public void shutdown() {
+        loop.stop();
+    }
+
+    /** SPEC §4.5 shutdown order. */
+    private void cleanup() {
+        for (Family f : Family.values()) {
+            if (kernel.isOpen(f)) {
+                loop.unregister(kernel.upcallFd(f));
+            }
+            kernel.close(f);
+        }
+        routes.forgetKernel();
+        ifaces.forgetSlots();
+        closeIpc();
+        loop.close();
+        log.notice("Exiting.");
+        if (pidFileWritten) {
+            try {
+                Files.deleteIfExists(Path.of(opts.pidFile()));
+            } catch (IOException ignored) {
+                // a removal that fails after a privilege drop is ignored (§4.4)
+            }
+        }
+    }
+
+    private static void sleepSeconds(int s) {
+        try {
+            Thread.sleep(s * 1000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

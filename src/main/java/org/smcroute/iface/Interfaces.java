@@ -1,0 +1,256 @@
+package org.smcroute.iface;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.smcroute.kernel.Errno;
+import org.smcroute.kernel.Family;
+import org.smcroute.kernel.Kernel;
+import org.smcroute.kernel.KernelException;
+import org.smcroute.kernel.Link;
+import org.smcroute.log.Log;
+
+/**
+ * The interface table and the VIF/MIF slot allocator (SPEC §7.1, §8). Slots are handed out
+ * lazily, lowest free first, and freed only by {@link #release}; that numbering policy is part
+ * of the contract because operators read VIF numbers in {@code ip mroute}.
+ */
+public final class Interfaces {
+
+    /** Longest interface name (IFNAMSIZ - 1). */
+    public static final int MAX_NAME = 15;
+
+    private final Kernel kernel;
+    private final Log log;
+    private final List<Iface> table = new ArrayList<>();
+    private final Map<String, Iface> byName = new HashMap<>();
+    private final Iface[][] bySlot;
+
+    public Interfaces(Kernel kernel, Log log) {
+        this.kernel = kernel;
+        this.log = log;
+        this.bySlot = new Iface[][] {new Iface[kernel.maxVifs(Family.INET)], new Iface[kernel.maxVifs(Family.INET6)]};
+    }
+
+    /** What a refresh saw change, for the interface-event handling of §8.6. */
+    public record Change(Iface iface, boolean appeared, boolean vanished, boolean indexChanged, boolean multicastChanged) {
+    }
+
+    /**
+     * Merges the current system list into the table (§8.1): new names are appended, known ones
+     * refreshed, missing ones marked absent.
+     */
+    public List<Change> refresh(List<Link> links) {
+        List<Change> changes = new ArrayList<>();
+        Map<String, Link> seen = new HashMap<>();
+        for (Link l : links) {
+            seen.putIfAbsent(l.name(), l);
+        }
+        for (Link l : links) {
+            if (seen.get(l.name()) != l) {
+                continue;
+            }
+            Iface i = byName.get(l.name());
+            if (i == null) {
+                i = new Iface(l);
+                table.add(i);
+                byName.put(i.name(), i);
+                changes.add(new Change(i, true, false, false, false));
+                continue;
+            }
+            boolean wasPresent = i.present();
+            boolean wasMulticast = i.usable();
+            int oldIndex = i.index();
+            i.update(l);
+            boolean appeared = !wasPresent;
+            boolean indexChanged = wasPresent && oldIndex != l.index();
+            boolean mcChanged = wasPresent && wasMulticast != i.usable();
+            if (appeared || indexChanged || mcChanged) {
+                changes.add(new Change(i, appeared, false, indexChanged, mcChanged));
+            }
+        }
+        for (Iface i : table) {
+            if (i.present() && !seen.containsKey(i.name())) {
+                i.setPresent(false);
+                changes.add(new Change(i, false, true, false, false));
+            }
+        }
+        return changes;
+    }
+
+    /** All rows in discovery order, absent ones included. */
+    public List<Iface> all() {
+        return table;
+    }
+
+    public Iface find(String name) {
+        return byName.get(name);
+    }
+
+    /** The row holding a VIF/MIF slot, or null. */
+    public Iface bySlot(Family f, int slot) {
+        Iface[] t = bySlot[f.ordinal()];
+        return slot >= 0 && slot < t.length ? t[slot] : null;
+    }
+
+    /** True when {@code pattern} ends in {@code +} (prefix wildcard, §6.8). */
+    public static boolean isWildcard(String pattern) {
+        return pattern.endsWith("+");
+    }
+
+    /** Name matching of §6.8: {@code eth+} matches {@code eth}, {@code eth0}; {@code +} all. */
+    public static boolean matches(String pattern, String name) {
+        if (pattern.length() > MAX_NAME + (isWildcard(pattern) ? 1 : 0)) {
+            return false;
+        }
+        if (isWildcard(pattern)) {
+            return name.startsWith(pattern.substring(0, pattern.length() - 1));
+        }
+        return pattern.equals(name);
+    }
+
+    /** Present rows matching a pattern, in table order. */
+    public List<Iface> matchPresent(String pattern) {
+        List<Iface> out = new ArrayList<>(2);
+        for (Iface i : table) {
+            if (i.present() && matches(pattern, i.name())) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** Rows matching a pattern that are present or still hold a slot (for removal, §6.8). */
+    public List<Iface> matchKnown(String pattern) {
+        List<Iface> out = new ArrayList<>(2);
+        for (Iface i : table) {
+            if ((i.present() || i.hasSlot()) && matches(pattern, i.name())) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** Width of the interface column in show output: the longest name in the table. */
+    public int nameWidth(int minimum) {
+        int w = minimum;
+        for (Iface i : table) {
+            w = Math.max(w, i.name().length());
+        }
+        return w;
+    }
+
+    /**
+     * Gives the interface a VIF and a MIF (each open family) and marks it referenced (§8.2).
+     * Failures are logged by {@link #allocate(Iface, Family)}.
+     */
+    public void reference(Iface i) {
+        i.setUnused(false);
+        for (Family f : Family.values()) {
+            allocate(i, f);
+        }
+    }
+
+    /**
+     * Allocates the lowest free slot of the family and registers it in the kernel.
+     *
+     * @return the slot, or a negated errno: ENOPROTOOPT (not multicast), EAGAIN (family down),
+     *     ENOMEM (table full) or the kernel's error
+     */
+    public int allocate(Iface i, Family f) {
+        if (i.slot(f) >= 0) {
+            return i.slot(f);
+        }
+        if (!i.usable()) {
+            log.warn("Interface " + i.name() + " is not multicast capable, skipping " + f.vifName() + ".");
+            return -Errno.ENOPROTOOPT;
+        }
+        if (!kernel.isOpen(f)) {
+            log.debug("No " + f.label() + " multicast socket");
+            return -Errno.EAGAIN;
+        }
+        Iface[] t = bySlot[f.ordinal()];
+        int s = 0;
+        while (s < t.length && t[s] != null) {
+            s++;
+        }
+        if (s == t.length) {
+            log.warn("Not enough available " + f.vifName() + "s to create " + i.name());
+            return -Errno.ENOMEM;
+        }
+        try {
+            kernel.addVif(f, s, i.index(), i.threshold());
+        } catch (KernelException e) {
+            log.warn("Failed adding " + f.vifName() + " for " + i.name() + ": " + e.reason());
+            return -e.errno();
+        }
+        t[s] = i;
+        i.setSlot(f, s);
+        log.debug("Added " + f.vifName() + " " + s + " for " + i.name() + " (ifindex " + i.index() + ")");
+        return s;
+    }
+
+    /**
+     * Re-registers an existing slot in the kernel with the interface's current ifindex, for an
+     * interface that came back or was re-created (§8.6). The old kernel VIF is deleted first.
+     */
+    public boolean reregister(Iface i, Family f, int oldIndex) {
+        int s = i.slot(f);
+        if (s < 0 || !kernel.isOpen(f)) {
+            return false;
+        }
+        try {
+            kernel.delVif(f, s, oldIndex);
+        } catch (KernelException ignored) {
+            // the kernel drops the VIF itself when the device goes away
+        }
+        try {
+            kernel.addVif(f, s, i.index(), i.threshold());
+            return true;
+        } catch (KernelException e) {
+            log.warn("Failed adding " + f.vifName() + " for " + i.name() + ": " + e.reason());
+            return false;
+        }
+    }
+
+    /** Deletes the kernel VIF/MIF of a family and frees its slot; ENOENT/EADDRNOTAVAIL tolerated. */
+    public void release(Iface i, Family f) {
+        int s = i.slot(f);
+        if (s < 0) {
+            return;
+        }
+        if (kernel.isOpen(f)) {
+            try {
+                kernel.delVif(f, s, i.index());
+            } catch (KernelException e) {
+                if (e.errno() != Errno.ENOENT && e.errno() != Errno.EADDRNOTAVAIL) {
+                    log.warn("Failed deleting " + f.vifName() + " " + s + " of " + i.name() + ": " + e.reason());
+                }
+            }
+        }
+        bySlot[f.ordinal()][s] = null;
+        i.setSlot(f, -1);
+    }
+
+    /** Drops absent rows without slots from the table (§8.1, at reload). */
+    public void purgeAbsent() {
+        table.removeIf(i -> {
+            boolean gone = !i.present() && !i.hasSlot();
+            if (gone) {
+                byName.remove(i.name());
+            }
+            return gone;
+        });
+    }
+
+    /** Forgets every slot without kernel calls (after the routing sockets were closed). */
+    public void forgetSlots() {
+        for (Iface i : table) {
+            i.setSlot(Family.INET, -1);
+            i.setSlot(Family.INET6, -1);
+        }
+        java.util.Arrays.fill(bySlot[0], null);
+        java.util.Arrays.fill(bySlot[1], null);
+    }
+}

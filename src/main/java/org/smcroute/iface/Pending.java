@@ -1,0 +1,42 @@
+package org.smcroute.iface;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Directives waiting for an interface to appear (SPEC §12): kept as the text the user wrote, so
+ * they can be replayed verbatim and shown as written.
+ */
+public final class Pending {
+
+    /** One waiting directive; {@code source} null when absent, {@code oifs} empty for mgroup. */
+    public record Entry(String kind, String iif, String source, String group, List<String> oifs) {
+        @Override
+        public String toString() {
+            return kind + " from " + iif + " group " + group;
+        }
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+
+    /** Adds an entry unless an identical one is queued; true when it was added. */
+    public boolean add(Entry e) {
+        if (entries.contains(e)) {
+            return false;
+        }
+        entries.add(e);
+        return true;
+    }
+
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    public void remove(Entry e) {
+        entries.remove(e);
+    }
+
+    public void clear() {
+        entries.clear();
+    }
+}

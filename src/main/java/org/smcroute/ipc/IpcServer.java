@@ -1,0 +1,225 @@
+package org.smcroute.ipc;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.smcroute.kernel.KernelException;
+import org.smcroute.log.Log;
+import org.smcroute.loop.EventLoop;
+import org.smcroute.sys.Poller;
+import org.smcroute.sys.UnixConnection;
+import org.smcroute.sys.UnixServer;
+
+/**
+ * The daemon side of the control socket (SPEC §14.5): non-blocking accept, read and write on the
+ * event loop, any number of clients, 5-second timeouts, requests executed one at a time in
+ * arrival order. A silent or slow client can only ever stall its own connection.
+ */
+public final class IpcServer {
+
+    /** Executes one request on the state thread. */
+    public interface Executor {
+        Reply execute(Request request);
+    }
+
+    /** A reply: the text (without the trailing NUL) and an action to run once it was sent. */
+    public record Reply(String text, Runnable afterSend) {
+        public static Reply of(String text) {
+            return new Reply(text, null);
+        }
+    }
+
+    static final long TIMEOUT_NANOS = 5_000_000_000L;
+    private static final int MAX = Wire.MAX_MESSAGE;
+
+    private final EventLoop loop;
+    private final UnixServer server;
+    private final Log log;
+    private final Executor executor;
+    private final List<Conn> conns = new ArrayList<>();
+    private final EventLoop.Timer sweeper;
+
+    public IpcServer(EventLoop loop, UnixServer server, Log log, Executor executor) {
+        this.loop = loop;
+        this.server = server;
+        this.log = log;
+        this.executor = executor;
+        loop.register(server.fd(), Poller.POLLIN, r -> acceptAll());
+        this.sweeper = loop.every(250, this::sweepTimeouts);
+    }
+
+    private final class Conn {
+        final UnixConnection sock;
+        final byte[] in = new byte[MAX + 1];
+        int inLen;
+        byte[] out;
+        int outPos;
+        Runnable afterSend;
+        long deadline = System.nanoTime() + TIMEOUT_NANOS;
+        boolean closeAfterWrite;
+
+        Conn(UnixConnection sock) {
+            this.sock = sock;
+        }
+    }
+
+    private void acceptAll() {
+        while (true) {
+            UnixConnection c;
+            try {
+                c = server.accept();
+            } catch (KernelException e) {
+                log.warn("Failed accepting IPC client: " + e.reason());
+                return;
+            }
+            if (c == null) {
+                return;
+            }
+            Conn conn = new Conn(c);
+            conns.add(conn);
+            loop.register(c.fd(), Poller.POLLIN, r -> onReady(conn, r));
+        }
+    }
+
+    private void onReady(Conn c, int revents) {
+        if (c.out != null) {
+            if ((revents & (Poller.POLLOUT | Poller.POLLERR | Poller.POLLHUP)) != 0) {
+                flush(c);
+            }
+            return;
+        }
+        readAvailable(c);
+    }
+
+    private void readAvailable(Conn c) {
+        while (c.inLen < c.in.length) {
+            int n;
+            try {
+                n = c.sock.read(c.in, c.inLen, c.in.length - c.inLen);
+            } catch (KernelException e) {
+                close(c);
+                return;
+            }
+            if (n < 0) {
+                break;
+            }
+            if (n == 0) {
+                if (c.inLen == 0) {
+                    close(c);
+                    return;
+                }
+                // the peer half-closed after a partial request: answer what we can
+                process(c, true);
+                return;
+            }
+            c.inLen += n;
+        }
+        process(c, false);
+    }
+
+    /** Decodes the buffered bytes: runs a complete request or answers a malformed one. */
+    private void process(Conn c, boolean eof) {
+        Wire.Decoded d = Wire.decode(c.in, 0, c.inLen);
+        if (d.needMore()) {
+            if (eof) {
+                close(c);
+            }
+            return;
+        }
+        if (d.error() != null) {
+            log.warn(d.error());
+            c.inLen = 0;
+            c.closeAfterWrite = true;
+            send(c, d.error(), null);
+            return;
+        }
+        int consumed = d.consumed();
+        System.arraycopy(c.in, consumed, c.in, 0, c.inLen - consumed);
+        c.inLen -= consumed;
+        Reply reply;
+        try {
+            reply = executor.execute(d.request());
+        } catch (RuntimeException e) {
+            log.err("Internal error executing IPC request: " + e);
+            reply = Reply.of("Internal error: " + e.getClass().getSimpleName());
+        }
+        send(c, reply.text(), reply.afterSend());
+    }
+
+    private void send(Conn c, String text, Runnable afterSend) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        byte[] msg = new byte[body.length + 1];
+        System.arraycopy(body, 0, msg, 0, body.length);
+        c.out = msg;
+        c.outPos = 0;
+        c.afterSend = afterSend;
+        c.deadline = System.nanoTime() + TIMEOUT_NANOS;
+        loop.register(c.sock.fd(), Poller.POLLOUT, r -> onReady(c, r));
+        flush(c);
+    }
+
+    private void flush(Conn c) {
+        while (c.outPos < c.out.length) {
+            int n;
+            try {
+                n = c.sock.write(c.out, c.outPos, c.out.length - c.outPos);
+            } catch (KernelException e) {
+                // EPIPE/ECONNRESET: the client went away; only its connection ends
+                runAfterSend(c);
+                close(c);
+                return;
+            }
+            if (n < 0) {
+                return;
+            }
+            c.outPos += n;
+        }
+        c.out = null;
+        runAfterSend(c);
+        if (c.closeAfterWrite || c.inLen == 0) {
+            close(c);
+            return;
+        }
+        // more bytes of a pipelined request are already here: serve them
+        c.deadline = System.nanoTime() + TIMEOUT_NANOS;
+        loop.register(c.sock.fd(), Poller.POLLIN, r -> onReady(c, r));
+        process(c, false);
+    }
+
+    private static void runAfterSend(Conn c) {
+        Runnable r = c.afterSend;
+        c.afterSend = null;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    private void sweepTimeouts() {
+        long now = System.nanoTime();
+        for (Conn c : new ArrayList<>(conns)) {
+            if (now - c.deadline > 0) {
+                if (c.out == null) {
+                    log.info("IPC client timed out.");
+                }
+                close(c);
+            }
+        }
+    }
+
+    private void close(Conn c) {
+        if (conns.remove(c)) {
+            loop.unregister(c.sock.fd());
+            c.sock.close();
+        }
+    }
+
+    /** Closes every connection and the listening socket (which unlinks its path). */
+    public void close() {
+        sweeper.cancel();
+        for (Conn c : new ArrayList<>(conns)) {
+            close(c);
+        }
+        loop.unregister(server.fd());
+        server.close();
+    }
+}

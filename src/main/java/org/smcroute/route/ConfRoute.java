@@ -1,0 +1,85 @@
+package org.smcroute.route;
+
+import org.smcroute.kernel.Family;
+import org.smcroute.net.Addr;
+import org.smcroute.net.Prefix;
+
+/**
+ * A route the user asked for (SPEC §7.2): an SSM route when the source is specific and both
+ * lengths are full, otherwise a template resolved per flow from upcalls. Addresses are kept as
+ * written; matching masks both sides.
+ */
+public final class ConfRoute {
+
+    private final Family family;
+    private final int inbound;
+    private final Prefix source;
+    private final Prefix group;
+    private int oifs;
+    private boolean unused;
+
+    /** {@code source} is "any" as {@code Prefix(ANY, full)}. */
+    public ConfRoute(Family family, int inbound, Prefix source, Prefix group, int oifs) {
+        this.family = family;
+        this.inbound = inbound;
+        this.source = source;
+        this.group = group;
+        this.oifs = oifs;
+    }
+
+    public Family family() {
+        return family;
+    }
+
+    /** Inbound VIF/MIF slot. */
+    public int inbound() {
+        return inbound;
+    }
+
+    public Prefix source() {
+        return source;
+    }
+
+    public Prefix group() {
+        return group;
+    }
+
+    /** OIF set as a bitmask of VIF/MIF slots. */
+    public int oifs() {
+        return oifs;
+    }
+
+    void setOifs(int oifs) {
+        this.oifs = oifs;
+    }
+
+    public boolean unused() {
+        return unused;
+    }
+
+    void setUnused(boolean unused) {
+        this.unused = unused;
+    }
+
+    public boolean anySource() {
+        return source.addr().isAny();
+    }
+
+    public boolean isSsm() {
+        return !anySource() && source.isFull() && group.isFull();
+    }
+
+    SgKey key() {
+        return new SgKey(family, source.addr(), group.addr());
+    }
+
+    /** Same family, inbound, source and group as written (§7.6). */
+    public boolean exactMatch(ConfRoute o) {
+        return family == o.family && inbound == o.inbound && source.equals(o.source) && group.equals(o.group);
+    }
+
+    /** Whether this route covers the flow (S,G) arriving on {@code vif} (§7.6). */
+    public boolean covers(Family f, Addr s, Addr g, int vif) {
+        return family == f && inbound == vif && group.contains(g) && (anySource() || source.contains(s));
+    }
+}

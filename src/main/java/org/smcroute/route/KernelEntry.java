@@ -1,0 +1,91 @@
+package org.smcroute.route;
+
+import org.smcroute.kernel.Family;
+import org.smcroute.net.Addr;
+
+/**
+ * What this daemon has pushed to the MFC for one (S,G) (SPEC §7.3). Keeping the pushed OIF
+ * set and TTLs lets reconciliation skip entries whose desired state did not change, which is
+ * what makes reloads seamless.
+ */
+public final class KernelEntry {
+
+    private final SgKey key;
+    private int inbound;
+    private final boolean learned;
+    private int oifs;
+    private byte[] ttls;
+    private boolean covered;
+    private long validPkt;
+    private long lastUse;
+
+    KernelEntry(SgKey key, int inbound, boolean learned) {
+        this.key = key;
+        this.inbound = inbound;
+        this.learned = learned;
+    }
+
+    public SgKey key() {
+        return key;
+    }
+
+    public Family family() {
+        return key.family();
+    }
+
+    public Addr source() {
+        return key.source();
+    }
+
+    public Addr group() {
+        return key.group();
+    }
+
+    public int inbound() {
+        return inbound;
+    }
+
+    void setInbound(int inbound) {
+        this.inbound = inbound;
+    }
+
+    /** Created from an upcall (expires, flushable) rather than owned by an SSM route. */
+    public boolean learned() {
+        return learned;
+    }
+
+    /** OIF bitmask as last pushed. */
+    public int oifs() {
+        return oifs;
+    }
+
+    byte[] ttls() {
+        return ttls;
+    }
+
+    void pushed(int oifs, byte[] ttls) {
+        this.oifs = oifs;
+        this.ttls = ttls;
+    }
+
+    public boolean covered() {
+        return covered;
+    }
+
+    void setCovered(boolean covered) {
+        this.covered = covered;
+    }
+
+    long validPkt() {
+        return validPkt;
+    }
+
+    long lastUse() {
+        return lastUse;
+    }
+
+    void checked(long now, long validPkt) {
+        this.lastUse = now;
+        this.validPkt = validPkt;
+    }
+}

@@ -1,0 +1,458 @@
+package org.smcroute.route;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.smcroute.kernel.Family;
+import org.smcroute.kernel.Kernel;
+import org.smcroute.kernel.KernelException;
+import org.smcroute.log.Log;
+import org.smcroute.net.Addr;
+
+/**
+ * The conf routes and the kernel cache, and the one rule that ties them together: every kernel
+ * entry carries the union of the OIFs of the conf routes that cover it (SPEC §10.3). Every
+ * change, whether from the config, IPC, an upcall or a VIF going away, ends in
+ * {@link #reconcile(KernelEntry)}, which pushes only what differs from what the kernel has.
+ *
+ * <p>SSM routes are indexed by (family, S, G) so that installing 100k static routes is linear;
+ * templates are kept in a plain list because there are few and each must be scanned anyway.
+ */
+public final class Routes {
+
+    /** Notified after a learned or re-parented entry is installed (the {@code -e} hook). */
+    public interface InstallListener {
+        void installed(Family family, Addr source, Addr group);
+    }
+
+    private final Kernel kernel;
+    private final Log log;
+    private final Thresholds thresholds;
+    private final List<ConfRoute> templates = new ArrayList<>();
+    private final Map<SgKey, ConfRoute> ssm = new LinkedHashMap<>();
+    private final Map<SgKey, KernelEntry> cache = new LinkedHashMap<>();
+    private InstallListener listener = (f, s, g) -> { };
+    private boolean deferred;
+
+    /** TTL (threshold) of an IPv4 OIF slot; IPv6 ignores it. */
+    public interface Thresholds {
+        int ttl(Family f, int slot);
+
+        /** Interface name of a slot, or null, for log texts. */
+        String name(Family f, int slot);
+    }
+
+    public Routes(Kernel kernel, Log log, Thresholds thresholds) {
+        this.kernel = kernel;
+        this.log = log;
+        this.thresholds = thresholds;
+    }
+
+    public void setInstallListener(InstallListener l) {
+        this.listener = l;
+    }
+
+    /** Templates in insertion order. */
+    public List<ConfRoute> templates() {
+        return templates;
+    }
+
+    /** SSM routes in insertion order. */
+    public Collection<ConfRoute> ssmRoutes() {
+        return ssm.values();
+    }
+
+    /** The kernel cache in insertion order. */
+    public Collection<KernelEntry> cache() {
+        return cache.values();
+    }
+
+    public KernelEntry entry(Family f, Addr s, Addr g) {
+        return cache.get(new SgKey(f, s, g));
+    }
+
+    /**
+     * While deferred, route changes only update the conf tables; {@link #endDeferred()} then
+     * reconciles every entry once. Used for reloads so each entry is pushed at most once.
+     */
+    public void beginDeferred() {
+        deferred = true;
+    }
+
+    public void endDeferred() {
+        deferred = false;
+        reconcileAll();
+    }
+
+    /** Result of {@link #add}: what happened to the table, for the caller's messages. */
+    public enum AddResult { APPENDED, MERGED, REPLACED_UNUSED, REPLACED_INBOUND }
+
+    /**
+     * Stores a conf route per SPEC §10.1 step 4.3 and reconciles what it affects.
+     *
+     * @param replaced receives the previous SSM route when its inbound changed (for the log)
+     */
+    public AddResult add(ConfRoute r, ConfRoute[] replaced) {
+        AddResult result;
+        ConfRoute stored;
+        if (r.isSsm()) {
+            ConfRoute old = ssm.get(r.key());
+            if (old != null && old.inbound() == r.inbound()) {
+                result = mergeOrReplace(old, r);
+                stored = old;
+            } else {
+                if (old != null && replaced != null) {
+                    replaced[0] = old;
+                }
+                ssm.put(r.key(), r);
+                stored = r;
+                result = old != null ? AddResult.REPLACED_INBOUND : AddResult.APPENDED;
+            }
+            stored.setUnused(false);
+            if (!deferred) {
+                reconcileSsm(stored);
+            }
+            return result;
+        }
+        ConfRoute old = findTemplate(r);
+        if (old != null) {
+            result = mergeOrReplace(old, r);
+            stored = old;
+        } else {
+            templates.add(r);
+            stored = r;
+            result = AddResult.APPENDED;
+        }
+        stored.setUnused(false);
+        if (!deferred) {
+            reconcileCovered(stored);
+        }
+        return result;
+    }
+
+    private static AddResult mergeOrReplace(ConfRoute old, ConfRoute r) {
+        if (old.unused()) {
+            old.setOifs(r.oifs());
+            return AddResult.REPLACED_UNUSED;
+        }
+        old.setOifs(old.oifs() | r.oifs());
+        return AddResult.MERGED;
+    }
+
+    private ConfRoute findTemplate(ConfRoute r) {
+        for (ConfRoute t : templates) {
+            if (t.exactMatch(r)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The conf route that exactly matches {@code probe} (§7.6), or null. */
+    public ConfRoute find(ConfRoute probe) {
+        if (probe.isSsm()) {
+            ConfRoute r = ssm.get(probe.key());
+            return r != null && r.exactMatch(probe) ? r : null;
+        }
+        return findTemplate(probe);
+    }
+
+    /** Deletes a conf route and reconciles every entry it covered (§10.2). */
+    public void remove(ConfRoute r) {
+        if (r.isSsm()) {
+            ssm.remove(r.key());
+        } else {
+            templates.remove(r);
+        }
+        if (!deferred) {
+            reconcileCovered(r);
+        }
+    }
+
+    /** Removes OIFs from a conf route and reconciles (§10.2 with OIFs). */
+    public void removeOifs(ConfRoute r, int oifs) {
+        r.setOifs(r.oifs() & ~oifs);
+        if (!deferred) {
+            reconcileCovered(r);
+        }
+    }
+
+    /** Marks every conf route unused, for the reload mark and sweep (§11). */
+    public void markAllUnused() {
+        for (ConfRoute r : templates) {
+            r.setUnused(true);
+        }
+        for (ConfRoute r : ssm.values()) {
+            r.setUnused(true);
+        }
+    }
+
+    /** Deletes every conf route still marked unused; reconciliation follows separately. */
+    public int sweepUnused() {
+        int before = templates.size() + ssm.size();
+        templates.removeIf(ConfRoute::unused);
+        ssm.values().removeIf(ConfRoute::unused);
+        return before - templates.size() - ssm.size();
+    }
+
+    // ---- reconciliation ------------------------------------------------------------------
+
+    /** Union of the OIFs of all conf routes covering the flow on {@code inbound}; -1 if none. */
+    int desired(Family f, Addr s, Addr g, int inbound) {
+        int oifs = -1;
+        ConfRoute r = ssm.get(new SgKey(f, s, g));
+        if (r != null && r.inbound() == inbound) {
+            oifs = r.oifs();
+        }
+        for (ConfRoute t : templates) {
+            if (t.covers(f, s, g, inbound)) {
+                oifs = oifs < 0 ? t.oifs() : oifs | t.oifs();
+            }
+        }
+        return oifs;
+    }
+
+    private void reconcileSsm(ConfRoute r) {
+        KernelEntry e = cache.get(r.key());
+        if (e == null || e.learned() || e.inbound() != r.inbound()) {
+            // an SSM route owns its entry: replace a learned one or one on another inbound
+            e = new KernelEntry(r.key(), r.inbound(), false);
+            cache.remove(r.key());
+            cache.put(r.key(), e);
+        }
+        reconcile(e);
+    }
+
+    private void reconcileCovered(ConfRoute r) {
+        if (r.isSsm()) {
+            KernelEntry e = cache.get(r.key());
+            if (e != null) {
+                reconcile(e);
+            }
+            return;
+        }
+        for (KernelEntry e : new ArrayList<>(cache.values())) {
+            if (r.covers(e.family(), e.source(), e.group(), e.inbound())) {
+                reconcile(e);
+            }
+        }
+    }
+
+    /** Reconciles every kernel entry and installs SSM routes that have none (§11 step 6.4). */
+    public void reconcileAll() {
+        for (KernelEntry e : new ArrayList<>(cache.values())) {
+            reconcile(e);
+        }
+        for (ConfRoute r : ssm.values()) {
+            KernelEntry e = cache.get(r.key());
+            if (e == null || e.learned() || e.inbound() != r.inbound()) {
+                reconcileSsm(r);
+            }
+        }
+    }
+
+    /** SPEC §10.3 reconcile(K). */
+    public void reconcile(KernelEntry e) {
+        SgKey k = e.key();
+        ConfRoute owner = ssm.get(k);
+        if (!e.learned() && (owner == null || owner.inbound() != e.inbound())) {
+            // a static entry whose SSM route is gone (or moved): withdraw it
+            delete(e);
+            if (owner != null) {
+                reconcileSsm(owner);
+            }
+            return;
+        }
+        int want = desired(k.family(), k.source(), k.group(), e.inbound());
+        if (want >= 0) {
+            e.setCovered(true);
+            push(e, want);
+        } else if (e.covered()) {
+            delete(e);
+        }
+    }
+
+    private byte[] ttls(Family f, int oifs) {
+        byte[] t = new byte[32];
+        for (int slot = 0; oifs != 0 && slot < 32; slot++) {
+            if ((oifs & (1 << slot)) != 0) {
+                t[slot] = (byte) thresholds.ttl(f, slot);
+                oifs &= ~(1 << slot);
+            }
+        }
+        return t;
+    }
+
+    /** Pushes the entry when its OIFs or TTLs differ from what the kernel has. */
+    private void push(KernelEntry e, int oifs) {
+        byte[] t = ttls(e.family(), oifs);
+        if (e.ttls() != null && e.oifs() == oifs && java.util.Arrays.equals(t, e.ttls())) {
+            return;
+        }
+        try {
+            kernel.addMfc(e.family(), e.source(), e.group(), e.inbound(), t);
+            e.pushed(oifs, t);
+        } catch (KernelException x) {
+            log.warn("Failed adding (" + e.source() + ", " + e.group() + ") to the kernel: " + x.reason());
+        }
+    }
+
+    private void delete(KernelEntry e) {
+        cache.remove(e.key());
+        if (e.ttls() == null) {
+            return;
+        }
+        try {
+            kernel.delMfc(e.family(), e.source(), e.group(), e.inbound());
+        } catch (KernelException x) {
+            log.debug("Failed removing (" + e.source() + ", " + e.group() + ") from the kernel: " + x.reason());
+        }
+    }
+
+    // ---- upcalls ------------------------------------------------------------------------
+
+    /** NOCACHE (§10.4): resolve from the covering rules, or install a stop filter. */
+    public void onNoCache(Family f, Addr s, Addr g, int vif) {
+        String ifname = thresholds.name(f, vif);
+        log.debug("New multicast data from " + s + " to group " + g + " on " + ifname);
+        SgKey k = new SgKey(f, s, g);
+        ConfRoute owner = ssm.get(k);
+        boolean isStatic = owner != null && owner.inbound() == vif;
+        int want = desired(f, s, g, vif);
+        KernelEntry e = new KernelEntry(k, vif, !isStatic);
+        cache.remove(k);
+        cache.put(k, e);
+        if (want >= 0) {
+            e.setCovered(true);
+            push(e, want);
+            listener.installed(f, s, g);
+        } else {
+            push(e, 0);
+            log.info("Multicast from " + s + ", group " + g + ", on " + ifname + " does not match any (*,G) rule");
+        }
+    }
+
+    /** WRONGVIF/WRONGMIF (§10.5): re-parent when a rule on the arrival interface covers it. */
+    public void onWrongVif(Family f, Addr s, Addr g, int vif) {
+        String ifname = thresholds.name(f, vif);
+        SgKey k = new SgKey(f, s, g);
+        KernelEntry old = cache.get(k);
+        int want = desired(f, s, g, vif);
+        if ((old != null && !old.learned()) || want < 0) {
+            log.info("Multicast from " + s + ", group " + g + " on wrong " + f.vifName() + " " + vif + ", iface " + ifname);
+            return;
+        }
+        ConfRoute owner = ssm.get(k);
+        KernelEntry e = new KernelEntry(k, vif, owner == null || owner.inbound() != vif);
+        e.setCovered(true);
+        cache.remove(k);
+        cache.put(k, e);
+        push(e, want);
+        log.notice("Moved (" + s + "," + g + ") inbound to " + ifname + " after WRONGVIF");
+        listener.installed(f, s, g);
+    }
+
+    // ---- expiry and flush ---------------------------------------------------------------
+
+    /** The periodic idle check of §10.7 over learned entries; {@code now} in seconds. */
+    public void expire(long maxIdle, long now) {
+        for (KernelEntry e : new ArrayList<>(cache.values())) {
+            if (!e.learned()) {
+                continue;
+            }
+            if (e.lastUse() == 0) {
+                e.checked(now, validPackets(e));
+                continue;
+            }
+            if (e.lastUse() + maxIdle <= now) {
+                log.debug("Checking (" + e.source() + "," + e.group() + ") on " + thresholds.name(e.family(), e.inbound()) + " ...");
+                long pkts = validPackets(e);
+                if (pkts != e.validPkt()) {
+                    e.checked(now, pkts);
+                } else {
+                    log.debug("-> Yup, stale route.");
+                    delete(e);
+                }
+            }
+        }
+    }
+
+    private long validPackets(KernelEntry e) {
+        var c = kernel.counters(e.family(), e.source(), e.group());
+        return c.packets() - c.wrongIf();
+    }
+
+    /** Deletes every learned entry at once (§10.7 flush). */
+    public int flush() {
+        int n = 0;
+        for (KernelEntry e : new ArrayList<>(cache.values())) {
+            if (e.learned()) {
+                delete(e);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ---- VIF removal --------------------------------------------------------------------
+
+    /**
+     * SPEC §8.5 steps 3-5 for a slot that is going away: routes inbound on it are removed, it
+     * leaves every OIF set, and every entry that used it is reconciled (kernel included).
+     */
+    public void pruneSlot(Family f, int slot) {
+        int bit = 1 << slot;
+        templates.removeIf(r -> r.family() == f && r.inbound() == slot);
+        ssm.values().removeIf(r -> r.family() == f && r.inbound() == slot);
+        for (ConfRoute r : templates) {
+            if (r.family() == f) {
+                r.setOifs(r.oifs() & ~bit);
+            }
+        }
+        for (ConfRoute r : ssm.values()) {
+            if (r.family() == f) {
+                r.setOifs(r.oifs() & ~bit);
+            }
+        }
+        for (KernelEntry e : new ArrayList<>(cache.values())) {
+            if (e.family() != f) {
+                continue;
+            }
+            if (e.inbound() == slot) {
+                delete(e);
+            } else if ((e.oifs() & bit) != 0 && !deferred) {
+                reconcile(e);
+            }
+        }
+    }
+
+    /** Reconciles every entry that has {@code slot} as an OIF (a threshold changed, §8.4). */
+    public void reconcileOif(Family f, int slot) {
+        if (deferred) {
+            return;
+        }
+        for (KernelEntry e : new ArrayList<>(cache.values())) {
+            if (e.family() == f && (e.oifs() & (1 << slot)) != 0) {
+                reconcile(e);
+            }
+        }
+    }
+
+    /** Re-pushes every entry that uses {@code slot} as inbound or OIF (§8.6 reactivation). */
+    public void repushSlot(Family f, int slot) {
+        for (KernelEntry e : cache.values()) {
+            if (e.family() == f && (e.inbound() == slot || (e.oifs() & (1 << slot)) != 0) && e.ttls() != null) {
+                int oifs = e.oifs();
+                e.pushed(oifs, null);
+                push(e, oifs);
+            }
+        }
+    }
+
+    /** Forgets the kernel cache without kernel calls (the socket was closed). */
+    public void forgetKernel() {
+        cache.clear();
+    }
+}

@@ -1,0 +1,186 @@
+package org.smcroute.kernel;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.smcroute.net.Addr;
+
+/**
+ * A hand-written kernel double: keeps VIF and MFC tables like the real one, records every call
+ * in order, and can be told to fail a call with an errno. Lets the routing domain be tested
+ * end to end without root.
+ */
+public final class FakeKernel implements Kernel {
+
+    /** One MFC entry as the fake kernel holds it. */
+    public record Mfc(int parent, byte[] ttls) {
+        public int oifMask() {
+            int m = 0;
+            for (int i = 0; i < ttls.length; i++) {
+                if (ttls[i] != 0) {
+                    m |= 1 << i;
+                }
+            }
+            return m;
+        }
+    }
+
+    public final List<String> calls = new ArrayList<>();
+    public final List<Link> links = new ArrayList<>();
+    public final Map<String, Integer> failures = new HashMap<>();
+    private final boolean[] open = new boolean[2];
+    private final Map<Family, Map<Integer, Integer>> vifs = new HashMap<>();
+    private final Map<Family, Map<String, Mfc>> mfc = new HashMap<>();
+    public final Map<String, Counters> counters = new HashMap<>();
+    private final List<Upcall> queued = new ArrayList<>();
+
+    public FakeKernel() {
+        for (Family f : Family.values()) {
+            vifs.put(f, new LinkedHashMap<>());
+            mfc.put(f, new LinkedHashMap<>());
+        }
+    }
+
+    /** Adds a present multicast interface. */
+    public FakeKernel link(String name, int index) {
+        links.add(new Link(name, index, Link.IFF_UP | Link.IFF_MULTICAST, null));
+        return this;
+    }
+
+    /** Makes the next calls of {@code op} fail with {@code errno}. */
+    public void fail(String op, int errno) {
+        failures.put(op, errno);
+    }
+
+    private void check(String op) throws KernelException {
+        Integer e = failures.get(op);
+        if (e != null) {
+            throw new KernelException(op, e, "fake error " + e);
+        }
+    }
+
+    private static String key(Addr s, Addr g) {
+        return s + "," + g;
+    }
+
+    public Map<Integer, Integer> vifs(Family f) {
+        return vifs.get(f);
+    }
+
+    public Map<String, Mfc> mfc(Family f) {
+        return mfc.get(f);
+    }
+
+    public Mfc mfc(Family f, String s, String g) {
+        return mfc.get(f).get(key(Addr.parse(s), Addr.parse(g)));
+    }
+
+    public void clearCalls() {
+        calls.clear();
+    }
+
+    public void queueUpcall(Upcall u) {
+        queued.add(u);
+    }
+
+    @Override
+    public int maxVifs(Family f) {
+        return 32;
+    }
+
+    @Override
+    public void open(Family f, int table) throws KernelException {
+        check("open");
+        calls.add("open " + f + " " + table);
+        open[f.ordinal()] = true;
+    }
+
+    @Override
+    public boolean isOpen(Family f) {
+        return open[f.ordinal()];
+    }
+
+    @Override
+    public void close(Family f) {
+        if (open[f.ordinal()]) {
+            calls.add("close " + f);
+        }
+        open[f.ordinal()] = false;
+        vifs.get(f).clear();
+        mfc.get(f).clear();
+    }
+
+    @Override
+    public void enableWrongVif(Family f) {
+        calls.add("wrongvif " + f);
+    }
+
+    @Override
+    public void addVif(Family f, int slot, int ifindex, int threshold) throws KernelException {
+        check("addVif");
+        calls.add("addVif " + f + " " + slot + " " + ifindex + " " + threshold);
+        vifs.get(f).put(slot, ifindex);
+    }
+
+    @Override
+    public void delVif(Family f, int slot, int ifindex) throws KernelException {
+        calls.add("delVif " + f + " " + slot);
+        if (vifs.get(f).remove(slot) == null) {
+            throw new KernelException("delVif", Errno.EADDRNOTAVAIL, "Cannot assign requested address");
+        }
+    }
+
+    @Override
+    public void addMfc(Family f, Addr source, Addr group, int parent, byte[] ttls) throws KernelException {
+        check("addMfc");
+        Mfc m = new Mfc(parent, ttls.clone());
+        calls.add("addMfc " + f + " (" + source + "," + group + ") " + parent + " oifs=" + Integer.toBinaryString(m.oifMask()));
+        mfc.get(f).put(key(source, group), m);
+    }
+
+    @Override
+    public void delMfc(Family f, Addr source, Addr group, int parent) throws KernelException {
+        calls.add("delMfc " + f + " (" + source + "," + group + ")");
+        if (mfc.get(f).remove(key(source, group)) == null) {
+            throw new KernelException("delMfc", Errno.ENOENT, "No such file or directory");
+        }
+    }
+
+    @Override
+    public Counters counters(Family f, Addr source, Addr group) {
+        return counters.getOrDefault(key(source, group), Counters.ZERO);
+    }
+
+    @Override
+    public int upcallFd(Family f) {
+        return open[f.ordinal()] ? 100 + f.ordinal() : -1;
+    }
+
+    @Override
+    public int readUpcalls(Family f, Consumer<Upcall> sink) {
+        int n = 0;
+        for (Upcall u : new ArrayList<>(queued)) {
+            if (u.family() == f) {
+                queued.remove(u);
+                sink.accept(u);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public List<Link> links() {
+        return new ArrayList<>(links);
+    }
+
+    @Override
+    public void close() {
+        for (Family f : Family.values()) {
+            close(f);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.smcroute.route;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.smcroute.conf.Origin;
+import org.smcroute.iface.Iface;
+import org.smcroute.iface.Interfaces;
+import org.smcroute.iface.Pending;
+import org.smcroute.kernel.Family;
+import org.smcroute.kernel.FakeKernel;
+import org.smcroute.log.Log;
+
+/** The routing domain wired to a {@link FakeKernel} and an in-memory log. */
+final class Fixture {
+    final FakeKernel kernel = new FakeKernel();
+    final List<String> messages = new ArrayList<>();
+    final Log log = new Log(Log.DEBUG, (lvl, m) -> messages.add(lvl + " " + m));
+    final Interfaces ifaces;
+    final Pending pending = new Pending();
+    final Routes routes;
+    final RouteEditor editor;
+    final Phyints phyints;
+    final List<String> installed = new ArrayList<>();
+    static final Origin FILE = new Origin("test.conf", 1);
+
+    Fixture(String... names) throws Exception {
+        int idx = 1;
+        for (String n : names) {
+            kernel.link(n, ++idx);
+        }
+        ifaces = new Interfaces(kernel, log);
+        ifaces.refresh(kernel.links());
+        kernel.open(Family.INET, 0);
+        kernel.open(Family.INET6, 0);
+        routes = new Routes(kernel, log, new Routes.Thresholds() {
+            @Override
+            public int ttl(Family f, int slot) {
+                Iface i = ifaces.bySlot(f, slot);
+                return i == null ? 1 : i.threshold();
+            }
+
+            @Override
+            public String name(Family f, int slot) {
+                Iface i = ifaces.bySlot(f, slot);
+                return i == null ? "?" : i.name();
+            }
+        });
+        routes.setInstallListener((f, s, g) -> installed.add(s + "," + g));
+        editor = new RouteEditor(ifaces, routes, pending, log);
+        phyints = new Phyints(ifaces, routes, log, false);
+        kernel.clearCalls();
+    }
+
+    RouteEditor.Outcome add(String iif, String src, String grp, String... oifs) {
+        return editor.add(Origin.IPC, iif, src, grp, List.of(oifs));
+    }
+
+    RouteEditor.Outcome remove(String iif, String src, String grp, String... oifs) {
+        return editor.remove(Origin.IPC, iif, src, grp, List.of(oifs));
+    }
+
+    int slot(String name) {
+        return ifaces.find(name).slot(Family.INET);
+    }
+
+    boolean logged(String text) {
+        for (String m : messages) {
+            if (m.contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
