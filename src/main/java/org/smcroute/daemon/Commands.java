@@ -2,6 +2,7 @@ package org.smcroute.daemon;
 
 import java.util.List;
 import org.smcroute.conf.Origin;
+import org.smcroute.group.Groups;
 import org.smcroute.ipc.IpcServer.Reply;
 import org.smcroute.ipc.Request;
 import org.smcroute.log.Log;
@@ -9,6 +10,7 @@ import org.smcroute.net.Addr;
 import org.smcroute.net.Prefix;
 import org.smcroute.route.RouteEditor;
 import org.smcroute.route.Routes;
+import org.smcroute.show.GroupsView;
 import org.smcroute.show.InterfacesView;
 import org.smcroute.show.RoutesView;
 
@@ -27,16 +29,20 @@ final class Commands {
 
     private final RouteEditor editor;
     private final Routes routes;
+    private final Groups groups;
     private final RoutesView routesView;
     private final InterfacesView ifView;
+    private final GroupsView groupsView;
     private final Control control;
     private final Log log;
 
-    Commands(RouteEditor editor, Routes routes, RoutesView routesView, InterfacesView ifView, Control control, Log log) {
-        this.editor = editor;
-        this.routes = routes;
+    Commands(State state, RoutesView routesView, InterfacesView ifView, GroupsView groupsView, Control control, Log log) {
+        this.editor = state.editor;
+        this.routes = state.routes;
+        this.groups = state.groups;
         this.routesView = routesView;
         this.ifView = ifView;
+        this.groupsView = groupsView;
         this.control = control;
         this.log = log;
     }
@@ -45,7 +51,7 @@ final class Commands {
         List<String> a = req.args();
         return switch (req.cmd()) {
             case 'a', 'r' -> Reply.of(mroute(req.cmd(), a));
-            case 'j', 'l' -> Reply.of(error("ipc: join/leave: group membership is not active yet in this version"));
+            case 'j', 'l' -> Reply.of(group(req.cmd(), a));
             case 's', 'S', 'J' -> Reply.of(show(req.cmd(), a.isEmpty() ? "" : a.get(0)));
             case 'F' -> {
                 int n = routes.flush();
@@ -107,11 +113,24 @@ final class Commands {
         return o.ok() ? "" : o.error();
     }
 
+    /** {@code join}/{@code leave}: exactly 3 words are IIF SOURCE GROUP, else IIF GROUP (§14.3). */
+    private String group(char cmd, List<String> a) {
+        if (a.size() < 2) {
+            return malformed(cmd);
+        }
+        String src = a.size() == 3 ? a.get(1) : null;
+        String grp = a.size() == 3 ? a.get(2) : a.get(1);
+        Groups.Outcome o = cmd == 'j'
+                ? groups.join(Origin.IPC, a.get(0), src, grp)
+                : groups.leave(Origin.IPC, a.get(0), src, grp);
+        return o.ok() ? "" : o.error();
+    }
+
     private String show(char cmd, String what) {
         char sel = what.isEmpty() ? 'r' : what.charAt(0);
         boolean json = cmd == 'J';
         return switch (sel) {
-            case 'g' -> json ? "{\"groups\":{\"conf\":[],\"kernel\":[]}}\n" : "";
+            case 'g' -> json ? groupsView.json() : groupsView.text(cmd == 'S');
             case 'i' -> json ? ifView.interfacesJson() : ifView.interfaces();
             case 'p' -> json ? ifView.pendingJson() : ifView.pending();
             default -> json ? routesView.json() : routesView.text(cmd == 'S');

@@ -4,7 +4,7 @@ import org.smcroute.conf.Directive;
 import org.smcroute.conf.DirectiveHandler;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.iface.Pending;
-import org.smcroute.log.Log;
+import org.smcroute.group.Groups;
 import org.smcroute.route.Phyints;
 import org.smcroute.route.RouteEditor;
 
@@ -17,13 +17,13 @@ final class ConfigApplier implements DirectiveHandler {
     private final Interfaces ifaces;
     private final RouteEditor routes;
     private final Phyints phyints;
-    private final Log log;
+    private final Groups groups;
 
-    ConfigApplier(Interfaces ifaces, RouteEditor routes, Phyints phyints, Log log) {
+    ConfigApplier(Interfaces ifaces, RouteEditor routes, Phyints phyints, Groups groups) {
         this.ifaces = ifaces;
         this.routes = routes;
         this.phyints = phyints;
-        this.log = log;
+        this.groups = groups;
     }
 
     @Override
@@ -41,8 +41,11 @@ final class ConfigApplier implements DirectiveHandler {
                 return !routes.add(m.origin(), m.from(), m.source(), m.group(), m.to()).failing();
             }
             case Directive.Mgroup g -> {
-                log.warn(g.origin().prefix() + "mgroup: group membership is not active yet in this version, line ignored");
-                return true;
+                if (ifaces.matchPresent(g.from()).isEmpty()) {
+                    routes.queue(g.origin(), new Pending.Entry("mgroup", g.from(), g.source(), g.group(), java.util.List.of()));
+                    return true;
+                }
+                return !groups.join(g.origin(), g.from(), g.source(), g.group()).failing();
             }
         }
     }

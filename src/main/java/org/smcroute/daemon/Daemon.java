@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import org.smcroute.cli.Version;
 import org.smcroute.conf.ConfigReader;
+import org.smcroute.conf.ReadResult;
 import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.iface.Pending;
@@ -19,8 +20,8 @@ import org.smcroute.kernel.Upcall;
 import org.smcroute.log.Log;
 import org.smcroute.loop.EventLoop;
 import org.smcroute.route.Phyints;
-import org.smcroute.route.RouteEditor;
 import org.smcroute.route.Routes;
+import org.smcroute.show.GroupsView;
 import org.smcroute.show.InterfacesView;
 import org.smcroute.show.RoutesView;
 import org.smcroute.sys.Poller;
@@ -38,10 +39,10 @@ public final class Daemon implements Commands.Control {
     private final Log log;
     private final Kernel kernel;
     private final EventLoop loop;
+    private final State state;
     private final Interfaces ifaces;
-    private final Pending pending = new Pending();
+    private final Pending pending;
     private final Routes routes;
-    private final RouteEditor editor;
     private final Phyints phyints;
     private final Commands commands;
     private IpcServer ipc;
@@ -54,24 +55,13 @@ public final class Daemon implements Commands.Control {
         this.log = log;
         this.kernel = kernel;
         this.loop = new EventLoop(log);
-        this.ifaces = new Interfaces(kernel, log);
-        this.routes = new Routes(kernel, log, new Routes.Thresholds() {
-            @Override
-            public int ttl(Family f, int slot) {
-                Iface i = ifaces.bySlot(f, slot);
-                return i == null ? 1 : i.threshold();
-            }
-
-            @Override
-            public String name(Family f, int slot) {
-                Iface i = ifaces.bySlot(f, slot);
-                return i == null ? "?" : i.name();
-            }
-        });
-        this.editor = new RouteEditor(ifaces, routes, pending, log);
-        this.phyints = new Phyints(ifaces, routes, log, opts.bareMeansDisable());
-        this.commands = new Commands(editor, routes, new RoutesView(ifaces, routes, kernel),
-                new InterfacesView(ifaces, pending), this, log);
+        this.state = new State(kernel, log, opts.bareDisables(), opts.rangeLimit());
+        this.ifaces = state.ifaces;
+        this.routes = state.routes;
+        this.pending = state.pending;
+        this.phyints = state.phyints;
+        this.commands = new Commands(state, new RoutesView(ifaces, routes, kernel),
+                new InterfacesView(ifaces, pending), new GroupsView(state.groups), this, log);
     }
 
     /** Runs from startup step 6 to exit; returns the process exit code. */
@@ -81,7 +71,7 @@ public final class Daemon implements Commands.Control {
             log.info("Startup delay requested, waiting " + opts.startupDelay() + " sec before continuing.");
             sleepSeconds(opts.startupDelay());
         }
-        if (opts.exitAfter() > 0) {
+        if (opts.exitAfter() != null) {
             loop.schedule(opts.exitAfter() * 1000L, this::shutdown);
         }
         int rc = openIpc();
@@ -215,15 +205,15 @@ public final class Daemon implements Commands.Control {
 
     /** Reads the configuration file into the current state; true when the read succeeded. */
     private boolean readConfig() {
-        String file = opts.configFile();
+        String file = opts.confFile();
         ConfigReader reader = new ConfigReader(log);
-        ConfigReader.ReadResult r = reader.read(Path.of(file), new ConfigApplier(ifaces, editor, phyints, log));
-        if (r.missing()) {
-            log.notice("Configuration file " + file + " does not exist");
-        } else if (r.openError() != null) {
-            log.warn("Failed opening " + file + ": " + r.openError());
-        } else {
-            return r.success();
+        ReadResult r = reader.read(Path.of(file), state.applier);
+        switch (r) {
+            case ReadResult.Read read -> {
+                return read.success();
+            }
+            case ReadResult.Missing m -> log.notice("Configuration file " + file + " does not exist");
+            case ReadResult.Unreadable u -> log.warn("Failed opening " + file + ": " + u.reason());
         }
         log.notice("Continuing anyway, waiting for client to connect.");
         return false;
@@ -262,6 +252,7 @@ public final class Daemon implements Commands.Control {
         reloadRequested = false;
         log.notice("Reloading configuration, please wait ...");
         routes.markAllUnused();
+        state.groups.markAllUnused();
         for (Iface i : ifaces.all()) {
             i.setUnused(true);
             i.setThreshold(1);
@@ -282,6 +273,12 @@ public final class Daemon implements Commands.Control {
         }
         routes.sweepUnused();
         routes.endDeferred();
+        for (Iface i : ifaces.all()) {
+            if (i.unused() || !i.present()) {
+                state.groups.forgetInterface(i.name());
+            }
+        }
+        state.groups.sweepUnused();
         ifaces.purgeAbsent();
         ready();
     }
@@ -301,6 +298,7 @@ public final class Daemon implements Commands.Control {
         }
         routes.forgetKernel();
         ifaces.forgetSlots();
+        state.groups.closeAll();
         closeIpc();
         loop.close();
         log.notice("Exiting.");

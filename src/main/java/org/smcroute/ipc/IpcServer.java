@@ -30,7 +30,7 @@ public final class IpcServer {
     }
 
     static final long TIMEOUT_NANOS = 5_000_000_000L;
-    private static final int MAX = Wire.MAX_MESSAGE;
+    private static final int MAX = Wire.MAX_SIZE;
 
     private final EventLoop loop;
     private final UnixServer server;
@@ -119,26 +119,33 @@ public final class IpcServer {
 
     /** Decodes the buffered bytes: runs a complete request or answers a malformed one. */
     private void process(Conn c, boolean eof) {
-        Wire.Decoded d = Wire.decode(c.in, 0, c.inLen);
-        if (d.needMore()) {
+        Decoded d = Wire.decode(c.in, 0, c.inLen);
+        String error = switch (d) {
+            case Decoded.NeedMore m -> null;
+            case Decoded.Malformed m -> m.error();
+            case Decoded.Complete m -> Wire.checkArgs(m.request());
+        };
+        if (d instanceof Decoded.NeedMore) {
             if (eof) {
                 close(c);
             }
             return;
         }
-        if (d.error() != null) {
-            log.warn(d.error());
+        if (d instanceof Decoded.Complete done) {
+            System.arraycopy(c.in, done.consumed(), c.in, 0, c.inLen - done.consumed());
+            c.inLen -= done.consumed();
+        }
+        if (error != null) {
+            // a malformed request gets its error text, then the connection is closed (§14.6)
+            log.warn(error);
             c.inLen = 0;
             c.closeAfterWrite = true;
-            send(c, d.error(), null);
+            send(c, error, null);
             return;
         }
-        int consumed = d.consumed();
-        System.arraycopy(c.in, consumed, c.in, 0, c.inLen - consumed);
-        c.inLen -= consumed;
         Reply reply;
         try {
-            reply = executor.execute(d.request());
+            reply = executor.execute(((Decoded.Complete) d).request());
         } catch (RuntimeException e) {
             log.err("Internal error executing IPC request: " + e);
             reply = Reply.of("Internal error: " + e.getClass().getSimpleName());

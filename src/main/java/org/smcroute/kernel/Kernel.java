@@ -56,6 +56,26 @@ public interface Kernel extends AutoCloseable {
      */
     int readUpcalls(Family f, Consumer<Upcall> sink);
 
+    /**
+     * Opens a socket for group joins: datagram, loop and multicast-all off, and a filter that
+     * drops every packet so no data is ever queued to it (SPEC §9.3, §16.3).
+     *
+     * @return a handle for {@link #join}, {@link #leave} and {@link #closeJoinSocket}
+     */
+    int openJoinSocket(Family f) throws KernelException;
+
+    /**
+     * Joins {@code group} on the interface with {@code ifindex}, source-specific when
+     * {@code source} is not null (RFC 3678 calls, by ifindex). EADDRINUSE means already joined
+     * on this socket; ENOBUFS means the socket's membership limit was reached.
+     */
+    void join(int socket, Family f, int ifindex, Addr source, Addr group) throws KernelException;
+
+    void leave(int socket, Family f, int ifindex, Addr source, Addr group) throws KernelException;
+
+    /** Closing a join socket makes the kernel leave everything joined on it. */
+    void closeJoinSocket(int socket);
+
     /** Present interfaces, in system order, alias rows folded into their base name. */
     List<Link> links() throws KernelException;
 

@@ -61,7 +61,7 @@ public final class EventLoop {
 
     public EventLoop(Log log) throws KernelException {
         this.log = log;
-        this.wakeup = EventFd.create();
+        this.wakeup = new EventFd();
         register(wakeup.fd(), Poller.POLLIN, r -> wakeup.drain());
     }
 
@@ -228,6 +228,5 @@ public final class EventLoop {
 
     public void close() {
         wakeup.close();
-        poller.close();
     }
 }

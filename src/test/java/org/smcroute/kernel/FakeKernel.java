@@ -172,6 +172,65 @@ public final class FakeKernel implements Kernel {
         return n;
     }
 
+    /** Joins per fake socket, as "ifindex source group" strings. */
+    public final Map<Integer, java.util.Set<String>> joins = new LinkedHashMap<>();
+    private int nextSocket = 1000;
+    /** Per-socket membership limit, like net.ipv4.igmp_max_memberships. */
+    public int maxMemberships = 20;
+
+    @Override
+    public int openJoinSocket(Family f) throws KernelException {
+        check("openJoinSocket");
+        int s = nextSocket++;
+        joins.put(s, new java.util.LinkedHashSet<>());
+        calls.add("openJoinSocket " + f + " " + s);
+        return s;
+    }
+
+    private static String joinKey(int ifindex, Addr source, Addr group) {
+        return ifindex + " " + (source == null ? "*" : source) + " " + group;
+    }
+
+    @Override
+    public void join(int socket, Family f, int ifindex, Addr source, Addr group) throws KernelException {
+        check("join");
+        var set = joins.get(socket);
+        String k = joinKey(ifindex, source, group);
+        if (set.contains(k)) {
+            throw new KernelException("join", Errno.EADDRINUSE, "Address already in use");
+        }
+        if (set.size() >= maxMemberships) {
+            throw new KernelException("join", Errno.ENOBUFS, "No buffer space available");
+        }
+        set.add(k);
+        calls.add("join " + socket + " " + k);
+    }
+
+    @Override
+    public void leave(int socket, Family f, int ifindex, Addr source, Addr group) throws KernelException {
+        var set = joins.get(socket);
+        String k = joinKey(ifindex, source, group);
+        calls.add("leave " + socket + " " + k);
+        if (set == null || !set.remove(k)) {
+            throw new KernelException("leave", Errno.EADDRNOTAVAIL, "Cannot assign requested address");
+        }
+    }
+
+    @Override
+    public void closeJoinSocket(int socket) {
+        calls.add("closeJoinSocket " + socket);
+        joins.remove(socket);
+    }
+
+    /** Every membership currently held, over all sockets. */
+    public java.util.List<String> memberships() {
+        java.util.List<String> out = new ArrayList<>();
+        for (var set : joins.values()) {
+            out.addAll(set);
+        }
+        return out;
+    }
+
     @Override
     public List<Link> links() {
         return new ArrayList<>(links);

@@ -1,0 +1,271 @@
+package org.smcroute.group;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.smcroute.conf.Origin;
+import org.smcroute.iface.Iface;
+import org.smcroute.iface.Interfaces;
+import org.smcroute.kernel.Family;
+import org.smcroute.kernel.Kernel;
+import org.smcroute.kernel.KernelException;
+import org.smcroute.log.Log;
+import org.smcroute.net.Addr;
+import org.smcroute.net.Prefix;
+
+/**
+ * Group membership (SPEC §9): configured groups, the kernel joins they expanded to, and the
+ * socket pools that hold them. Joins are recorded with their socket so a leave always happens
+ * on the socket that joined, and with their interface name so they can be re-joined when the
+ * interface comes back with a new ifindex.
+ */
+public final class Groups {
+
+    /** Outcome of a join or leave; null error means success. */
+    public record Outcome(String error, boolean failing) {
+        static final Outcome OK = new Outcome(null, false);
+
+        public boolean ok() {
+            return error == null;
+        }
+    }
+
+    private final Interfaces ifaces;
+    private final Log log;
+    private final int rangeLimit;
+    private final JoinPool[] pools;
+    private final List<ConfGroup> groups = new ArrayList<>();
+    private final List<KernelJoin> joins = new ArrayList<>();
+
+    public Groups(Kernel kernel, Interfaces ifaces, Log log, int rangeLimit) {
+        this.ifaces = ifaces;
+        this.log = log;
+        this.rangeLimit = rangeLimit;
+        this.pools = new JoinPool[] {new JoinPool(kernel, Family.INET, log), new JoinPool(kernel, Family.INET6, log)};
+    }
+
+    public List<ConfGroup> configured() {
+        return groups;
+    }
+
+    /** Kernel joins in join order, for {@code show groups -d}. */
+    public List<KernelJoin> kernelJoins() {
+        return joins;
+    }
+
+    /** Sockets currently open in the pool of a family (for tests and diagnostics). */
+    public int socketCount(Family f) {
+        return pools[f.ordinal()].socketCount();
+    }
+
+    private record Parsed(Prefix source, Prefix group) {
+    }
+
+    private Object parse(Origin o, String src, String grp) {
+        Prefix.Text gt = Prefix.Text.split(grp);
+        Addr g = Addr.parse(gt.addr());
+        if (g == null || !g.isMulticast()) {
+            return invalid(o, "join: Invalid multicast group: " + gt.addr());
+        }
+        int glen = gt.lenValue();
+        if (glen < 0 || glen > g.fullLength()) {
+            return invalid(o, "join: Invalid group prefix length (0-" + g.fullLength() + "): " + glen);
+        }
+        Prefix source = null;
+        if (src != null && !src.isEmpty()) {
+            Prefix.Text st = Prefix.Text.split(src);
+            Addr s = Addr.parse(st.addr(), g.v6());
+            if (s == null) {
+                return invalid(o, "join: Invalid multicast source: " + st.addr());
+            }
+            int slen = st.lenValue();
+            if (slen < 0 || slen > s.fullLength()) {
+                return invalid(o, "join: Invalid source prefix length (0-" + s.fullLength() + "): " + slen);
+            }
+            source = s.isAny() ? null : new Prefix(s, slen == 0 ? s.fullLength() : slen);
+        }
+        return new Parsed(source, new Prefix(g, glen == 0 ? g.fullLength() : glen));
+    }
+
+    private Outcome invalid(Origin o, String text) {
+        log.warn(o.prefix() + text);
+        return new Outcome(o.prefix() + text, false);
+    }
+
+    /** Number of kernel joins a directive expands to, saturated above the limit (§9.4). */
+    static long expansion(int interfaces, Prefix source, Prefix group) {
+        int bits = group.addr().fullLength() - group.len();
+        if (source != null) {
+            bits += source.addr().fullLength() - source.len();
+        }
+        if (bits >= 40) {
+            return Long.MAX_VALUE;
+        }
+        return (long) interfaces << bits;
+    }
+
+    /** Joins per SPEC §9.1; {@code ifname} may be a wildcard. */
+    public Outcome join(Origin o, String ifname, String src, String grp) {
+        Object p = parse(o, src, grp);
+        if (p instanceof Outcome bad) {
+            return bad;
+        }
+        Parsed pg = (Parsed) p;
+        List<Iface> matched = ifaces.matchPresent(ifname);
+        for (Iface i : matched) {
+            ifaces.reference(i);
+        }
+        if (matched.isEmpty()) {
+            String text = "unknown interface " + ifname;
+            log.debug(text);
+            return new Outcome(text, true);
+        }
+        if (expansion(matched.size(), pg.source, pg.group) > rangeLimit) {
+            return invalid(o, "join: range expands to more than " + rangeLimit + " joins, skipping");
+        }
+        ConfGroup cg = find(ifname, pg.source, pg.group);
+        if (cg != null) {
+            if (cg.unused()) {
+                cg.setUnused(false);
+                return Outcome.OK;
+            }
+            String text = "Already joined " + cg.label() + " on " + ifname;
+            log.info(text);
+            return new Outcome(text, true);
+        }
+        cg = new ConfGroup(ifname, pg.source, pg.group);
+        groups.add(cg);
+        boolean failed = false;
+        for (Iface i : matched) {
+            failed |= !joinAll(cg, i);
+        }
+        if (failed) {
+            return new Outcome("Failed joining " + cg.label() + " on " + ifname, true);
+        }
+        return Outcome.OK;
+    }
+
+    private boolean joinAll(ConfGroup cg, Iface i) {
+        Family f = Family.of(cg.group().addr().v6());
+        JoinPool pool = pools[f.ordinal()];
+        Prefix sp = cg.source();
+        long sources = sp == null ? 1 : 1L << (sp.addr().fullLength() - sp.len());
+        long grps = 1L << (cg.group().addr().fullLength() - cg.group().len());
+        Addr sbase = sp == null ? null : sp.addr().mask(sp.len());
+        Addr gbase = cg.group().addr().mask(cg.group().len());
+        boolean ok = true;
+        for (long si = 0; si < sources; si++) {
+            Addr s = sbase == null ? null : sbase.plus(si);
+            for (long gi = 0; gi < grps; gi++) {
+                Addr g = gbase.plus(gi);
+                try {
+                    JoinPool.Socket sock = pool.join(i.index(), s, g);
+                    if (sock != null) {
+                        joins.add(new KernelJoin(cg, i.name(), i.index(), f, s, g, sock));
+                    }
+                } catch (KernelException e) {
+                    log.warn("Failed joining " + cg.label() + " on " + i.name() + ": " + e.reason());
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        return ok;
+    }
+
+    private ConfGroup find(String ifname, Prefix src, Prefix grp) {
+        for (ConfGroup g : groups) {
+            if (g.sameIdentity(ifname, src, grp)) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    /** Leaves per SPEC §9.2, whatever the state of the interface. */
+    public Outcome leave(Origin o, String ifname, String src, String grp) {
+        Object p = parse(o, src, grp);
+        if (p instanceof Outcome bad) {
+            return bad;
+        }
+        Parsed pg = (Parsed) p;
+        ConfGroup cg = find(ifname, pg.source, pg.group);
+        if (cg == null) {
+            String s = pg.source == null ? "*" : pg.source.toString();
+            String text = "No group (" + s + "," + pg.group + ") on " + ifname + " to leave";
+            log.info(text);
+            return new Outcome(text, true);
+        }
+        leave(cg);
+        return Outcome.OK;
+    }
+
+    private void leave(ConfGroup cg) {
+        for (KernelJoin j : new ArrayList<>(joins)) {
+            if (j.owner() == cg) {
+                pools[j.family().ordinal()].leave(j.socket(), j.ifindex(), j.source(), j.group());
+                joins.remove(j);
+            }
+        }
+        groups.remove(cg);
+    }
+
+    /** Marks every configured group unused (reload mark, §11). */
+    public void markAllUnused() {
+        for (ConfGroup g : groups) {
+            g.setUnused(true);
+        }
+    }
+
+    /** Leaves every group still unused after a reload's parse (§11 step 7). */
+    public void sweepUnused() {
+        for (ConfGroup g : new ArrayList<>(groups)) {
+            if (g.unused()) {
+                leave(g);
+            }
+        }
+    }
+
+    /** Leaves and forgets every kernel join on an interface (§11 step 7, first half). */
+    public void forgetInterface(String ifname) {
+        for (KernelJoin j : new ArrayList<>(joins)) {
+            if (j.ifname().equals(ifname)) {
+                pools[j.family().ordinal()].leave(j.socket(), j.ifindex(), j.source(), j.group());
+                joins.remove(j);
+            }
+        }
+    }
+
+    /**
+     * Re-joins every recorded join of an interface on its current ifindex (§8.6), leaving on
+     * the old one first (errors tolerated: the kernel dropped them with the device).
+     */
+    public void rejoin(Iface i) {
+        for (int k = 0; k < joins.size(); k++) {
+            KernelJoin j = joins.get(k);
+            if (!j.ifname().equals(i.name())) {
+                continue;
+            }
+            JoinPool pool = pools[j.family().ordinal()];
+            pool.leave(j.socket(), j.ifindex(), j.source(), j.group());
+            try {
+                JoinPool.Socket s = pool.join(i.index(), j.source(), j.group());
+                if (s == null) {
+                    joins.remove(k--);
+                } else {
+                    joins.set(k, new KernelJoin(j.owner(), j.ifname(), i.index(), j.family(), j.source(), j.group(), s));
+                }
+            } catch (KernelException e) {
+                log.warn("Failed joining " + j.owner().label() + " on " + i.name() + ": " + e.reason());
+                joins.remove(k--);
+            }
+        }
+    }
+
+    /** Closes every join socket (shutdown, §4.5 step 5). */
+    public void closeAll() {
+        for (JoinPool p : pools) {
+            p.closeAll();
+        }
+        joins.clear();
+    }
+}

@@ -1,0 +1,115 @@
+package org.smcroute.group;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.smcroute.kernel.Errno;
+import org.smcroute.kernel.Family;
+import org.smcroute.kernel.Kernel;
+import org.smcroute.kernel.KernelException;
+import org.smcroute.log.Log;
+import org.smcroute.net.Addr;
+
+/**
+ * Join sockets of one family (SPEC §9.3). Linux limits memberships per socket
+ * ({@code igmp_max_memberships}, and {@code igmp_max_msf} for sources), so joins are spread
+ * over as many sockets as needed; the per-socket budget starts at 20 and shrinks on ENOBUFS.
+ */
+public final class JoinPool {
+
+    /** A pooled socket and the number of joins it holds. */
+    public static final class Socket {
+        final int handle;
+        int joins;
+
+        Socket(int handle) {
+            this.handle = handle;
+        }
+    }
+
+    private final Kernel kernel;
+    private final Family family;
+    private final Log log;
+    private final List<Socket> sockets = new ArrayList<>();
+    private int maxGroups = 20;
+
+    JoinPool(Kernel kernel, Family family, Log log) {
+        this.kernel = kernel;
+        this.family = family;
+        this.log = log;
+    }
+
+    int maxGroups() {
+        return maxGroups;
+    }
+
+    int socketCount() {
+        return sockets.size();
+    }
+
+    /**
+     * Joins on the first socket with room, opening one when needed and adapting the budget on
+     * ENOBUFS.
+     *
+     * @return the socket used, or null when the membership already existed (EADDRINUSE)
+     */
+    Socket join(int ifindex, Addr source, Addr group) throws KernelException {
+        while (true) {
+            Socket s = socketWithRoom();
+            try {
+                kernel.join(s.handle, family, ifindex, source, group);
+                s.joins++;
+                return s;
+            } catch (KernelException e) {
+                if (s.joins == 0) {
+                    close(s);
+                }
+                if (e.errno() == Errno.EADDRINUSE) {
+                    return null;
+                }
+                if (e.errno() != Errno.ENOBUFS || maxGroups <= 1 || s.joins == 0) {
+                    throw e;
+                }
+                // this socket is full at its current count: never offer it more
+                maxGroups = Math.max(1, Math.min(maxGroups - 1, s.joins));
+                log.warn("Out of groups on socket adjusting max_groups " + maxGroups + ".");
+            }
+        }
+    }
+
+    private Socket socketWithRoom() throws KernelException {
+        for (Socket s : sockets) {
+            if (s.joins < maxGroups) {
+                return s;
+            }
+        }
+        Socket s = new Socket(kernel.openJoinSocket(family));
+        sockets.add(s);
+        return s;
+    }
+
+    /** Leaves on the socket that joined; closes the socket when it becomes empty. */
+    void leave(Socket s, int ifindex, Addr source, Addr group) {
+        try {
+            kernel.leave(s.handle, family, ifindex, source, group);
+        } catch (KernelException e) {
+            log.debug("Failed leaving (" + (source == null ? "*" : source) + "," + group + "): " + e.reason());
+        }
+        s.joins--;
+        if (s.joins <= 0) {
+            close(s);
+        }
+    }
+
+    private void close(Socket s) {
+        if (sockets.remove(s)) {
+            kernel.closeJoinSocket(s.handle);
+        }
+    }
+
+    /** Closes every socket; the kernel leaves what they held. */
+    void closeAll() {
+        for (Socket s : new ArrayList<>(sockets)) {
+            close(s);
+        }
+    }
+}
