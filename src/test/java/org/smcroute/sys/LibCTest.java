@@ -51,6 +51,18 @@ class LibCTest {
     }
 
     @Test
+    void signalHandlerPostsToEventFd() throws Exception {
+        try (EventFd ev = new EventFd()) {
+            Signals.handle("HUP", ev::signal);
+            Signals.raise("HUP");
+            short[] rev = new short[1];
+            assertThat(new Poller().poll(new int[] {ev.fd()}, new short[] {Poller.POLLIN}, rev, 5000)).isEqualTo(1);
+            assertThat(ev.drain()).isEqualTo(1);
+            assertThatThrownBy(() -> Signals.handle("NOSUCHSIG", ev::signal)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void pollerReportsInvalidFd() throws Exception {
         short[] rev = new short[2];
         assertThat(new Poller().poll(new int[] {-1, 999_999}, new short[] {Poller.POLLIN, Poller.POLLIN}, rev, 0))

@@ -189,20 +189,73 @@ class LinuxKernelIT {
             k.open(fam, 0);
             k.addVif(fam, 0, ifA, 1);
             assertThat(k.readUpcalls(fam, u -> { })).isZero();
-            List<Upcall> got = new ArrayList<>();
-            Poller p = new Poller();
-            short[] rev = new short[1];
-            for (int i = 0; i < 20 && got.isEmpty(); i++) {
-                send(fam.v6(), "b");
-                if (p.poll(new int[] {k.upcallFd(fam)}, new short[] {Poller.POLLIN}, rev, 250) > 0) {
-                    k.readUpcalls(fam, got::add);
-                }
-            }
+            List<Upcall> got = pollUpcalls(k, fam, u -> true);
             Addr src = fam.v6() ? SRC6 : SRC4;
             Addr grp = fam.v6() ? GRP6 : GRP4;
             assertThat(got).contains(new Upcall(fam, Upcall.NOCACHE, 0, src, grp));
             k.close();
         }
+    }
+
+    @Test
+    void wrongVifUpcalls() throws Exception {
+        for (Family fam : Family.values()) {
+            LinuxKernel k = kernel();
+            k.open(fam, 0);
+            k.enableWrongVif(fam);
+            k.addVif(fam, 0, ifA, 1);
+            k.addVif(fam, 1, ifB, 1);
+            byte[] ttls = new byte[32];
+            ttls[0] = 1; // ip6mr asserts only towards an OIF (no PIM mode)
+            Addr src = fam.v6() ? SRC6 : SRC4;
+            Addr grp = fam.v6() ? GRP6 : GRP4;
+            k.addMfc(fam, src, grp, 1, ttls); // expects b, traffic arrives on a
+            List<Upcall> got = pollUpcalls(k, fam, u -> u.type() == Upcall.WRONGVIF);
+            assertThat(got).contains(new Upcall(fam, Upcall.WRONGVIF, 0, src, grp));
+            k.close();
+        }
+    }
+
+    @Test
+    void burstOfUpcallsIsNotDropped() throws Exception {
+        LinuxKernel k = kernel();
+        k.open(Family.INET, 0);
+        k.addVif(Family.INET, 0, ifA, 1);
+        int n = 1000; // one NOCACHE per unresolved (S,G), so vary G; default rcvbuf holds ~256
+        for (int i = 0; i < n; i++) {
+            send(false, "b", GRP4.plus(i));
+        }
+        java.util.Set<Addr> groups = new java.util.HashSet<>();
+        for (int i = 0; i < 50 && groups.size() < n; i++) {
+            k.readUpcalls(Family.INET, u -> groups.add(u.group()));
+            Thread.sleep(20);
+        }
+        assertThat(groups).hasSize(n);
+    }
+
+    @Test
+    void ipNetnsStillWorksFromHere() throws Exception {
+        String ns = "smcr-sys-it-" + ProcessHandle.current().pid();
+        sh("ip", "netns", "add", ns);
+        try {
+            assertThat(sh("ip", "netns", "exec", ns, "ip", "-o", "link")).contains("lo:").doesNotContain(" a@");
+        } finally {
+            sh("ip", "netns", "del", ns);
+        }
+    }
+
+    private static List<Upcall> pollUpcalls(LinuxKernel k, Family fam, java.util.function.Predicate<Upcall> want)
+            throws Exception {
+        List<Upcall> got = new ArrayList<>();
+        Poller p = new Poller();
+        short[] rev = new short[1];
+        for (int i = 0; i < 24 && got.stream().noneMatch(want); i++) {
+            send(fam.v6(), "b");
+            if (p.poll(new int[] {k.upcallFd(fam)}, new short[] {Poller.POLLIN}, rev, 250) > 0) {
+                k.readUpcalls(fam, got::add);
+            }
+        }
+        return got;
     }
 
     @Test
@@ -225,13 +278,16 @@ class LinuxKernelIT {
 
     /** One UDP datagram to the test group out of {@code dev}, hop limit 8, no loopback copy. */
     static void send(boolean v6, String dev) throws IOException {
+        send(v6, dev, v6 ? GRP6 : GRP4);
+    }
+
+    static void send(boolean v6, String dev, Addr grp) throws IOException {
         NetworkInterface nif = NetworkInterface.getByName(dev);
         try (DatagramChannel ch = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET)) {
             ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
             ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 8);
             ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false);
             ch.bind(new InetSocketAddress(InetAddress.getByAddress((v6 ? SRC6 : SRC4).toBytes()), 0));
-            Addr grp = v6 ? GRP6 : GRP4;
             ch.send(ByteBuffer.wrap("smcroute".getBytes()),
                     new InetSocketAddress(InetAddress.getByAddress(grp.toBytes()), 4321));
         }
