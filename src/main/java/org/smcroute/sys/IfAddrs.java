@@ -1,0 +1,94 @@
+package org.smcroute.sys;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.smcroute.kernel.KernelException;
+import org.smcroute.kernel.Link;
+import org.smcroute.net.Addr;
+
+/**
+ * Interface enumeration with getifaddrs(3), which lists one row per address (plus an AF_PACKET
+ * row per device). Rows are merged per device and alias labels ("eth0:1") fold into the base
+ * name, because VIFs belong to devices, not to addresses.
+ */
+final class IfAddrs {
+
+    private static final long NEXT = Layouts.offset(Layouts.IFADDRS, "ifa_next");
+    private static final long NAME = Layouts.offset(Layouts.IFADDRS, "ifa_name");
+    private static final long FLAGS = Layouts.offset(Layouts.IFADDRS, "ifa_flags");
+    private static final long ADDR = Layouts.offset(Layouts.IFADDRS, "ifa_addr");
+    private static final long SIN_ADDR = Layouts.offset(Layouts.SOCKADDR_IN, "sin_addr");
+
+    private IfAddrs() {
+    }
+
+    /** One device while rows are merged. */
+    private static final class Row {
+        int flags;
+        Addr ipv4;
+
+        Row(int flags) {
+            this.flags = flags;
+        }
+    }
+
+    static List<Link> links() throws KernelException {
+        Map<String, Row> rows = new LinkedHashMap<>();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment head = a.allocate(ADDRESS);
+            LibC.check("getifaddrs", LibC.getifaddrs(head));
+            MemorySegment list = head.get(ADDRESS, 0);
+            try {
+                MemorySegment p = list;
+                while (!p.equals(MemorySegment.NULL)) {
+                    MemorySegment ifa = p.reinterpret(Layouts.IFADDRS.byteSize());
+                    collect(ifa, rows);
+                    p = ifa.get(ADDRESS, NEXT);
+                }
+            } finally {
+                LibC.freeifaddrs(list);
+            }
+        }
+        List<Link> links = new ArrayList<>(rows.size());
+        for (Map.Entry<String, Row> e : rows.entrySet()) {
+            int index = LibC.ifNameToIndex(e.getKey());
+            if (index > 0) { // 0: the device vanished since getifaddrs
+                links.add(new Link(e.getKey(), index, e.getValue().flags, e.getValue().ipv4));
+            }
+        }
+        return links;
+    }
+
+    private static void collect(MemorySegment ifa, Map<String, Row> rows) {
+        MemorySegment namePtr = ifa.get(ADDRESS, NAME);
+        if (namePtr.equals(MemorySegment.NULL)) {
+            return;
+        }
+        String name = namePtr.reinterpret(64).getString(0);
+        int colon = name.indexOf(':');
+        String base = colon >= 0 ? name.substring(0, colon) : name;
+        int flags = ifa.get(JAVA_INT, FLAGS);
+        Row row = rows.get(base);
+        if (row == null) {
+            row = new Row(flags);
+            rows.put(base, row);
+        } else if (colon < 0) {
+            row.flags = flags; // the device's own row wins over an alias row
+        }
+        MemorySegment sa = ifa.get(ADDRESS, ADDR);
+        if (row.ipv4 == null && !sa.equals(MemorySegment.NULL)) {
+            sa = sa.reinterpret(Layouts.SOCKADDR_IN.byteSize());
+            if (sa.get(JAVA_SHORT, 0) == LibC.AF_INET) {
+                row.ipv4 = Addr.ofIpv4(sa.get(Layouts.IN_ADDR, SIN_ADDR));
+            }
+        }
+    }
+}

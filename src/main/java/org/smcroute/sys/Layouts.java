@@ -1,0 +1,193 @@
+package org.smcroute.sys;
+
+import static java.lang.foreign.MemoryLayout.paddingLayout;
+import static java.lang.foreign.MemoryLayout.sequenceLayout;
+import static java.lang.foreign.MemoryLayout.structLayout;
+import static java.lang.foreign.MemoryLayout.unionLayout;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.GroupLayout;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The C structures of SPEC §16.5 as {@link MemoryLayout}s with explicit padding, so the byte
+ * offsets are computed rather than hand-counted; {@code LayoutsTest} pins every size and offset
+ * to the x86_64 C values. Fields carrying addresses are big-endian ints or raw byte arrays
+ * (network order); everything else is host order.
+ */
+final class Layouts {
+
+    /** An {@code in_addr}: 4 bytes in network order. */
+    static final ValueLayout.OfInt IN_ADDR = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
+    static final MemoryLayout IN6_ADDR = sequenceLayout(16, JAVA_BYTE).withByteAlignment(4);
+
+    static final StructLayout VIFCTL = structLayout(
+            JAVA_SHORT.withName("vifc_vifi"),
+            JAVA_BYTE.withName("vifc_flags"),
+            JAVA_BYTE.withName("vifc_threshold"),
+            JAVA_INT.withName("vifc_rate_limit"),
+            unionLayout(IN_ADDR.withName("vifc_lcl_addr"), JAVA_INT.withName("vifc_lcl_ifindex")).withName("u"),
+            IN_ADDR.withName("vifc_rmt_addr"));
+
+    static final StructLayout MFCCTL = structLayout(
+            IN_ADDR.withName("mfcc_origin"),
+            IN_ADDR.withName("mfcc_mcastgrp"),
+            JAVA_SHORT.withName("mfcc_parent"),
+            sequenceLayout(32, JAVA_BYTE).withName("mfcc_ttls"),
+            paddingLayout(2),
+            JAVA_INT.withName("mfcc_pkt_cnt"),
+            JAVA_INT.withName("mfcc_byte_cnt"),
+            JAVA_INT.withName("mfcc_wrong_if"),
+            JAVA_INT.withName("mfcc_expire"));
+
+    static final StructLayout SIOC_SG_REQ = structLayout(
+            IN_ADDR.withName("src"),
+            IN_ADDR.withName("grp"),
+            JAVA_LONG.withName("pktcnt"),
+            JAVA_LONG.withName("bytecnt"),
+            JAVA_LONG.withName("wrong_if"));
+
+    static final StructLayout IGMPMSG = structLayout(
+            JAVA_INT.withName("unused1"),
+            JAVA_INT.withName("unused2"),
+            JAVA_BYTE.withName("im_msgtype"),
+            JAVA_BYTE.withName("im_mbz"),
+            JAVA_BYTE.withName("im_vif"),
+            JAVA_BYTE.withName("im_vif_hi"),
+            IN_ADDR.withName("im_src"),
+            IN_ADDR.withName("im_dst"));
+
+    static final StructLayout MIF6CTL = structLayout(
+            JAVA_SHORT.withName("mif6c_mifi"),
+            JAVA_BYTE.withName("mif6c_flags"),
+            JAVA_BYTE.withName("vifc_threshold"),
+            JAVA_SHORT.withName("mif6c_pifi"),
+            paddingLayout(2),
+            JAVA_INT.withName("vifc_rate_limit"));
+
+    static final StructLayout SOCKADDR_IN = structLayout(
+            JAVA_SHORT.withName("sin_family"),
+            JAVA_SHORT.withName("sin_port"),
+            IN_ADDR.withName("sin_addr"),
+            sequenceLayout(8, JAVA_BYTE).withName("sin_zero"));
+
+    static final StructLayout SOCKADDR_IN6 = structLayout(
+            JAVA_SHORT.withName("sin6_family"),
+            JAVA_SHORT.withName("sin6_port"),
+            JAVA_INT.withName("sin6_flowinfo"),
+            IN6_ADDR.withName("sin6_addr"),
+            JAVA_INT.withName("sin6_scope_id"));
+
+    static final StructLayout MF6CCTL = structLayout(
+            SOCKADDR_IN6.withName("mf6cc_origin"),
+            SOCKADDR_IN6.withName("mf6cc_mcastgrp"),
+            JAVA_SHORT.withName("mf6cc_parent"),
+            paddingLayout(2),
+            sequenceLayout(8, JAVA_INT).withName("mf6cc_ifset"));
+
+    static final StructLayout SIOC_SG_REQ6 = structLayout(
+            SOCKADDR_IN6.withName("src"),
+            SOCKADDR_IN6.withName("grp"),
+            JAVA_LONG.withName("pktcnt"),
+            JAVA_LONG.withName("bytecnt"),
+            JAVA_LONG.withName("wrong_if"));
+
+    static final StructLayout MRT6MSG = structLayout(
+            JAVA_BYTE.withName("im6_mbz"),
+            JAVA_BYTE.withName("im6_msgtype"),
+            JAVA_SHORT.withName("im6_mif"),
+            JAVA_INT.withName("im6_pad"),
+            IN6_ADDR.withName("im6_src"),
+            IN6_ADDR.withName("im6_dst"));
+
+    /** {@code sockaddr_storage}: 128 bytes, 8-aligned. */
+    static final StructLayout SOCKADDR_STORAGE = structLayout(
+            JAVA_SHORT.withName("ss_family"),
+            paddingLayout(6),
+            sequenceLayout(15, JAVA_LONG).withName("ss_data"));
+
+    static final StructLayout GROUP_REQ = structLayout(
+            JAVA_INT.withName("gr_interface"),
+            paddingLayout(4),
+            SOCKADDR_STORAGE.withName("gr_group"));
+
+    static final StructLayout GROUP_SOURCE_REQ = structLayout(
+            JAVA_INT.withName("gsr_interface"),
+            paddingLayout(4),
+            SOCKADDR_STORAGE.withName("gsr_group"),
+            SOCKADDR_STORAGE.withName("gsr_source"));
+
+    static final StructLayout IP_MREQN = structLayout(
+            IN_ADDR.withName("imr_multiaddr"),
+            IN_ADDR.withName("imr_address"),
+            JAVA_INT.withName("imr_ifindex"));
+
+    static final StructLayout IP_MREQ = structLayout(
+            IN_ADDR.withName("imr_multiaddr"),
+            IN_ADDR.withName("imr_interface"));
+
+    static final StructLayout IPV6_MREQ = structLayout(
+            IN6_ADDR.withName("ipv6mr_multiaddr"),
+            JAVA_INT.withName("ipv6mr_interface"));
+
+    static final StructLayout SOCKADDR_NL = structLayout(
+            JAVA_SHORT.withName("nl_family"),
+            JAVA_SHORT.withName("nl_pad"),
+            JAVA_INT.withName("nl_pid"),
+            JAVA_INT.withName("nl_groups"));
+
+    static final StructLayout SOCK_FILTER = structLayout(
+            JAVA_SHORT.withName("code"),
+            JAVA_BYTE.withName("jt"),
+            JAVA_BYTE.withName("jf"),
+            JAVA_INT.withName("k"));
+
+    static final StructLayout SOCK_FPROG = structLayout(
+            JAVA_SHORT.withName("len"),
+            paddingLayout(6),
+            ADDRESS.withName("filter"));
+
+    /** {@code sockaddr_un}: the path holds at most 107 bytes plus the terminating NUL. */
+    static final StructLayout SOCKADDR_UN = structLayout(
+            JAVA_SHORT.withName("sun_family"),
+            sequenceLayout(108, JAVA_BYTE).withName("sun_path"));
+
+    static final StructLayout POLLFD = structLayout(
+            JAVA_INT.withName("fd"),
+            JAVA_SHORT.withName("events"),
+            JAVA_SHORT.withName("revents"));
+
+    /** {@code struct ifaddrs} (glibc, x86_64/aarch64). */
+    static final StructLayout IFADDRS = structLayout(
+            ADDRESS.withName("ifa_next"),
+            ADDRESS.withName("ifa_name"),
+            JAVA_INT.withName("ifa_flags"),
+            paddingLayout(4),
+            ADDRESS.withName("ifa_addr"),
+            ADDRESS.withName("ifa_netmask"),
+            ADDRESS.withName("ifa_ifu"),
+            ADDRESS.withName("ifa_data"));
+
+    /** {@code struct icmp6_filter}: 256 bits, a set bit blocks that ICMPv6 type. */
+    static final MemoryLayout ICMP6_FILTER = sequenceLayout(8, JAVA_INT);
+
+    private Layouts() {
+    }
+
+    /** Byte offset of a (possibly nested) field, e.g. {@code offset(MF6CCTL, "mf6cc_mcastgrp")}. */
+    static long offset(GroupLayout layout, String... path) {
+        PathElement[] p = new PathElement[path.length];
+        for (int i = 0; i < path.length; i++) {
+            p[i] = PathElement.groupElement(path[i]);
+        }
+        return layout.byteOffset(p);
+    }
+}

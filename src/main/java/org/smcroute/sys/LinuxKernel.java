@@ -1,0 +1,369 @@
+package org.smcroute.sys;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.smcroute.sys.LibC.check;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.function.Consumer;
+import org.smcroute.kernel.Counters;
+import org.smcroute.kernel.Errno;
+import org.smcroute.kernel.Family;
+import org.smcroute.kernel.Kernel;
+import org.smcroute.kernel.KernelException;
+import org.smcroute.kernel.Link;
+import org.smcroute.kernel.Upcall;
+import org.smcroute.log.Log;
+import org.smcroute.net.Addr;
+
+/**
+ * The Linux multicast routing API (ipmr/ip6mr) behind the {@link Kernel} seam: one raw routing
+ * socket per family, driven with the MRT_* socket options of SPEC §16.1. Single-threaded by
+ * contract (the daemon's state thread), so one receive buffer serves both families.
+ */
+public final class LinuxKernel implements Kernel {
+
+    /** Room for thousands of queued upcalls; the default buffer holds only about 256. */
+    private static final int RCVBUF = 8 << 20;
+    private static final long BUF_SIZE = 2048;
+    private static final String MC_FORWARDING = "/proc/sys/net/ipv6/conf/all/mc_forwarding";
+
+    private static final long VIF_FLAGS = Layouts.offset(Layouts.VIFCTL, "vifc_flags");
+    private static final long VIF_THRESHOLD = Layouts.offset(Layouts.VIFCTL, "vifc_threshold");
+    private static final long VIF_IFINDEX = Layouts.offset(Layouts.VIFCTL, "u", "vifc_lcl_ifindex");
+    private static final long MIF_THRESHOLD = Layouts.offset(Layouts.MIF6CTL, "vifc_threshold");
+    private static final long MIF_PIFI = Layouts.offset(Layouts.MIF6CTL, "mif6c_pifi");
+    private static final long MFC_GROUP = Layouts.offset(Layouts.MFCCTL, "mfcc_mcastgrp");
+    private static final long MFC_PARENT = Layouts.offset(Layouts.MFCCTL, "mfcc_parent");
+    private static final long MFC_TTLS = Layouts.offset(Layouts.MFCCTL, "mfcc_ttls");
+    private static final long MF6C_GROUP = Layouts.offset(Layouts.MF6CCTL, "mf6cc_mcastgrp");
+    private static final long MF6C_PARENT = Layouts.offset(Layouts.MF6CCTL, "mf6cc_parent");
+    private static final long MF6C_IFSET = Layouts.offset(Layouts.MF6CCTL, "mf6cc_ifset");
+    private static final long SIN6_ADDR = Layouts.offset(Layouts.SOCKADDR_IN6, "sin6_addr");
+    private static final long SG_PKT = Layouts.offset(Layouts.SIOC_SG_REQ, "pktcnt");
+    private static final long SG6_GROUP = Layouts.offset(Layouts.SIOC_SG_REQ6, "grp");
+    private static final long SG6_PKT = Layouts.offset(Layouts.SIOC_SG_REQ6, "pktcnt");
+    private static final long IM_TYPE = Layouts.offset(Layouts.IGMPMSG, "im_msgtype");
+    private static final long IM_MBZ = Layouts.offset(Layouts.IGMPMSG, "im_mbz");
+    private static final long IM_VIF = Layouts.offset(Layouts.IGMPMSG, "im_vif");
+    private static final long IM_SRC = Layouts.offset(Layouts.IGMPMSG, "im_src");
+    private static final long IM_DST = Layouts.offset(Layouts.IGMPMSG, "im_dst");
+    private static final long IM6_MBZ = Layouts.offset(Layouts.MRT6MSG, "im6_mbz");
+    private static final long IM6_TYPE = Layouts.offset(Layouts.MRT6MSG, "im6_msgtype");
+    private static final long IM6_MIF = Layouts.offset(Layouts.MRT6MSG, "im6_mif");
+    private static final long IM6_SRC = Layouts.offset(Layouts.MRT6MSG, "im6_src");
+    private static final long IM6_DST = Layouts.offset(Layouts.MRT6MSG, "im6_dst");
+
+    private final Log log;
+    private final int[] fds = {-1, -1};
+    private final MemorySegment buf = Arena.ofAuto().allocate(BUF_SIZE, 8);
+
+    public LinuxKernel(Log log) {
+        this.log = log;
+    }
+
+    @Override
+    public int maxVifs(Family f) {
+        return f.v6() ? LibC.MAXMIFS : LibC.MAXVIFS;
+    }
+
+    @Override
+    public void open(Family f, int table) throws KernelException {
+        if (isOpen(f)) {
+            return;
+        }
+        boolean v6 = f.v6();
+        int level = v6 ? LibC.IPPROTO_IPV6 : LibC.IPPROTO_IP;
+        int fd = check("socket", LibC.socket(v6 ? LibC.AF_INET6 : LibC.AF_INET,
+                LibC.SOCK_RAW | LibC.SOCK_CLOEXEC | LibC.SOCK_NONBLOCK,
+                v6 ? LibC.IPPROTO_ICMPV6 : LibC.IPPROTO_IGMP));
+        try {
+            soft(fd, level, v6 ? LibC.IPV6_MULTICAST_LOOP : LibC.IP_MULTICAST_LOOP, 0,
+                    v6 ? "IPV6_MULTICAST_LOOP" : "IP_MULTICAST_LOOP", f);
+            soft(fd, level, v6 ? LibC.IPV6_MULTICAST_ALL : LibC.IP_MULTICAST_ALL, 0,
+                    v6 ? "IPV6_MULTICAST_ALL" : "IP_MULTICAST_ALL", f);
+            if (LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, RCVBUF) < 0
+                    && LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, RCVBUF) < 0) {
+                log.debug("Failed raising the receive buffer of the " + f.label() + " routing socket");
+            }
+            if (table != 0) {
+                log.info("Setting " + f.label() + " multicast routing table id " + table);
+                check(v6 ? "MRT6_TABLE" : "MRT_TABLE",
+                        LibC.setsockoptInt(fd, level, v6 ? LibC.MRT6_TABLE : LibC.MRT_TABLE, table));
+            }
+            check(v6 ? "MRT6_INIT" : "MRT_INIT",
+                    LibC.setsockoptInt(fd, level, v6 ? LibC.MRT6_INIT : LibC.MRT_INIT, 1));
+            if (v6) {
+                enableMcForwarding();
+                blockIcmp6(fd);
+            }
+        } catch (KernelException | RuntimeException e) {
+            LibC.close(fd);
+            throw e;
+        }
+        fds[f.ordinal()] = fd;
+    }
+
+    private void soft(int fd, int level, int opt, int value, String name, Family f) {
+        int r = LibC.setsockoptInt(fd, level, opt, value);
+        if (r < 0) {
+            log.warn("Failed disabling " + name + " on " + f.label() + " routing socket: " + LibC.strerror(-r));
+        }
+    }
+
+    /** The kernel sets the flag itself on MRT6_INIT; the file is often read-only (SPEC §16.1). */
+    private static void enableMcForwarding() throws KernelException {
+        try (Arena a = Arena.ofConfined()) {
+            int fd = LibC.open(a.allocateFrom(MC_FORWARDING), LibC.O_WRONLY | LibC.O_CLOEXEC);
+            if (fd >= 0) {
+                MemorySegment one = a.allocateFrom("1");
+                long w = LibC.write(fd, one, 1);
+                LibC.close(fd);
+                fd = (int) Math.min(w, 0);
+            }
+            if (fd < 0 && fd != -Errno.EACCES && fd != -Errno.EPERM && fd != -Errno.EROFS) {
+                throw LibC.error("mc_forwarding", fd);
+            }
+        }
+    }
+
+    /** Upcalls still arrive with every ICMPv6 type blocked; MLD chatter does not (pitfall 9). */
+    private void blockIcmp6(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment filter = a.allocate(Layouts.ICMP6_FILTER);
+            filter.fill((byte) 0xff);
+            int r = LibC.setsockopt(fd, LibC.IPPROTO_ICMPV6, LibC.ICMP6_FILTER, filter, (int) filter.byteSize());
+            if (r < 0) {
+                log.warn("Failed setting ICMP6_FILTER on IPv6 routing socket: " + LibC.strerror(-r));
+            }
+        }
+    }
+
+    @Override
+    public boolean isOpen(Family f) {
+        return fds[f.ordinal()] >= 0;
+    }
+
+    @Override
+    public void close(Family f) {
+        int fd = fds[f.ordinal()];
+        if (fd < 0) {
+            return;
+        }
+        fds[f.ordinal()] = -1;
+        int level = f.v6() ? LibC.IPPROTO_IPV6 : LibC.IPPROTO_IP;
+        int r = LibC.setsockopt(fd, level, f.v6() ? LibC.MRT6_DONE : LibC.MRT_DONE, MemorySegment.NULL, 0);
+        if (r < 0) {
+            log.debug("Failed shutting down " + f.label() + " multicast routing: " + LibC.strerror(-r));
+        }
+        LibC.close(fd);
+    }
+
+    private int fd(Family f, String op) throws KernelException {
+        int fd = fds[f.ordinal()];
+        if (fd < 0) {
+            throw LibC.error(op, -Errno.EBADF);
+        }
+        return fd;
+    }
+
+    @Override
+    public void enableWrongVif(Family f) throws KernelException {
+        String op = f.v6() ? "MRT6_ASSERT" : "MRT_PIM";
+        int fd = fd(f, op);
+        check(op, f.v6()
+                ? LibC.setsockoptInt(fd, LibC.IPPROTO_IPV6, LibC.MRT6_ASSERT, 1)
+                : LibC.setsockoptInt(fd, LibC.IPPROTO_IP, LibC.MRT_PIM, 1));
+    }
+
+    @Override
+    public void addVif(Family f, int slot, int ifindex, int threshold) throws KernelException {
+        if (f.v6()) {
+            int fd = fd(f, "MRT6_ADD_MIF");
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment m = a.allocate(Layouts.MIF6CTL);
+                m.set(JAVA_SHORT, 0, (short) slot);
+                m.set(JAVA_BYTE, MIF_THRESHOLD, (byte) threshold);
+                m.set(JAVA_SHORT, MIF_PIFI, (short) ifindex);
+                check("MRT6_ADD_MIF", setsockopt(fd, LibC.IPPROTO_IPV6, LibC.MRT6_ADD_MIF, m));
+            }
+        } else {
+            int fd = fd(f, "MRT_ADD_VIF");
+            try (Arena a = Arena.ofConfined()) {
+                check("MRT_ADD_VIF", setsockopt(fd, LibC.IPPROTO_IP, LibC.MRT_ADD_VIF, vifctl(a, slot, ifindex, threshold)));
+            }
+        }
+    }
+
+    @Override
+    public void delVif(Family f, int slot, int ifindex) throws KernelException {
+        if (f.v6()) {
+            int fd = fd(f, "MRT6_DEL_MIF");
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment mifi = a.allocate(JAVA_SHORT);
+                mifi.set(JAVA_SHORT, 0, (short) slot);
+                check("MRT6_DEL_MIF", setsockopt(fd, LibC.IPPROTO_IPV6, LibC.MRT6_DEL_MIF, mifi));
+            }
+        } else {
+            int fd = fd(f, "MRT_DEL_VIF");
+            try (Arena a = Arena.ofConfined()) {
+                check("MRT_DEL_VIF", setsockopt(fd, LibC.IPPROTO_IP, LibC.MRT_DEL_VIF, vifctl(a, slot, ifindex, 0)));
+            }
+        }
+    }
+
+    private static MemorySegment vifctl(Arena a, int slot, int ifindex, int threshold) {
+        MemorySegment v = a.allocate(Layouts.VIFCTL);
+        v.set(JAVA_SHORT, 0, (short) slot);
+        v.set(JAVA_BYTE, VIF_FLAGS, (byte) LibC.VIFF_USE_IFINDEX);
+        v.set(JAVA_BYTE, VIF_THRESHOLD, (byte) threshold);
+        v.set(JAVA_INT, VIF_IFINDEX, ifindex);
+        return v;
+    }
+
+    private static int setsockopt(int fd, int level, int opt, MemorySegment value) {
+        return LibC.setsockopt(fd, level, opt, value, (int) value.byteSize());
+    }
+
+    @Override
+    public void addMfc(Family f, Addr source, Addr group, int parent, byte[] ttls) throws KernelException {
+        mfc(f, source, group, parent, ttls, true);
+    }
+
+    @Override
+    public void delMfc(Family f, Addr source, Addr group, int parent) throws KernelException {
+        mfc(f, source, group, parent, new byte[0], false);
+    }
+
+    private void mfc(Family f, Addr source, Addr group, int parent, byte[] ttls, boolean add)
+            throws KernelException {
+        requireFamily(f, source, group);
+        String op = f.v6() ? (add ? "MRT6_ADD_MFC" : "MRT6_DEL_MFC") : (add ? "MRT_ADD_MFC" : "MRT_DEL_MFC");
+        int fd = fd(f, op);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m;
+            if (f.v6()) {
+                m = a.allocate(Layouts.MF6CCTL);
+                sockaddrIn6(m, 0, source);
+                sockaddrIn6(m, MF6C_GROUP, group);
+                m.set(JAVA_SHORT, MF6C_PARENT, (short) parent);
+                for (int n = 0; n < Math.min(ttls.length, LibC.MAXMIFS); n++) {
+                    if (ttls[n] != 0) {
+                        long word = MF6C_IFSET + 4L * (n / 32);
+                        m.set(JAVA_INT, word, m.get(JAVA_INT, word) | (1 << (n % 32)));
+                    }
+                }
+                check(op, setsockopt(fd, LibC.IPPROTO_IPV6, add ? LibC.MRT6_ADD_MFC : LibC.MRT6_DEL_MFC, m));
+            } else {
+                m = a.allocate(Layouts.MFCCTL);
+                m.set(Layouts.IN_ADDR, 0, source.ipv4());
+                m.set(Layouts.IN_ADDR, MFC_GROUP, group.ipv4());
+                m.set(JAVA_SHORT, MFC_PARENT, (short) parent);
+                MemorySegment.copy(ttls, 0, m, JAVA_BYTE, MFC_TTLS, Math.min(ttls.length, LibC.MAXVIFS));
+                check(op, setsockopt(fd, LibC.IPPROTO_IP, add ? LibC.MRT_ADD_MFC : LibC.MRT_DEL_MFC, m));
+            }
+        }
+    }
+
+    private static void requireFamily(Family f, Addr source, Addr group) {
+        if (source.v6() != f.v6() || group.v6() != f.v6()) {
+            throw new IllegalArgumentException("address family mismatch: " + source + ", " + group + " for " + f);
+        }
+    }
+
+    private static void sockaddrIn6(MemorySegment m, long at, Addr addr) {
+        m.set(JAVA_SHORT, at, (short) LibC.AF_INET6);
+        MemorySegment.copy(addr.toBytes(), 0, m, JAVA_BYTE, at + SIN6_ADDR, 16);
+    }
+
+    @Override
+    public Counters counters(Family f, Addr source, Addr group) {
+        int fd = fds[f.ordinal()];
+        if (fd < 0 || source.v6() != f.v6() || group.v6() != f.v6()) {
+            return Counters.ZERO;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment req;
+            long pkt;
+            if (f.v6()) {
+                req = a.allocate(Layouts.SIOC_SG_REQ6);
+                sockaddrIn6(req, 0, source);
+                sockaddrIn6(req, SG6_GROUP, group);
+                pkt = SG6_PKT;
+            } else {
+                req = a.allocate(Layouts.SIOC_SG_REQ);
+                req.set(Layouts.IN_ADDR, 0, source.ipv4());
+                req.set(Layouts.IN_ADDR, 4, group.ipv4());
+                pkt = SG_PKT;
+            }
+            long cmd = f.v6() ? LibC.SIOCGETSGCNT_IN6 : LibC.SIOCGETSGCNT;
+            if (LibC.ioctl(fd, cmd, req) < 0) {
+                return Counters.ZERO;
+            }
+            return new Counters(req.get(JAVA_LONG, pkt), req.get(JAVA_LONG, pkt + 8), req.get(JAVA_LONG, pkt + 16));
+        }
+    }
+
+    @Override
+    public int upcallFd(Family f) {
+        return fds[f.ordinal()];
+    }
+
+    @Override
+    public int readUpcalls(Family f, Consumer<Upcall> sink) {
+        int fd = fds[f.ordinal()];
+        int count = 0;
+        while (fd >= 0) {
+            long n = LibC.recv(fd, buf, BUF_SIZE, LibC.MSG_DONTWAIT);
+            if (n == -Errno.EINTR) {
+                continue;
+            }
+            if (n < 0) {
+                if (n != -Errno.EAGAIN) {
+                    log.debug("Failed reading " + f.label() + " routing socket: " + LibC.strerror((int) -n));
+                }
+                break;
+            }
+            Upcall u = f.v6() ? decode6(n) : decode4(n);
+            if (u != null) {
+                sink.accept(u);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** SPEC §16.4: an igmpmsg has {@code im_mbz == 0} where real IGMP carries protocol 2. */
+    private Upcall decode4(long n) {
+        if (n < Layouts.IGMPMSG.byteSize() || buf.get(JAVA_BYTE, IM_MBZ) != 0 || buf.get(JAVA_BYTE, IM_TYPE) == 0) {
+            return null;
+        }
+        return new Upcall(Family.INET, buf.get(JAVA_BYTE, IM_TYPE) & 0xff, buf.get(JAVA_BYTE, IM_VIF) & 0xff,
+                Addr.ofIpv4(buf.get(Layouts.IN_ADDR, IM_SRC)), Addr.ofIpv4(buf.get(Layouts.IN_ADDR, IM_DST)));
+    }
+
+    /** SPEC §16.4: an mrt6msg has ICMPv6 type 0, which no real ICMPv6 message uses. */
+    private Upcall decode6(long n) {
+        if (n < Layouts.MRT6MSG.byteSize() || buf.get(JAVA_BYTE, IM6_MBZ) != 0 || buf.get(JAVA_BYTE, IM6_TYPE) == 0) {
+            return null;
+        }
+        return new Upcall(Family.INET6, buf.get(JAVA_BYTE, IM6_TYPE) & 0xff, buf.get(JAVA_SHORT, IM6_MIF) & 0xffff,
+                Addr.fromBytes(buf.asSlice(IM6_SRC, 16).toArray(JAVA_BYTE)),
+                Addr.fromBytes(buf.asSlice(IM6_DST, 16).toArray(JAVA_BYTE)));
+    }
+
+    @Override
+    public List<Link> links() throws KernelException {
+        return IfAddrs.links();
+    }
+
+    @Override
+    public void close() {
+        close(Family.INET);
+        close(Family.INET6);
+    }
+}

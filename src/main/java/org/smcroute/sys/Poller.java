@@ -1,0 +1,65 @@
+package org.smcroute.sys;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.smcroute.kernel.Errno;
+import org.smcroute.kernel.KernelException;
+
+/**
+ * poll(2) for the daemon's single event loop. The raw routing sockets cannot be registered with
+ * a JDK {@code Selector} (JAVA-NOTES §1.4 pitfall 11), so every fd the loop waits on goes through
+ * here. The pollfd array is kept between calls; one Poller belongs to one loop thread.
+ */
+public final class Poller {
+
+    public static final short POLLIN = 0x001;
+    public static final short POLLPRI = 0x002;
+    public static final short POLLOUT = 0x004;
+    public static final short POLLERR = 0x008;
+    public static final short POLLHUP = 0x010;
+    public static final short POLLNVAL = 0x020;
+
+    private static final long FD = Layouts.offset(Layouts.POLLFD, "fd");
+    private static final long EVENTS = Layouts.offset(Layouts.POLLFD, "events");
+    private static final long REVENTS = Layouts.offset(Layouts.POLLFD, "revents");
+    private static final long SIZE = Layouts.POLLFD.byteSize();
+
+    private MemorySegment pollfds = MemorySegment.NULL;
+    private int capacity;
+
+    /** Waits on all of {@code fds}; see {@link #poll(int[], short[], short[], int, int)}. */
+    public int poll(int[] fds, short[] events, short[] revents, int timeoutMs) throws KernelException {
+        return poll(fds, events, revents, fds.length, timeoutMs);
+    }
+
+    /**
+     * Waits until one of the first {@code n} fds is ready or {@code timeoutMs} passes (-1 waits
+     * forever). Negative fds are ignored by the kernel, as poll(2) specifies.
+     *
+     * @return the number of fds with non-zero {@code revents}; 0 on timeout or EINTR
+     */
+    public int poll(int[] fds, short[] events, short[] revents, int n, int timeoutMs) throws KernelException {
+        if (n > capacity) {
+            capacity = Math.max(n, 16);
+            pollfds = Arena.ofAuto().allocate(SIZE * capacity, 8);
+        }
+        for (int i = 0; i < n; i++) {
+            long at = i * SIZE;
+            pollfds.set(JAVA_INT, at + FD, fds[i]);
+            pollfds.set(JAVA_SHORT, at + EVENTS, events[i]);
+            pollfds.set(JAVA_SHORT, at + REVENTS, (short) 0);
+        }
+        int r = LibC.poll(n == 0 ? MemorySegment.NULL : pollfds, n, timeoutMs);
+        if (r == -Errno.EINTR) {
+            r = 0;
+        }
+        LibC.check("poll", r);
+        for (int i = 0; i < n; i++) {
+            revents[i] = r == 0 ? 0 : pollfds.get(JAVA_SHORT, i * SIZE + REVENTS);
+        }
+        return r;
+    }
+}

@@ -1,0 +1,58 @@
+package org.smcroute.sys;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Process identity and capabilities from {@code /proc/self/status}: no native call, so the
+ * client can use it without paying FFM's start-up cost.
+ */
+public final class Posix {
+
+    /** CAP_NET_ADMIN (SPEC §16.2). */
+    public static final int CAP_NET_ADMIN = 12;
+    public static final int CAP_NET_RAW = 13;
+
+    private Posix() {
+    }
+
+    public static long getpid() {
+        return ProcessHandle.current().pid();
+    }
+
+    /** The effective UID, or -1 when /proc is not readable. */
+    public static int geteuid() {
+        String uid = status("Uid:");
+        if (uid == null) {
+            return -1;
+        }
+        String[] f = uid.trim().split("\\s+");
+        return f.length > 1 ? Integer.parseInt(f[1]) : -1;
+    }
+
+    /** True when the effective capability set holds {@code cap}. */
+    public static boolean hasCap(int cap) {
+        String eff = status("CapEff:");
+        return eff != null && ((Long.parseUnsignedLong(eff.trim(), 16) >>> cap) & 1) != 0;
+    }
+
+    public static boolean hasCapNetAdmin() {
+        return hasCap(CAP_NET_ADMIN);
+    }
+
+    private static String status(String key) {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/self/status"));
+            for (String l : lines) {
+                if (l.startsWith(key)) {
+                    return l.substring(key.length());
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,331 @@
+package org.smcroute.sys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.smcroute.kernel.Counters;
+import org.smcroute.kernel.Errno;
+import org.smcroute.kernel.Family;
+import org.smcroute.kernel.KernelException;
+import org.smcroute.kernel.Link;
+import org.smcroute.kernel.Upcall;
+import org.smcroute.log.Log;
+import org.smcroute.net.Addr;
+
+/**
+ * LinuxKernel against the real ipmr/ip6mr. Needs root and runs only inside the private network
+ * namespace that failsafe's {@code src/test/sh/netns/bin/java} wrapper creates: veth pair a/b, both
+ * ends here, so traffic sent out of b arrives on a (which has VIF/MIF 0).
+ */
+class LinuxKernelIT {
+
+    static final Addr SRC4 = Addr.parse("10.0.0.2");
+    static final Addr GRP4 = Addr.parse("225.1.2.3");
+    static final Addr SRC6 = Addr.parse("fd00::2");
+    static final Addr GRP6 = Addr.parse("ff0e::1:2:3");
+    static int ifA;
+    static int ifB;
+
+    final List<String> logged = new ArrayList<>();
+    final Log log = new Log(Log.DEBUG, (level, m) -> logged.add(m));
+    final List<LinuxKernel> kernels = new ArrayList<>();
+
+    @BeforeAll
+    static void topology() throws Exception {
+        String parent = System.getenv("SMCROUTE_PARENT_NETNS");
+        assumeTrue(parent != null && Posix.geteuid() == 0, "needs root and the netns-java wrapper");
+        assumeTrue(!parent.equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString()),
+                "not in a private network namespace");
+        sh("ip", "link", "add", "name", "a", "type", "veth", "peer", "name", "b");
+        sh("ip", "addr", "add", "10.0.0.1/24", "dev", "a");
+        sh("ip", "addr", "add", "10.0.1.1/24", "dev", "a", "label", "a:1");
+        sh("ip", "addr", "add", "10.0.0.2/24", "dev", "b");
+        sh("ip", "-6", "addr", "add", "fd00::1/64", "dev", "a", "nodad");
+        sh("ip", "-6", "addr", "add", "fd00::2/64", "dev", "b", "nodad");
+        for (String s : List.of("net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.a.rp_filter=0",
+                "net.ipv4.conf.a.accept_local=1")) {
+            sh("sysctl", "-q", "-w", s); // the source 10.0.0.2 is local to this namespace
+        }
+        sh("ip", "link", "set", "dev", "a", "up");
+        sh("ip", "link", "set", "dev", "b", "up");
+        ifA = NetworkInterface.getByName("a").getIndex();
+        ifB = NetworkInterface.getByName("b").getIndex();
+    }
+
+    @AfterEach
+    void closeAll() {
+        kernels.forEach(LinuxKernel::close);
+    }
+
+    LinuxKernel kernel() {
+        LinuxKernel k = new LinuxKernel(log);
+        kernels.add(k);
+        return k;
+    }
+
+    @Test
+    void openTwiceInOneTableIsInUse() throws Exception {
+        for (Family f : Family.values()) {
+            LinuxKernel k = kernel();
+            k.open(f, 0);
+            assertThat(k.isOpen(f)).isTrue();
+            assertThat(k.upcallFd(f)).isGreaterThanOrEqualTo(0);
+            k.enableWrongVif(f);
+            String op = f.v6() ? "MRT6_INIT" : "MRT_INIT";
+            assertThatThrownBy(() -> kernel().open(f, 0)).isInstanceOfSatisfying(KernelException.class, e -> {
+                assertThat(e.op()).isEqualTo(op);
+                assertThat(e.errno()).isEqualTo(Errno.EADDRINUSE);
+                assertThat(e.reason()).isEqualTo("Address already in use");
+            });
+            LinuxKernel t5 = kernel();
+            t5.open(f, 5);
+            assertThat(logged).contains("Setting " + f.label() + " multicast routing table id 5");
+            assertThatThrownBy(() -> kernel().open(f, 5)).isInstanceOf(KernelException.class);
+            k.close(f);
+            k.close(f); // idempotent
+            assertThat(k.upcallFd(f)).isEqualTo(-1);
+            kernel().open(f, 0); // the table is free again
+        }
+        // newer kernels count the open IPv6 routing sockets here
+        assertThat(Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv6/conf/all/mc_forwarding")).trim()))
+                .isPositive();
+    }
+
+    @Test
+    void routingSocketBufferIsRaised() throws Exception {
+        LinuxKernel k = kernel();
+        k.open(Family.INET, 0);
+        assertThat(LibC.getsockoptInt(k.upcallFd(Family.INET), LibC.SOL_SOCKET, LibC.SO_RCVBUF))
+                .isGreaterThanOrEqualTo(8 << 20);
+    }
+
+    @Test
+    void ipv4VifsAndMfc() throws Exception {
+        LinuxKernel k = kernel();
+        k.open(Family.INET, 0);
+        k.addVif(Family.INET, 0, ifA, 1);
+        k.addVif(Family.INET, 3, ifB, 5);
+        assertThat(vifs("ip_mr_vif")).containsEntry(0, "a").containsEntry(3, "b").hasSize(2);
+        byte[] ttls = new byte[32];
+        ttls[3] = 5;
+        k.addMfc(Family.INET, SRC4, GRP4, 0, ttls);
+        List<String> cache = lines("ip_mr_cache");
+        assertThat(cache).hasSize(1);
+        // Group and Origin are the raw __be32 printed with %08X (little-endian host)
+        assertThat(cache.get(0)).matches("030201E1 0200000A 0 .* 3:5\\s*");
+        Counters c = k.counters(Family.INET, SRC4, GRP4);
+        assertThat(c.packets()).isZero();
+        send(false, "b");
+        assertThat(await(() -> k.counters(Family.INET, SRC4, GRP4).packets() > 0)).isTrue();
+        assertThat(k.counters(Family.INET, SRC4, GRP4).bytes()).isPositive();
+        assertThat(k.counters(Family.INET, SRC4, Addr.parse("225.9.9.9"))).isEqualTo(Counters.ZERO);
+        k.delMfc(Family.INET, SRC4, GRP4, 0);
+        assertThat(lines("ip_mr_cache")).isEmpty();
+        assertThatThrownBy(() -> k.delMfc(Family.INET, SRC4, GRP4, 0))
+                .isInstanceOfSatisfying(KernelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT));
+        k.delVif(Family.INET, 3, ifB);
+        assertThat(vifs("ip_mr_vif")).containsOnlyKeys(0);
+        k.addMfc(Family.INET, SRC4, GRP4, 0, ttls);
+        k.close(Family.INET);
+        assertThat(vifs("ip_mr_vif")).isEmpty();
+        assertThat(lines("ip_mr_cache")).isEmpty();
+        assertThatThrownBy(() -> k.addVif(Family.INET, 0, ifA, 1))
+                .isInstanceOfSatisfying(KernelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
+    }
+
+    @Test
+    void ipv6MifsAndMfc() throws Exception {
+        LinuxKernel k = kernel();
+        k.open(Family.INET6, 0);
+        k.addVif(Family.INET6, 0, ifA, 1);
+        k.addVif(Family.INET6, 2, ifB, 1);
+        assertThat(vifs("ip6_mr_vif")).containsEntry(0, "a").containsEntry(2, "b").hasSize(2);
+        byte[] ttls = new byte[32];
+        ttls[2] = 1;
+        k.addMfc(Family.INET6, SRC6, GRP6, 0, ttls);
+        List<String> cache = lines("ip6_mr_cache");
+        assertThat(cache).hasSize(1);
+        String[] f = cache.get(0).trim().split("\\s+");
+        assertThat(Addr.parse(f[0])).isEqualTo(GRP6);
+        assertThat(Addr.parse(f[1])).isEqualTo(SRC6);
+        assertThat(f[2]).isEqualTo("0");
+        assertThat(cache.get(0)).matches(".* 2:1\\s*");
+        send(true, "b");
+        assertThat(await(() -> k.counters(Family.INET6, SRC6, GRP6).packets() > 0)).isTrue();
+        k.delMfc(Family.INET6, SRC6, GRP6, 0);
+        assertThat(lines("ip6_mr_cache")).isEmpty();
+        k.delVif(Family.INET6, 2, ifB);
+        assertThat(vifs("ip6_mr_vif")).containsOnlyKeys(0);
+        k.addMfc(Family.INET6, SRC6, GRP6, 0, ttls);
+        k.close();
+        assertThat(vifs("ip6_mr_vif")).isEmpty();
+        assertThat(lines("ip6_mr_cache")).isEmpty();
+    }
+
+    @Test
+    void nocacheUpcalls() throws Exception {
+        for (Family fam : Family.values()) {
+            LinuxKernel k = kernel();
+            k.open(fam, 0);
+            k.addVif(fam, 0, ifA, 1);
+            assertThat(k.readUpcalls(fam, u -> { })).isZero();
+            List<Upcall> got = pollUpcalls(k, fam, u -> true);
+            Addr src = fam.v6() ? SRC6 : SRC4;
+            Addr grp = fam.v6() ? GRP6 : GRP4;
+            assertThat(got).contains(new Upcall(fam, Upcall.NOCACHE, 0, src, grp));
+            k.close();
+        }
+    }
+
+    @Test
+    void wrongVifUpcalls() throws Exception {
+        for (Family fam : Family.values()) {
+            LinuxKernel k = kernel();
+            k.open(fam, 0);
+            k.enableWrongVif(fam);
+            k.addVif(fam, 0, ifA, 1);
+            k.addVif(fam, 1, ifB, 1);
+            byte[] ttls = new byte[32];
+            ttls[0] = 1; // ip6mr asserts only towards an OIF (no PIM mode)
+            Addr src = fam.v6() ? SRC6 : SRC4;
+            Addr grp = fam.v6() ? GRP6 : GRP4;
+            k.addMfc(fam, src, grp, 1, ttls); // expects b, traffic arrives on a
+            List<Upcall> got = pollUpcalls(k, fam, u -> u.type() == Upcall.WRONGVIF);
+            assertThat(got).contains(new Upcall(fam, Upcall.WRONGVIF, 0, src, grp));
+            k.close();
+        }
+    }
+
+    @Test
+    void burstOfUpcallsIsNotDropped() throws Exception {
+        LinuxKernel k = kernel();
+        k.open(Family.INET, 0);
+        k.addVif(Family.INET, 0, ifA, 1);
+        int n = 1000; // one NOCACHE per unresolved (S,G), so vary G; default rcvbuf holds ~256
+        for (int i = 0; i < n; i++) {
+            send(false, "b", GRP4.plus(i));
+        }
+        java.util.Set<Addr> groups = new java.util.HashSet<>();
+        for (int i = 0; i < 50 && groups.size() < n; i++) {
+            k.readUpcalls(Family.INET, u -> groups.add(u.group()));
+            Thread.sleep(20);
+        }
+        assertThat(groups).hasSize(n);
+    }
+
+    @Test
+    void ipNetnsStillWorksFromHere() throws Exception {
+        String ns = "smcr-sys-it-" + ProcessHandle.current().pid();
+        sh("ip", "netns", "add", ns);
+        try {
+            assertThat(sh("ip", "netns", "exec", ns, "ip", "-o", "link")).contains("lo:").doesNotContain(" a@");
+        } finally {
+            sh("ip", "netns", "del", ns);
+        }
+    }
+
+    private static List<Upcall> pollUpcalls(LinuxKernel k, Family fam, java.util.function.Predicate<Upcall> want)
+            throws Exception {
+        List<Upcall> got = new ArrayList<>();
+        Poller p = new Poller();
+        short[] rev = new short[1];
+        for (int i = 0; i < 24 && got.stream().noneMatch(want); i++) {
+            send(fam.v6(), "b");
+            if (p.poll(new int[] {k.upcallFd(fam)}, new short[] {Poller.POLLIN}, rev, 250) > 0) {
+                k.readUpcalls(fam, got::add);
+            }
+        }
+        return got;
+    }
+
+    @Test
+    void linksFoldAliasesAndKeepOrder() throws Exception {
+        List<Link> links = kernel().links();
+        assertThat(links).extracting(Link::name).containsExactlyInAnyOrder("lo", "a", "b");
+        assertThat(links).extracting(Link::index).isSorted(); // system order
+        Link lo = links.get(0);
+        assertThat(lo.index()).isEqualTo(1);
+        assertThat(lo.flags() & (Link.IFF_UP | Link.IFF_LOOPBACK)).isEqualTo(Link.IFF_UP | Link.IFF_LOOPBACK);
+        assertThat(lo.ipv4()).isEqualTo(Addr.parse("127.0.0.1"));
+        Link a = links.stream().filter(l -> l.name().equals("a")).findFirst().orElseThrow();
+        Link b = links.stream().filter(l -> l.name().equals("b")).findFirst().orElseThrow();
+        assertThat(a.index()).isEqualTo(ifA);
+        assertThat(a.multicast()).isTrue();
+        assertThat(a.flags() & Link.IFF_UP).isNotZero();
+        assertThat(a.ipv4()).isEqualTo(Addr.parse("10.0.0.1"));
+        assertThat(b).isEqualTo(new Link("b", ifB, b.flags(), SRC4));
+    }
+
+    /** One UDP datagram to the test group out of {@code dev}, hop limit 8, no loopback copy. */
+    static void send(boolean v6, String dev) throws IOException {
+        send(v6, dev, v6 ? GRP6 : GRP4);
+    }
+
+    static void send(boolean v6, String dev, Addr grp) throws IOException {
+        NetworkInterface nif = NetworkInterface.getByName(dev);
+        try (DatagramChannel ch = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET)) {
+            ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
+            ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 8);
+            ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false);
+            ch.bind(new InetSocketAddress(InetAddress.getByAddress((v6 ? SRC6 : SRC4).toBytes()), 0));
+            ch.send(ByteBuffer.wrap("smcroute".getBytes()),
+                    new InetSocketAddress(InetAddress.getByAddress(grp.toBytes()), 4321));
+        }
+    }
+
+    static boolean await(java.util.function.BooleanSupplier cond) throws InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            if (cond.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
+    }
+
+    /** VIF/MIF number → device name from /proc/net/ip_mr_vif or ip6_mr_vif. */
+    static Map<Integer, String> vifs(String file) throws IOException {
+        Map<Integer, String> m = new TreeMap<>();
+        Pattern p = Pattern.compile("^\\s*(\\d+)\\s+(\\S+)");
+        for (String l : lines(file)) {
+            Matcher x = p.matcher(l);
+            if (x.find()) {
+                m.put(Integer.parseInt(x.group(1)), x.group(2));
+            }
+        }
+        return m;
+    }
+
+    /** Lines of a /proc/net file without its header. */
+    static List<String> lines(String file) throws IOException {
+        List<String> l = Files.readAllLines(Path.of("/proc/net", file));
+        return l.subList(1, l.size());
+    }
+
+    static String sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", cmd) + ": " + out).isZero();
+        return out;
+    }
+}
