@@ -48,11 +48,11 @@ final class Commands {
         "Show program version",
         "Remove all learned (*,G) kernel routes",
         "Stop the daemon",
-        "Reload the configuration file, like SIGHUP",
+        "Reload the configuration, like SIGHUP",
         "Same as reload",
-        "Show routes (default), groups, interfaces or pending entries",
+        "Show routes (default), groups,\n" + pad("", 36) + "interfaces or pending entries",
         "Add a multicast route",
-        "Remove a multicast route, or some of its OIFs",
+        "Remove a route, or some of its OIFs",
         "Same as remove",
         "Join a multicast group on an interface",
         "Leave a multicast group",
@@ -61,15 +61,15 @@ final class Commands {
     private static final String[] DESCRIPTION = {
         "Show the usage text, or the help of one command.",
         "Show the program version and where to report bugs.",
-        "Remove every kernel route learned from a (*,G) template; configured routes stay.",
+        "Remove all kernel routes learned from (*,G) templates at once.",
         "Ask the daemon to shut down cleanly.",
         "Make the daemon reload its configuration file, as SIGHUP does.",
         null,
-        "Show routes, or with an argument groups, interfaces or pending entries (-d: counters).",
-        "Forward traffic for GRP (from SRC, any source if omitted) arriving on IIF to every OIF.",
-        "Remove a route given with the same IIF, SRC and GRP as when added; with OIFs only those.",
+        "Show routes, groups, interfaces or pending entries; -d adds counters.",
+        "Forward GRP traffic from SRC (any source if omitted) on IIF to each OIF.",
+        "Remove the route added with the same IIF, SRC and GRP; with OIFs, only those.",
         null,
-        "Join GRP (source-specific if SRC is given) on IIF, so that switches send the traffic.",
+        "Join GRP (source-specific with SRC) on IIF, so switches forward the traffic.",
         "Leave a group joined earlier with the same IIF, SRC and GRP.",
     };
     private static final String[] EXAMPLE = {
@@ -117,7 +117,7 @@ final class Commands {
           .append("           its own connection; exit status is the number of failed lines\n")
           .append("  -d       Detailed show output, with packet and byte counters\n")
           .append("  -h       Show this help text, or the help of COMMAND\n")
-          .append("  -i NAME  Identity of the daemon to talk to (smcrouted -i NAME), default smcroute\n")
+          .append("  -i NAME  Identity of the daemon (smcrouted -i NAME), default smcroute\n")
           .append("  -I NAME  Same as -i\n")
           .append("  -j       JSON show output\n")
           .append("  -p       Plain table headings, no terminal control sequences\n")
@@ -126,11 +126,11 @@ final class Commands {
           .append("  -v       Show program version\n\n")
           .append("Commands:\n");
         for (int i = 0; i < NAMES.length; i++) {
-            String left = pad("  " + pad(NAMES[i], 8) + SYNOPSIS[i], 48);
-            if (left.length() > 48) {
-                sb.append(left).append("\n").append(pad("", 48));
+            String left = "  " + NAMES[i] + (SYNOPSIS[i].isEmpty() ? "" : " " + SYNOPSIS[i]);
+            if (left.length() > 34) {
+                sb.append(left).append('\n').append(pad("", 36));
             } else {
-                sb.append(left);
+                sb.append(pad(left, 36));
             }
             sb.append(SUMMARY[i]).append('\n');
         }

@@ -27,7 +27,8 @@ public final class Main {
 
     private boolean detail;
     private boolean json;
-    private Renderer.Style style = Renderer.Style.ANSI;
+    private boolean plain;
+    private boolean noHeadings;
     private String ident = "smcroute";
     private String socketOpt;
     private final InputStream in;
@@ -41,10 +42,16 @@ public final class Main {
         this.err = err;
     }
 
+    /**
+     * Entry point. Ends with {@code Runtime.halt} after flushing: the client has no shutdown
+     * hooks, and {@code System.exit} in JDK 25 first sets up a System.Logger (to log the exit
+     * event), which costs a few milliseconds on every run.
+     */
     public static void main(String[] args) {
         int rc = run(args, System.in, System.out, System.err);
         System.out.flush();
-        System.exit(rc);
+        System.err.flush();
+        Runtime.getRuntime().halt(rc);
     }
 
     /** Runs the client; returns the exit status. */
@@ -64,8 +71,8 @@ public final class Main {
                 case 'h' -> help = true;
                 case 'I', 'i' -> ident = g.optarg();
                 case 'j' -> json = true;
-                case 'p' -> style = Renderer.Style.PLAIN;
-                case 't' -> style = Renderer.Style.NONE;
+                case 'p' -> plain = true;
+                case 't' -> noHeadings = true;
                 case 'u' -> socketOpt = g.optarg();
                 case 'v' -> {
                     out.print(Version.text());
@@ -229,7 +236,9 @@ public final class Main {
         return 0;
     }
 
+    /** {@code -t} beats {@code -p}; the ANSI width is probed at most once per run. */
     private Renderer renderer() {
+        Renderer.Style style = noHeadings ? Renderer.Style.NONE : plain ? Renderer.Style.PLAIN : Renderer.Style.ANSI;
         if (width < 0) {
             width = Renderer.DEFAULT_WIDTH;
             if (style == Renderer.Style.ANSI && in == System.in && err == System.err

@@ -163,9 +163,9 @@ public record Options(
     public static String usage(String ident) {
         String etc = System.getProperty("smcroute.sysconfdir", "/etc");
         String run = System.getProperty("smcroute.runstatedir", "/run");
-        return "Usage: smcrouted [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-F FILE] [-i NAME]\n"
-             + "                 [-l LVL] [-m SEC] [-p USER[:GROUP]] [-P FILE] [-t ID] [-u FILE]\n"
-             + "                 [--range-limit N]\n"
+        return "Usage: smcrouted [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-F FILE]\n"
+             + "                 [-i NAME] [-l LVL] [-m SEC] [-p USER[:GROUP]] [-P FILE]\n"
+             + "                 [-t ID] [-u FILE] [--range-limit N]\n"
              + "\n"
              + "Options:\n"
              + "  -c SEC           Every SEC seconds, remove learned (*,G) kernel routes that\n"

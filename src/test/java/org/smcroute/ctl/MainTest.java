@@ -182,7 +182,7 @@ class MainTest {
     @Test
     void noHeadings() throws IOException {
         daemon(ROUTES_WIRE);
-        assertThat(run("-t", "s")).isZero();
+        assertThat(run("-t", "-p", "s")).isZero();
         assertThat(stdout).isEqualTo(String.join("\n",
                 "(*, 225.1.2.3)                             eth0  eth1",
                 "(*, ff2e::42/121)                          eth0  eth1",
@@ -276,7 +276,7 @@ class MainTest {
     void helpVariants() {
         assertThat(run("-h")).isZero();
         assertThat(stdout).startsWith("Usage:\n  smcroutectl ").contains(sock.toString())
-                .contains("show    [groups|interfaces|pending|routes]").contains("+");
+                .contains("  show [groups|interfaces|pending|routes]\n").contains("+");
         assertThat(run("help")).isZero();
         String usage = stdout;
         assertThat(run("")).isZero();
@@ -292,6 +292,17 @@ class MainTest {
         assertThat(stderr).isEqualTo("smcroutectl: Unknown command zz\n");
         assertThat(run("-i", "other", "-h")).isZero();
         assertThat(stdout).contains(dir.resolve("other.sock").toString());
+    }
+
+    @Test
+    void helpTextsFitIn79Columns() {
+        String all = Commands.usage("/run/smcroute.sock");
+        for (int i = 0; i < Commands.NAMES.length; i++) {
+            all += Commands.helpBlock(i);
+        }
+        for (String line : all.split("\n")) {
+            assertThat(line.length()).as(line).isLessThanOrEqualTo(79);
+        }
     }
 
     @Test

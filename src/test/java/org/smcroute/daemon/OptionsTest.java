@@ -155,6 +155,13 @@ class OptionsTest {
     }
 
     @Test
+    void usageFitsIn79Columns() {
+        for (String line : Options.usage("smcroute").split("\n")) {
+            assertThat(line.length()).as(line).isLessThanOrEqualTo(79);
+        }
+    }
+
+    @Test
     void version() {
         Options.Exit e = exit("-v");
         assertThat(e.code()).isZero();
