@@ -1,0 +1,131 @@
+package org.smcroute.ctl;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * One request/reply exchange with the daemon (SPEC §13.5): connect, one write, read until the
+ * daemon closes. JDK NIO only, since FFM would dominate the client's start-up time.
+ *
+ * <p>NIO reports connect failures as {@code SocketException}s carrying the strerror text, not
+ * an errno, so the cases are told apart by message: {@code ConnectException}/"Connection
+ * refused" is ECONNREFUSED, "Permission denied" is EACCES, and "No such file or directory" (or
+ * a path that does not exist) is ENOENT. A socket file nobody listens on, or a non-socket file,
+ * gives ECONNREFUSED, as in C.
+ */
+final class Connection {
+
+    /** Connect attempts on ECONNREFUSED, and the pause between them (tests shorten it). */
+    static int attempts = 30;
+    static long retryDelayMs = 100;
+
+    private Connection() {
+    }
+
+    /**
+     * Sends {@code request} and returns the complete reply, possibly empty. On a connect
+     * failure the §13.5 texts go to {@code err} and the result is null.
+     *
+     * @param explicitPath true when the path came from {@code -u}, which changes the ENOENT hint
+     */
+    static byte[] exchange(Path socket, boolean explicitPath, byte[] request, PrintStream err) {
+        SocketChannel ch = connect(socket, explicitPath, err);
+        if (ch == null) {
+            return null;
+        }
+        try (ch) {
+            ch.write(ByteBuffer.wrap(request));
+            byte[] buf = new byte[4096];
+            int n = 0;
+            while (true) {
+                if (n == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                int r = ch.read(ByteBuffer.wrap(buf, n, buf.length - n));
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+            return Arrays.copyOf(buf, n);
+        } catch (IOException e) {
+            err.println("smcroutectl: Failed communicating with daemon: " + reason(e));
+            return null;
+        }
+    }
+
+    private static SocketChannel connect(Path socket, boolean explicitPath, PrintStream err) {
+        UnixDomainSocketAddress addr;
+        try {
+            addr = UnixDomainSocketAddress.of(socket);
+        } catch (IllegalArgumentException e) {
+            err.println("smcroutectl: Failed connecting to daemon: " + e.getMessage());
+            return null;
+        }
+        for (int attempt = 1; ; attempt++) {
+            SocketChannel ch = null;
+            try {
+                ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                ch.connect(addr);
+                return ch;
+            } catch (IOException e) {
+                close(ch);
+                String reason = reason(e);
+                if (e instanceof java.net.ConnectException || reason.equals("Connection refused")) {
+                    if (attempt < attempts) {
+                        sleep();
+                        continue;
+                    }
+                    err.println("smcroutectl: Daemon not running");
+                } else if (reason.equals("Permission denied")) {
+                    err.println("smcroutectl: Need root privileges to connect to daemon");
+                } else if (reason.equals("No such file or directory")
+                        || (Files.notExists(socket) && reason.indexOf("too long") < 0)) {
+                    err.println("smcroutectl: Cannot find IPC socket " + socket);
+                    if (explicitPath) {
+                        err.println("smcroutectl: Failed connecting to daemon: No such file or directory");
+                    } else {
+                        err.println("smcroutectl: Daemon may be running with another -i NAME");
+                    }
+                } else {
+                    err.println("smcroutectl: Failed connecting to daemon: " + reason);
+                }
+                return null;
+            }
+        }
+    }
+
+    /** The strerror-like part of an exception message. */
+    private static String reason(IOException e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return e.getClass().getSimpleName();
+        }
+        return m;
+    }
+
+    private static void close(SocketChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(retryDelayMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

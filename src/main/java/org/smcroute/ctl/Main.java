@@ -1,0 +1,251 @@
+package org.smcroute.ctl;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.smcroute.cli.Getopt;
+import org.smcroute.cli.Version;
+import org.smcroute.ipc.Request;
+import org.smcroute.ipc.Wire;
+
+/**
+ * {@code smcroutectl}, the control client (SPEC §13). Everything goes through
+ * {@link #run(String[], InputStream, PrintStream, PrintStream)} so tests can drive it with their
+ * own streams and a fake daemon. Start-up matters more than elegance here (JAVA-NOTES §3): no
+ * lambdas, streams or {@code String.format}, and only JDK NIO for the socket.
+ */
+public final class Main {
+
+    static final String OPTIONS = "bdhI:i:jptu:v";
+
+    private boolean detail;
+    private boolean json;
+    private boolean plain;
+    private boolean noHeadings;
+    private String ident = "smcroute";
+    private String socketOpt;
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+    private int width = -1;
+
+    private Main(InputStream in, PrintStream out, PrintStream err) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Entry point. Ends with {@code Runtime.halt} after flushing: the client has no shutdown
+     * hooks, and {@code System.exit} in JDK 25 first sets up a System.Logger (to log the exit
+     * event), which costs a few milliseconds on every run.
+     */
+    public static void main(String[] args) {
+        int rc = run(args, System.in, System.out, System.err);
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(rc);
+    }
+
+    /** Runs the client; returns the exit status. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return new Main(in, out, err).execute(args);
+    }
+
+    private int execute(String[] args) {
+        boolean batch = false;
+        boolean help = false;
+        Getopt g = new Getopt("smcroutectl", OPTIONS, args);
+        int c;
+        while ((c = g.next()) != Getopt.END) {
+            switch (c) {
+                case 'b' -> batch = true;
+                case 'd' -> detail = true;
+                case 'h' -> help = true;
+                case 'I', 'i' -> ident = g.optarg();
+                case 'j' -> json = true;
+                case 'p' -> plain = true;
+                case 't' -> noHeadings = true;
+                case 'u' -> socketOpt = g.optarg();
+                case 'v' -> {
+                    out.print(Version.text());
+                    return 0;
+                }
+                default -> {
+                    err.println(g.error());
+                    out.print(Commands.usage(socketPath().toString()));
+                    return 1;
+                }
+            }
+        }
+        List<String> words = g.operands();
+        if (help) {
+            if (words.isEmpty()) {
+                out.print(Commands.usage(socketPath().toString()));
+                return 0;
+            }
+            return helpFor(words.get(0));
+        }
+        if (batch) {
+            return batch();
+        }
+        return command(words);
+    }
+
+    /** The socket path: {@code -u FILE}, else {@code RUNSTATEDIR/<ident>.sock}. */
+    private Path socketPath() {
+        if (socketOpt != null) {
+            return Path.of(socketOpt);
+        }
+        return Path.of(System.getProperty("smcroute.runstatedir", "/run"), ident + ".sock");
+    }
+
+    private int batch() {
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        int failed = 0;
+        try {
+            String line;
+            while ((line = r.readLine()) != null) {
+                List<String> words = split(line);
+                if (words.isEmpty()) {
+                    continue;
+                }
+                if (command(words) != 0 && failed < 255) {
+                    failed++;
+                }
+            }
+        } catch (IOException e) {
+            err.println("smcroutectl: Failed reading stdin: " + e.getMessage());
+            failed = Math.min(failed + 1, 255);
+        }
+        return failed;
+    }
+
+    /** Batch line splitting (§13.4): runs of whitespace; a word starting with # ends the line. */
+    static List<String> split(String line) {
+        List<String> words = new ArrayList<>();
+        int i = 0;
+        int n = line.length();
+        while (i < n) {
+            while (i < n && Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            if (i >= n || line.charAt(i) == '#') {
+                break;
+            }
+            int start = i;
+            while (i < n && !Character.isWhitespace(line.charAt(i))) {
+                i++;
+            }
+            words.add(line.substring(start, i));
+        }
+        return words;
+    }
+
+    /** Executes one command line (command word plus arguments); returns 0 or 1. */
+    private int command(List<String> words) {
+        if (words.isEmpty()) {
+            return send(new Request(showCode(), List.of()), true);
+        }
+        String word = words.get(0);
+        int cmd = Commands.lookup(word);
+        if (cmd < 0) {
+            err.println("smcroutectl: Unknown command " + word);
+            return 1;
+        }
+        List<String> args = words.subList(1, words.size());
+        if (args.size() < Commands.MIN_ARGS[cmd]) {
+            err.println("smcroutectl: Not enough arguments to command " + Commands.NAMES[cmd]);
+            out.print(Commands.helpBlock(cmd));
+            return 1;
+        }
+        switch (cmd) {
+            case Commands.HELP:
+                if (args.isEmpty()) {
+                    out.print(Commands.usage(socketPath().toString()));
+                    return 0;
+                }
+                return helpFor(args.get(0));
+            case Commands.VERSION:
+                out.print(Version.text());
+                return 0;
+            case Commands.SHOW:
+                return send(new Request(showCode(), args), true);
+            default:
+                return send(new Request(Commands.CODES[cmd], args), false);
+        }
+    }
+
+    private int helpFor(String word) {
+        int cmd = Commands.lookup(word);
+        if (cmd < 0) {
+            err.println("smcroutectl: Unknown command " + word);
+            return 1;
+        }
+        out.print(Commands.helpBlock(cmd));
+        return 0;
+    }
+
+    private char showCode() {
+        return json ? 'J' : detail ? 'S' : 's';
+    }
+
+    private int send(Request req, boolean show) {
+        byte[] msg;
+        try {
+            msg = Wire.encode(req);
+        } catch (IllegalArgumentException e) {
+            err.println("smcroutectl: Failed constructing IPC command: " + e.getMessage());
+            return 1;
+        }
+        byte[] reply = Connection.exchange(socketPath(), socketOpt != null, msg, err);
+        if (reply == null) {
+            return 1;
+        }
+        if (reply.length == 0) {
+            err.println("smcroutectl: Daemon closed connection without reply");
+            return 1;
+        }
+        int n = reply[reply.length - 1] == 0 ? reply.length - 1 : reply.length;
+        if (!show) {
+            if (n == 0) {
+                return 0;
+            }
+            int eol = 0;
+            while (eol < n && reply[eol] != '\n') {
+                eol++;
+            }
+            err.println("smcroutectl: " + new String(reply, 0, eol, StandardCharsets.UTF_8));
+            return 1;
+        }
+        if (req.cmd() == 'J') {
+            out.write(reply, 0, n);
+        } else {
+            byte[] body = n == reply.length ? reply : java.util.Arrays.copyOf(reply, n);
+            byte[] text = renderer().render(body);
+            out.write(text, 0, text.length);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** {@code -t} beats {@code -p}; the ANSI width is probed at most once per run. */
+    private Renderer renderer() {
+        Renderer.Style style = noHeadings ? Renderer.Style.NONE : plain ? Renderer.Style.PLAIN : Renderer.Style.ANSI;
+        if (width < 0) {
+            width = Renderer.DEFAULT_WIDTH;
+            if (style == Renderer.Style.ANSI && in == System.in && err == System.err
+                    && Terminal.stdinAndStderrAreTerminals()) {
+                width = Terminal.probeWidth(in, err, Renderer.DEFAULT_WIDTH);
+            }
+        }
+        return new Renderer(style, width);
+    }
+}

@@ -1,0 +1,204 @@
+package org.smcroute.daemon;
+
+import org.smcroute.cli.Getopt;
+import org.smcroute.cli.Version;
+import org.smcroute.log.Log;
+import org.smcroute.net.Prefix;
+
+/**
+ * The parsed {@code smcrouted} command line (SPEC §3.1–§3.3). Parsing is separate from acting
+ * so the launcher can settle {@code -h}, {@code -v} and every option error in the foreground
+ * (§3.5) and so it is testable: {@link #parse} never exits, it returns an {@link Exit} saying
+ * what to print and which code to exit with.
+ *
+ * <p>All options are read first and paths composed afterwards, so {@code -i} combines with
+ * {@code -f}, {@code -P} and {@code -u} in any order; the last of a repeated option wins.
+ * SYSCONFDIR and RUNSTATEDIR come from the system properties {@code smcroute.sysconfdir}
+ * (default {@code /etc}) and {@code smcroute.runstatedir} (default {@code /run}), which the
+ * launcher sets.
+ *
+ * @param cacheTimeout   {@code -c}: expiry period for learned routes, seconds; 0 or less = off
+ * @param startupDelay   {@code -d}: seconds to wait before touching interfaces and kernel
+ * @param exitAfter      {@code -D}: clean shutdown after this many seconds, or null when off
+ * @param script         {@code -e}: script hook path, or null
+ * @param confFile       {@code -f} or {@code SYSCONFDIR/<ident>.conf}
+ * @param verifyFile     {@code -F}: verify this file and exit, or null
+ * @param ident          {@code -i}/{@code -I}: identity, default {@code smcroute}
+ * @param logLevel       effective level: {@code -l}, else info with {@code -F}, else notice
+ * @param logLevelGiven  whether {@code -l} appeared
+ * @param mrdiscInterval {@code -m}: 4..180, default 20
+ * @param foreground     {@code -n}
+ * @param bareDisables   {@code -N}: a bare {@code phyint IFNAME} line means disable
+ * @param user           {@code -p}: raw {@code USER[:GROUP]}, resolved later, or null
+ * @param pidFile        {@code RUNSTATEDIR/<ident>.pid}, or per the {@code -P} rule
+ * @param syslogOnly     {@code -s}: syslog also in the foreground, no stderr copy
+ * @param table          {@code -t}: multicast routing table, 0 = kernel default
+ * @param socketPath     {@code -u} or {@code RUNSTATEDIR/<ident>.sock}
+ * @param rangeLimit     {@code --range-limit}: largest join expansion, default 4096
+ */
+public record Options(
+        int cacheTimeout,
+        int startupDelay,
+        Integer exitAfter,
+        String script,
+        String confFile,
+        String verifyFile,
+        String ident,
+        int logLevel,
+        boolean logLevelGiven,
+        int mrdiscInterval,
+        boolean foreground,
+        boolean bareDisables,
+        String user,
+        String pidFile,
+        boolean syslogOnly,
+        int table,
+        String socketPath,
+        int rangeLimit) {
+
+    public static final String PROG = "smcrouted";
+    public static final String OPTSTRING = "c:d:D:e:f:F:hI:i:l:m:nNp:P:st:u:v";
+    public static final String RANGE_LIMIT = "range-limit";
+    public static final int EX_USAGE = 64;
+
+    /** What {@link #parse} decided. */
+    public sealed interface Result {
+    }
+
+    /** Go on and run with these options. */
+    public record Run(Options options) implements Result {
+    }
+
+    /** Print {@code stdout} and {@code stderr} (either may be empty) and exit with {@code code}. */
+    public record Exit(int code, String stdout, String stderr) implements Result {
+    }
+
+    /**
+     * Parses the command line (without the program name). Order of decisions: a getopt error
+     * (complaint on stderr, usage on stdout, 64); then the first of {@code -h} (usage, 0) and
+     * {@code -v} (version, 0); then a bad {@code -m} (1), a negative {@code -t} (usage, 64) and
+     * {@code --range-limit} below 1 (usage, 64).
+     */
+    public static Result parse(String[] args) {
+        int c = 60;
+        int d = 0;
+        Integer exitAfter = null;
+        String e = null;
+        String f = null;
+        String verify = null;
+        String ident = "smcroute";
+        String level = null;
+        int m = 20;
+        boolean n = false;
+        boolean bare = false;
+        String user = null;
+        String pid = null;
+        boolean s = false;
+        int t = 0;
+        String u = null;
+        int range = 4096;
+        char info = 0;
+
+        Getopt g = new Getopt(PROG, OPTSTRING, args, RANGE_LIMIT);
+        int opt;
+        while ((opt = g.next()) != Getopt.END) {
+            String arg = g.optarg();
+            switch (opt) {
+                case 'c' -> c = Prefix.atoi(arg);
+                case 'd' -> d = Prefix.atoi(arg);
+                case 'D' -> exitAfter = Prefix.atoi(arg);
+                case 'e' -> e = arg;
+                case 'f' -> f = arg;
+                case 'F' -> verify = arg;
+                case 'h', 'v' -> info = info == 0 ? (char) opt : info;
+                case 'I', 'i' -> ident = arg;
+                case 'l' -> level = arg;
+                case 'm' -> m = Prefix.atoi(arg);
+                case 'n' -> n = true;
+                case 'N' -> bare = true;
+                case 'p' -> user = arg;
+                case 'P' -> pid = arg;
+                case 's' -> s = true;
+                case 't' -> t = Prefix.atoi(arg);
+                case 'u' -> u = arg;
+                case Getopt.LONG -> range = Prefix.atoi(arg);
+                default -> {
+                    return new Exit(EX_USAGE, usage(ident), g.error() + "\n");
+                }
+            }
+        }
+
+        String sysconf = System.getProperty("smcroute.sysconfdir", "/etc");
+        String run = System.getProperty("smcroute.runstatedir", "/run");
+        if (info == 'h') {
+            return new Exit(0, usage(ident), "");
+        }
+        if (info == 'v') {
+            return new Exit(0, Version.text(), "");
+        }
+        if (m < 4 || m > 180) {
+            return new Exit(1, "", PROG + ": Invalid mrdisc announcement interval, 4-180.\n");
+        }
+        if (t < 0 || range < 1) {
+            return new Exit(EX_USAGE, usage(ident), "");
+        }
+
+        int logLevel = level != null ? Log.parseLevel(level) : verify != null ? Log.INFO : Log.NOTICE;
+        String pidFile;
+        if (pid == null) {
+            pidFile = run + "/" + ident + ".pid";
+        } else if (pid.startsWith("/")) {
+            pidFile = pid;
+        } else {
+            pidFile = run + "/" + pid + ".pid";
+        }
+        return new Run(new Options(c, d, exitAfter, e,
+                f != null ? f : sysconf + "/" + ident + ".conf",
+                verify, ident, logLevel, level != null, m, n, bare, user, pidFile, s, t,
+                u != null ? u : run + "/" + ident + ".sock",
+                range));
+    }
+
+    /** The {@code -h} text, with the default paths for {@code ident}. */
+    public static String usage(String ident) {
+        String etc = System.getProperty("smcroute.sysconfdir", "/etc");
+        String run = System.getProperty("smcroute.runstatedir", "/run");
+        return "Usage: smcrouted [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-F FILE]\n"
+             + "                 [-i NAME] [-l LVL] [-m SEC] [-p USER[:GROUP]] [-P FILE]\n"
+             + "                 [-t ID] [-u FILE] [--range-limit N]\n"
+             + "\n"
+             + "Options:\n"
+             + "  -c SEC           Every SEC seconds, remove learned (*,G) kernel routes that\n"
+             + "                   carried no traffic for SEC seconds, default 60, 0 = never\n"
+             + "  -d SEC           Wait SEC seconds at start before probing interfaces and\n"
+             + "                   reading the configuration, default 0\n"
+             + "  -e CMD           Run the executable CMD (no shell) with the argument 'reload'\n"
+             + "                   after the configuration is loaded or reloaded, and 'install'\n"
+             + "                   after a learned route was installed\n"
+             + "  -f FILE          Configuration file, default " + etc + "/" + ident + ".conf\n"
+             + "  -F FILE          Check FILE for errors and exit; exit code 78 on problems\n"
+             + "  -h               Show this help text and exit\n"
+             + "  -i NAME          Identity: syslog name and base name of the .conf, .pid and\n"
+             + "                   .sock files, default smcroute (now " + ident + ")\n"
+             + "  -I NAME          Same as -i\n"
+             + "  -l LVL           Log level: none, err, notice, info or debug, default notice\n"
+             + "  -m SEC           Multicast router discovery announcement interval, 4-180,\n"
+             + "                   default 20\n"
+             + "  -n               Run in the foreground; log to stderr as well, unless -s\n"
+             + "  -N               A bare 'phyint IFNAME' line, with neither 'enable' nor\n"
+             + "                   'disable', disables the interface instead of enabling it\n"
+             + "  -p USER[:GROUP]  Drop root privileges to USER (and GROUP) once running,\n"
+             + "                   keeping CAP_NET_ADMIN and CAP_NET_RAW; GROUP owns the socket\n"
+             + "  -P FILE          PID file, default " + run + "/" + ident + ".pid; a FILE not\n"
+             + "                   starting with / becomes " + run + "/FILE.pid\n"
+             + "  -s               Log to syslog only, also in the foreground\n"
+             + "  -t ID            Multicast routing table (Linux), default 0: kernel default\n"
+             + "  -u FILE          IPC socket for smcroutectl, default " + run + "/" + ident + ".sock\n"
+             + "  -v               Show version information and exit\n"
+             + "  --range-limit N  Largest number of group joins one mgroup line or join\n"
+             + "                   command may expand to, default 4096\n"
+             + "\n"
+             + "Bug report address: " + Version.BUG_REPORT + "\n"
+             + "Project homepage:   " + Version.HOMEPAGE + "\n";
+    }
+}

@@ -1,0 +1,205 @@
+package org.smcroute.ctl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.smcroute.ipc.Request;
+
+/** Show rendering (SPEC §15.6), JSON pass-through and batch mode (§13.4). */
+class ShowAndBatchTest extends ClientTestBase {
+
+    @Test
+    void noCommandSendsPlainShow() throws IOException {
+        daemon("");
+        run();
+        run("-d");
+        run("-j", "-d");
+        run("-d", "show", "groups");
+        assertThat(daemon.requests).containsExactly(new Request('s', List.of()), new Request('S', List.of()),
+                new Request('J', List.of()), new Request('S', List.of("groups")));
+        assertThat(stdout).isEmpty();
+    }
+
+    static final String ROUTES_WIRE = String.join("\n",
+            "(*,G) Template Rules_",
+            "ROUTE (S,G)                                IIF   OIFS=",
+            "(*, 225.1.2.3)                             eth0  eth1",
+            "(*, ff2e::42/121)                          eth0  eth1",
+            "(S,G) Rules_",
+            "ROUTE (S,G)                                IIF   OIFS=",
+            "(10.0.0.10, 225.3.2.1)                     eth0  eth1 eth2",
+            "Kernel MFC Table_",
+            "ROUTE (S,G)                                IIF   OIFS=",
+            "(10.0.0.10, 225.3.2.1)                     eth0  eth1 eth2",
+            "(10.0.0.1, 225.1.2.3)                      eth0  eth1",
+            "(10.0.0.1, 225.7.7.7)                      eth0 ") + "\n";
+
+    static final String ROUTES_PLAIN = String.join("\n",
+            "_".repeat(79),
+            "(*,G) Template Rules",
+            "=".repeat(79),
+            "ROUTE (S,G)                                IIF   OIFS",
+            "=".repeat(79),
+            "(*, 225.1.2.3)                             eth0  eth1",
+            "(*, ff2e::42/121)                          eth0  eth1",
+            "_".repeat(79),
+            "(S,G) Rules",
+            "=".repeat(79),
+            "ROUTE (S,G)                                IIF   OIFS",
+            "=".repeat(79),
+            "(10.0.0.10, 225.3.2.1)                     eth0  eth1 eth2",
+            "_".repeat(79),
+            "Kernel MFC Table",
+            "=".repeat(79),
+            "ROUTE (S,G)                                IIF   OIFS",
+            "=".repeat(79),
+            "(10.0.0.10, 225.3.2.1)                     eth0  eth1 eth2",
+            "(10.0.0.1, 225.1.2.3)                      eth0  eth1",
+            "(10.0.0.1, 225.7.7.7)                      eth0 ") + "\n\n";
+
+    @Test
+    void plainRenderingMatchesSpecExample() throws IOException {
+        daemon(ROUTES_WIRE);
+        assertThat(run("-p", "show")).isZero();
+        assertThat(stdout).isEqualTo(ROUTES_PLAIN);
+        assertThat(stderr).isEmpty();
+    }
+
+    @Test
+    void optionsMayFollowCommandWords() throws IOException {
+        daemon(ROUTES_WIRE);
+        assertThat(run("show", "routes", "-p")).isZero();
+        assertThat(stdout).isEqualTo(ROUTES_PLAIN);
+        assertThat(daemon.requests).containsExactly(new Request('s', List.of("routes")));
+    }
+
+    @Test
+    void noHeadings() throws IOException {
+        daemon(ROUTES_WIRE);
+        assertThat(run("-t", "-p", "s")).isZero();
+        assertThat(stdout).isEqualTo(String.join("\n",
+                "(*, 225.1.2.3)                             eth0  eth1",
+                "(*, ff2e::42/121)                          eth0  eth1",
+                "(10.0.0.10, 225.3.2.1)                     eth0  eth1 eth2",
+                "(10.0.0.10, 225.3.2.1)                     eth0  eth1 eth2",
+                "(10.0.0.1, 225.1.2.3)                      eth0  eth1",
+                "(10.0.0.1, 225.7.7.7)                      eth0 ") + "\n\n");
+    }
+
+    @Test
+    void ansiHeadings() throws IOException {
+        daemon("Group Memberships Table_\nGROUP (S,G)=\n(*, 225.1.2.3)  eth0\n");
+        assertThat(run("show", "g")).isZero();
+        assertThat(stdout).isEqualTo("\033[4m" + " ".repeat(79) + "\033[0m\nGroup Memberships Table\n"
+                + "\033[7mGROUP (S,G)" + " ".repeat(79 - 11) + "\033[0m\n"
+                + "(*, 225.1.2.3)  eth0\n\n");
+    }
+
+    @Test
+    void longHeadingsWidenPlainRules() throws IOException {
+        String h = "X".repeat(90);
+        daemon(h + "=\n");
+        run("-p");
+        assertThat(stdout).isEqualTo("=".repeat(90) + "\n" + h + "\n" + "=".repeat(90) + "\n\n");
+    }
+
+    @Test
+    void dataLinesEndingInBlankStayData() throws IOException {
+        daemon("(*, 225.1.2.3)  eth0  br_ \nPENDING ROUTES AND GROUPS\n");
+        run("-t");
+        assertThat(stdout).isEqualTo("(*, 225.1.2.3)  eth0  br_ \nPENDING ROUTES AND GROUPS\n\n");
+    }
+
+    @Test
+    void emptyShowPrintsNothing() throws IOException {
+        daemon("");
+        assertThat(run("show")).isZero();
+        assertThat(stdout).isEmpty();
+    }
+
+    @Test
+    void jsonIsWrittenUnchanged() throws IOException {
+        String doc = "{\"routes\":{\"asm\":[" + "{\"x\":\"=_\"},".repeat(300) + "{}],\"ssm\":[],\"kernel\":[]}}\n";
+        daemon(doc);
+        assertThat(run("-j", "show")).isZero();
+        assertThat(stdout).isEqualTo(doc);
+    }
+
+    @Test
+    void batchSendsOneConnectionPerLine() throws IOException {
+        daemon = new FakeDaemon(sock, r -> FakeDaemon.reply(r.cmd() == 'l' ? "No group (*,225.1.2.3) on eth0 to leave" : ""));
+        String input = "join eth0 225.1.2.3\n"
+                + "  add\teth0  10.0.0.1 225.1.2.3 eth1 eth2   # static route\n"
+                + "\n"
+                + "# a comment\n"
+                + "   #another\n"
+                + "rem  eth0 10.0.0.1 225.1.2.3\n"
+                + "leave eth0 225.1.2.3\n"
+                + "bogus\n"
+                + "help\n"
+                + "join eth0\n";
+        assertThat(batch(input, "-b", "ignored", "words")).isEqualTo(3);
+        assertThat(daemon.requests).containsExactly(
+                new Request('j', List.of("eth0", "225.1.2.3")),
+                new Request('a', List.of("eth0", "10.0.0.1", "225.1.2.3", "eth1", "eth2")),
+                new Request('r', List.of("eth0", "10.0.0.1", "225.1.2.3")),
+                new Request('l', List.of("eth0", "225.1.2.3")));
+        assertThat(daemon.raw).hasSize(4);
+        assertThat(stderr).isEqualTo("smcroutectl: No group (*,225.1.2.3) on eth0 to leave\n"
+                + "smcroutectl: Unknown command bogus\n"
+                + "smcroutectl: Not enough arguments to command join\n");
+        assertThat(stdout).startsWith("Usage:");
+    }
+
+    @Test
+    void batchShowUsesCommandLineOptions() throws IOException {
+        daemon(ROUTES_WIRE);
+        assertThat(batch("show\n", "-b", "-p")).isZero();
+        assertThat(stdout).isEqualTo(ROUTES_PLAIN);
+    }
+
+    @Test
+    void batchExitIsCappedAt255() {
+        assertThat(batch("nope\n".repeat(300), "-b")).isEqualTo(255);
+        assertThat(batch("nope\n".repeat(254), "-b")).isEqualTo(254);
+    }
+
+    @Test
+    void batchLineOverLimitsFailsAlone() throws IOException {
+        daemon("");
+        String many = "add eth0 225.1.2.3" + " o".repeat(40) + "\n";
+        assertThat(batch(many + "kill\n", "-b")).isEqualTo(1);
+        assertThat(stderr).isEqualTo("smcroutectl: Failed constructing IPC command: Argument list too long\n");
+        assertThat(daemon.requests).containsExactly(new Request('k', List.of()));
+    }
+
+    @Test
+    void batchSplitting() {
+        assertThat(Main.split("  a \t b  ")).containsExactly("a", "b");
+        assertThat(Main.split("a #b c")).containsExactly("a");
+        assertThat(Main.split("a b#c")).containsExactly("a", "b#c");
+        assertThat(Main.split("#x")).isEmpty();
+        assertThat(Main.split("")).isEmpty();
+    }
+
+    @Test
+    void cursorReplyParsing() {
+        byte[] ok = "\033[24;132R".getBytes(StandardCharsets.US_ASCII);
+        assertThat(Terminal.parseCursorReply(ok, ok.length)).isEqualTo(132);
+        assertThat(Terminal.parseCursorReply(ok, ok.length - 1)).isEqualTo(-1);
+        byte[] bad = "\033[24R".getBytes(StandardCharsets.US_ASCII);
+        assertThat(Terminal.parseCursorReply(bad, bad.length)).isEqualTo(-1);
+    }
+
+    @Test
+    void stdoutBytesOfJsonAreExact() throws IOException {
+        byte[] doc = {'{', '"', 'n', '"', ':', '"', (byte) 0xc3, (byte) 0xa9, '"', '}', '\n'};
+        daemon = new FakeDaemon(sock, r -> java.util.Arrays.copyOf(doc, doc.length + 1));
+        run("-j");
+        assertThat(stdoutBytes).isEqualTo(doc);
+    }
+}
