@@ -43,17 +43,37 @@ public final class ConfigReader {
      * else is thrown.
      */
     public ReadResult read(Path file, DirectiveHandler handler) {
-        String name = file.toString();
+        BasicFileAttributes a;
         InputStream in;
         try {
-            in = open(file);
+            a = stat(file);
+            in = open(file, a);
         } catch (NoSuchFileException e) {
             return new ReadResult.Missing();
         } catch (IOException e) {
             return new ReadResult.Unreadable(reason(e));
         }
+        return read(file.toString(), identity(file, a), in, handler);
+    }
+
+    /**
+     * Reads an already open main file named {@code name} (includes resolve against its
+     * directory) and closes it. Package-private so tests can fuzz without touching the disk.
+     */
+    ReadResult.Read read(String name, InputStream in, DirectiveHandler handler) {
+        Path p = Path.of(name);
+        BasicFileAttributes a;
+        try {
+            a = stat(p);
+        } catch (IOException e) {
+            a = null;
+        }
+        return read(name, identity(p, a), in, handler);
+    }
+
+    private ReadResult.Read read(String name, Object id, InputStream in, DirectiveHandler handler) {
         Session s = new Session(handler);
-        s.chain.push(canonical(file));
+        s.chain.push(id);
         s.parse(name, in, 0, "");
         if (!s.success) {
             log.warn("Parse error in " + name);
@@ -61,17 +81,20 @@ public final class ConfigReader {
         return new ReadResult.Read(s.success, s.warnings);
     }
 
+    /** stat(2), following symbolic links. */
+    static BasicFileAttributes stat(Path p) throws IOException {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class);
+        } catch (RuntimeException e) {
+            throw new IOException(String.valueOf(e.getMessage()), e);
+        }
+    }
+
     /**
      * Opens a file for reading, refusing what would block in open(2) (FIFOs, sockets) and
      * directories. Devices are allowed (think {@code /dev/null}); the byte budget bounds them.
      */
-    static InputStream open(Path p) throws IOException {
-        BasicFileAttributes a;
-        try {
-            a = Files.readAttributes(p, BasicFileAttributes.class);
-        } catch (RuntimeException e) {
-            throw new IOException(String.valueOf(e.getMessage()), e);
-        }
+    static InputStream open(Path p, BasicFileAttributes a) throws IOException {
         if (a.isDirectory()) {
             throw new IOException("Is a directory");
         }
@@ -109,7 +132,15 @@ public final class ConfigReader {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    private static Path canonical(Path p) {
+    /**
+     * Identity for the recursion guard: device and inode when known (the same file as its
+     * canonical path, without resolving every component), else the canonical path.
+     */
+    private static Object identity(Path p, BasicFileAttributes a) {
+        Object key = a == null ? null : a.fileKey();
+        if (key != null) {
+            return key;
+        }
         try {
             return p.toRealPath();
         } catch (IOException | RuntimeException e) {
@@ -125,7 +156,7 @@ public final class ConfigReader {
     /** State of one read: the include chain, counters and budgets. */
     private final class Session {
         final DirectiveHandler handler;
-        final Deque<Path> chain = new ArrayDeque<>();
+        final Deque<Object> chain = new ArrayDeque<>();
         final LineSource.Budget budget = new LineSource.Budget(MAX_BYTES);
         int includesLeft = MAX_INCLUDES;
         boolean success = true;
@@ -197,19 +228,22 @@ public final class ConfigReader {
                     continue;
                 }
                 Path p = Path.of(f);
-                Path canon = canonical(p);
-                if (chain.contains(canon)) {
-                    warn(o.prefix() + "include " + f + ": recursive include, skipping");
-                    continue;
-                }
+                BasicFileAttributes a;
+                Object id;
                 InputStream in;
                 try {
-                    in = open(p);
+                    a = stat(p);
+                    id = identity(p, a);
+                    if (chain.contains(id)) {
+                        warn(o.prefix() + "include " + f + ": recursive include, skipping");
+                        continue;
+                    }
+                    in = open(p, a);
                 } catch (IOException e) {
                     warn(o.prefix() + "Failed reading " + f + ": " + reason(e));
                     continue;
                 }
-                chain.push(canon);
+                chain.push(id);
                 try {
                     parse(f, in, depth + 1, o.prefix());
                 } finally {
