@@ -217,4 +217,20 @@ class IncludeTest {
         fx.read(file("smcroute.conf", "include p.conf\n"));
         assertThat(fx.warnings()).containsExactly(main + " line 1: Failed reading " + fifo + ": Not a regular file");
     }
+    @Test
+    void endlessIncludeHitsByteBudgetAndIncluderCarriesOn() throws IOException {
+        Path m = file("smcroute.conf", "include /dev/zero\nphyint after\n");
+        assertThat(fx.read(m)).isEqualTo(new ReadResult.Read(true, 1));
+        assertThat(fx.warnings()).containsExactly(main + " line 1: Failed reading /dev/zero: File too large");
+        assertThat(names()).containsExactly("after");
+    }
+
+    @Test
+    void hardLinkToFileInChainIsRecursive() throws IOException {
+        Path a = file("a.conf", "include link.conf\n");
+        Files.createLink(dir.resolve("link.conf"), a);
+        fx.read(file("smcroute.conf", "include a.conf\n"));
+        assertThat(fx.warnings()).containsExactly(
+                dir + "/a.conf line 1: include " + dir + "/link.conf: recursive include, skipping");
+    }
 }
