@@ -8,8 +8,12 @@ public final class Version {
 
     /** Keep in step with the pom's {@code <version>}; SMCRoute 2.6 behaviour, Java release 1. */
     public static final String VERSION = "2.6.0-java1";
-    /** Placeholder until the project has its own tracker; change here only. */
-    public static final String BUG_REPORT = "https://github.com/troglobit/smcroute/issues";
+    /**
+     * This implementation has no public tracker yet; bugs in it must not be sent to the C
+     * project's tracker, so the address points at our own documentation.
+     */
+    public static final String BUG_REPORT = "file:///usr/local/share/doc/smcroute/README.md";
+    /** The original program whose behaviour this one reproduces. */
     public static final String HOMEPAGE = "https://troglobit.com/projects/smcroute/";
 
     private Version() {

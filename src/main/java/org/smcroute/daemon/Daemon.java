@@ -45,6 +45,7 @@ public final class Daemon implements Commands.Control {
     private final Routes routes;
     private final Phyints phyints;
     private final Commands commands;
+    private final ScriptHook script;
     private IpcServer ipc;
     private boolean reloadRequested;
     private boolean pidFileWritten;
@@ -55,6 +56,7 @@ public final class Daemon implements Commands.Control {
         this.log = log;
         this.kernel = kernel;
         this.loop = new EventLoop(log);
+        this.script = new ScriptHook(opts.script(), log, loop);
         this.state = new State(kernel, log, opts.bareDisables(), opts.rangeLimit());
         this.ifaces = state.ifaces;
         this.routes = state.routes;
@@ -94,8 +96,14 @@ public final class Daemon implements Commands.Control {
             loop.every(opts.cacheTimeout() * 1000L, this::expire);
         }
         installSignals();
-        readConfig();
+        boolean loaded = readConfig();
         ready();
+        if (script.validate()) {
+            routes.setInstallListener((f, src, grp) -> script.installed(src, grp));
+            if (loaded) {
+                script.reload();
+            }
+        }
         loop.run();
         cleanup();
         return exitCode;
@@ -265,7 +273,7 @@ public final class Daemon implements Commands.Control {
             log.warn("Failed refreshing interfaces: " + e.reason());
         }
         routes.beginDeferred();
-        readConfig();
+        boolean loaded = readConfig();
         for (Iface i : ifaces.all()) {
             if (i.unused() || !i.present()) {
                 phyints.deleteSlots(i);
@@ -280,6 +288,9 @@ public final class Daemon implements Commands.Control {
         }
         state.groups.sweepUnused();
         ifaces.purgeAbsent();
+        if (loaded) {
+            script.reload();
+        }
         ready();
     }
 
