@@ -24,16 +24,19 @@ AOT  = target/smcroutectl.aot
 all: $(AOT)
 
 jdk:
-	@if [ -z "$(JDK)" ]; then sh tools/find-jdk.sh >/dev/null; exit 1; fi
+	@[ -n "$(JDK)" ] || { sh tools/find-jdk.sh >/dev/null && echo "JDK is empty: make JDK=/path/to/jdk-25" >&2; exit 1; }
 	@command -v $(MVN) >/dev/null || { echo "Maven not found: install maven (apt-get install maven)" >&2; exit 1; }
 
-# Maven decides what is out of date, so it always runs; the cache is rebuilt only for a new jar.
+# Maven decides what is out of date, so it always runs (make then re-checks the jar's time).
+# The cache is retrained when the jar, the client's flags (its launcher) or the training change.
+AOT_INPUTS = $(JAR) bin/smcroutectl tools/aot-train.sh tools/AotTrainServer.java
+
 $(JAR): jdk
 	$(MVNENV) $(MVN) -q -B package -DskipTests
 	printf 'java=%s/bin/java\n' '$(JDK)' > target/launcher.conf
 
-$(AOT): $(JAR)
-	@if [ ! -f $@ ] || [ $(JAR) -nt $@ ]; then sh tools/aot-train.sh '$(JDK)'; fi
+$(AOT): $(AOT_INPUTS)
+	sh tools/aot-train.sh '$(JDK)'
 
 check: jdk
 	$(MVNENV) $(MVN) -B verify

@@ -13,9 +13,13 @@ public final class Project {
         return Path.of(System.getProperty("smcroute.home", ".")).toAbsolutePath().normalize();
     }
 
-    /** A launcher script, {@code bin/smcrouted} or {@code bin/smcroutectl}. */
+    /**
+     * A launcher, {@code bin/smcrouted} or {@code bin/smcroutectl}. The system property
+     * {@code smcroute.it.<name>} replaces it, e.g. {@code -Dsmcroute.it.smcrouted=/usr/sbin/smcrouted}
+     * to run the integration tests against another implementation such as the original C one.
+     */
     public static String bin(String name) {
-        return home().resolve("bin").resolve(name).toString();
+        return System.getProperty("smcroute.it." + name, home().resolve("bin").resolve(name).toString());
     }
 
     /**
