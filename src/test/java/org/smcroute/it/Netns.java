@@ -114,10 +114,6 @@ public final class Netns implements AutoCloseable {
         LIVE.remove(this);
     }
 
-    public boolean exists() {
-        return list().contains(name);
-    }
-
     /** Closes every namespace this JVM still holds (used after each test and at JVM exit). */
     public static void closeAll() {
         for (Netns ns : List.copyOf(LIVE)) {
@@ -138,12 +134,6 @@ public final class Netns implements AutoCloseable {
             }
         }
         return names;
-    }
-
-    /** Names of the namespaces created by this JVM that still exist. */
-    public static List<String> ours() {
-        String mine = PREFIX + ProcessHandle.current().pid() + "-";
-        return list().stream().filter(n -> n.startsWith(mine)).toList();
     }
 
     /** Deletes {@code smcr-<pid>-...} namespaces whose creating JVM is gone. */
