@@ -7,8 +7,9 @@
 # with make JDK=/path/to/jdk.
 
 PREFIX      ?= /usr/local
-SBINDIR     ?= $(PREFIX)/sbin
-DATADIR     ?= $(PREFIX)/share/smcroute
+# Fixed layout: the launchers look for the jar in ../share/smcroute relative to themselves.
+SBINDIR      = $(PREFIX)/sbin
+DATADIR      = $(PREFIX)/share/smcroute
 SYSCONFDIR  ?= /etc
 RUNSTATEDIR ?= /run
 
