@@ -1,0 +1,65 @@
+# smcroute for Java: build, test and install.
+#   make            build target/smcroute.jar and the client AOT cache
+#   make check      all tests, unit + integration (mvn verify; the integration tests need root)
+#   make install    PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc RUNSTATEDIR=/run
+#   make demo       routing demo between network namespaces (needs root)
+# The JDK is found by tools/find-jdk.sh (a JAVA_HOME >= 25, else /usr/lib/jvm/*25*); override
+# with make JDK=/path/to/jdk.
+
+PREFIX      ?= /usr/local
+# Fixed layout: the launchers look for the jar in ../share/smcroute relative to themselves.
+SBINDIR      = $(PREFIX)/sbin
+DATADIR      = $(PREFIX)/share/smcroute
+SYSCONFDIR  ?= /etc
+RUNSTATEDIR ?= /run
+
+JDK  ?= $(shell sh tools/find-jdk.sh 2>/dev/null)
+MVN  ?= mvn
+# Maven itself runs on the JDK 25 too; the option silences a harmless Guava warning (JAVA-NOTES §2).
+MVNENV = JAVA_HOME=$(JDK) MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $(MAVEN_OPTS)"
+JAR  = target/smcroute.jar
+AOT  = target/smcroutectl.aot
+
+.PHONY: all check install uninstall bench demo clean jdk
+
+all: $(AOT)
+
+jdk:
+	@[ -n "$(JDK)" ] || { sh tools/find-jdk.sh >/dev/null && echo "JDK is empty: make JDK=/path/to/jdk-25" >&2; exit 1; }
+	@command -v $(MVN) >/dev/null || { echo "Maven not found: install maven (apt-get install maven)" >&2; exit 1; }
+
+# Maven decides what is out of date, so it always runs (make then re-checks the jar's time).
+# The cache is retrained when the jar, the client's flags (its launcher) or the training change.
+AOT_INPUTS = $(JAR) bin/smcroutectl tools/aot-train.sh tools/AotTrainServer.java
+
+$(JAR): jdk
+	$(MVNENV) $(MVN) -q -B package -DskipTests
+	printf 'java=%s/bin/java\n' '$(JDK)' > target/launcher.conf
+
+$(AOT): $(AOT_INPUTS)
+	sh tools/aot-train.sh '$(JDK)'
+
+check: jdk
+	$(MVNENV) $(MVN) -B verify
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)
+	install -m 0755 bin/smcrouted bin/smcroutectl $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(JAR) $(DESTDIR)$(DATADIR)/
+	if [ -f $(AOT) ]; then install -m 0644 $(AOT) $(DESTDIR)$(DATADIR)/; fi
+	printf 'java=%s/bin/java\nsysconfdir=%s\nrunstatedir=%s\n' \
+		'$(JDK)' '$(SYSCONFDIR)' '$(RUNSTATEDIR)' > $(DESTDIR)$(DATADIR)/launcher.conf
+	chmod 0644 $(DESTDIR)$(DATADIR)/launcher.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/smcrouted $(DESTDIR)$(SBINDIR)/smcroutectl
+	rm -rf $(DESTDIR)$(DATADIR)
+
+bench: all
+	@if [ -x tools/bench.sh ]; then tools/bench.sh; else echo "bench: not yet available (no tools/bench.sh)"; fi
+
+demo: all
+	tools/demo.sh
+
+clean:
+	rm -rf target

@@ -1,0 +1,86 @@
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A stand-in for smcrouted during the client's AOT training run (tools/aot-train.sh): it speaks
+ * the IPC framing of SPEC §14 and answers with canned show output, so the training exercises the
+ * client's real connect/send/receive/render path without root or a kernel. Not a test double
+ * for correctness: the replies are only plausible, not checked. Exits after 60 s at the latest.
+ */
+public class AotTrainServer {
+    static final String ROUTES = """
+            (*,G) Template Rules_
+            ROUTE (S,G)                                IIF   OIFS=
+            (*, 225.1.2.3)                             eth0  eth1
+            (*, ff2e::42/121)                          eth0  eth1
+            (S,G) Rules_
+            ROUTE (S,G)                                IIF   OIFS=
+            (10.0.0.10, 225.3.2.1)                     eth0  eth1 eth2
+            Kernel MFC Table_
+            ROUTE (S,G)                                IIF   OIFS=
+            (10.0.0.10, 225.3.2.1)                     eth0  eth1 eth2
+            """;
+    static final String INTERFACES = """
+             INDEX PHYINT  VIF  MIF=
+                 1 lo      N/A  N/A
+                 2 eth0      0    0
+                 3 eth1      1    1
+            """;
+    static final String GROUPS = """
+            Group Memberships Table_
+            GROUP (S,G)                                IIF             =
+            (*, 225.1.2.3)                             eth0
+            """;
+    static final String JSON = "{\"routes\": [], \"kernel\": []}\n";
+
+    public static void main(String[] args) throws IOException {
+        Path path = Path.of(args[0]);
+        Files.deleteIfExists(path);
+        Thread.ofPlatform().daemon().start(() -> { sleep(60_000); System.exit(0); });
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(path));
+            while (true) {
+                try (SocketChannel c = server.accept()) {
+                    serve(c);
+                } catch (IOException e) {
+                    // a client that hangs up early is fine here
+                }
+            }
+        }
+    }
+
+    static void serve(SocketChannel c) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+        while (head.hasRemaining() && c.read(head) >= 0) { }
+        if (head.hasRemaining()) {
+            return;
+        }
+        int len = (int) head.getLong(0);
+        char cmd = (char) head.getShort(8);
+        ByteBuffer body = ByteBuffer.allocate(Math.max(0, Math.min(len, 1024) - 16));
+        while (body.hasRemaining() && c.read(body) >= 0) { }
+        char what = body.position() > 0 ? (char) body.get(0) : 'r';
+        String reply = switch (cmd) {
+            case 's', 'S' -> what == 'i' ? INTERFACES : what == 'g' ? GROUPS : ROUTES;
+            case 'J' -> JSON;
+            default -> "";
+        };
+        c.write(ByteBuffer.wrap((reply + "\0").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
