@@ -16,7 +16,7 @@ public final class EventFd implements AutoCloseable {
     private volatile int fd;
 
     public EventFd() throws KernelException {
-        fd = LibC.check("eventfd", LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC));
+        fd = LibC.check("eventfd", LibC.eventfd(0, Abi.EFD_NONBLOCK | Abi.EFD_CLOEXEC));
     }
 
     public int fd() {

@@ -86,7 +86,7 @@ final class IfAddrs {
         MemorySegment sa = ifa.get(ADDRESS, ADDR);
         if (row.ipv4 == null && !sa.equals(MemorySegment.NULL)) {
             sa = sa.reinterpret(Layouts.SOCKADDR_IN.byteSize());
-            if (sa.get(JAVA_SHORT, 0) == LibC.AF_INET) {
+            if (sa.get(JAVA_SHORT, 0) == Abi.AF_INET) {
                 row.ipv4 = Addr.ofIpv4(sa.get(Layouts.IN_ADDR, SIN_ADDR));
             }
         }

@@ -59,16 +59,18 @@ public final class LinuxKernel implements Kernel {
     private static final long IM6_DST = Layouts.offset(Layouts.MRT6MSG, "im6_dst");
 
     private final Log log;
+    private final JoinSockets joins;
     private final int[] fds = {-1, -1};
     private final MemorySegment buf = Arena.ofAuto().allocate(BUF_SIZE, 8);
 
     public LinuxKernel(Log log) {
         this.log = log;
+        this.joins = new JoinSockets(log);
     }
 
     @Override
     public int maxVifs(Family f) {
-        return f.v6() ? LibC.MAXMIFS : LibC.MAXVIFS;
+        return f.v6() ? Abi.MAXMIFS : Abi.MAXVIFS;
     }
 
     @Override
@@ -77,26 +79,26 @@ public final class LinuxKernel implements Kernel {
             return;
         }
         boolean v6 = f.v6();
-        int level = v6 ? LibC.IPPROTO_IPV6 : LibC.IPPROTO_IP;
-        int fd = check("socket", LibC.socket(v6 ? LibC.AF_INET6 : LibC.AF_INET,
-                LibC.SOCK_RAW | LibC.SOCK_CLOEXEC | LibC.SOCK_NONBLOCK,
-                v6 ? LibC.IPPROTO_ICMPV6 : LibC.IPPROTO_IGMP));
+        int level = v6 ? Abi.IPPROTO_IPV6 : Abi.IPPROTO_IP;
+        int fd = check("socket", LibC.socket(v6 ? Abi.AF_INET6 : Abi.AF_INET,
+                Abi.SOCK_RAW | Abi.SOCK_CLOEXEC | Abi.SOCK_NONBLOCK,
+                v6 ? Abi.IPPROTO_ICMPV6 : Abi.IPPROTO_IGMP));
         try {
-            soft(fd, level, v6 ? LibC.IPV6_MULTICAST_LOOP : LibC.IP_MULTICAST_LOOP, 0,
+            soft(fd, level, v6 ? Abi.IPV6_MULTICAST_LOOP : Abi.IP_MULTICAST_LOOP, 0,
                     v6 ? "IPV6_MULTICAST_LOOP" : "IP_MULTICAST_LOOP", f);
-            soft(fd, level, v6 ? LibC.IPV6_MULTICAST_ALL : LibC.IP_MULTICAST_ALL, 0,
+            soft(fd, level, v6 ? Abi.IPV6_MULTICAST_ALL : Abi.IP_MULTICAST_ALL, 0,
                     v6 ? "IPV6_MULTICAST_ALL" : "IP_MULTICAST_ALL", f);
-            if (LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, RCVBUF) < 0
-                    && LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, RCVBUF) < 0) {
+            if (LibC.setsockoptInt(fd, Abi.SOL_SOCKET, Abi.SO_RCVBUFFORCE, RCVBUF) < 0
+                    && LibC.setsockoptInt(fd, Abi.SOL_SOCKET, Abi.SO_RCVBUF, RCVBUF) < 0) {
                 log.debug("Failed raising the receive buffer of the " + f.label() + " routing socket");
             }
             if (table != 0) {
                 log.info("Setting " + f.label() + " multicast routing table id " + table);
                 check(v6 ? "MRT6_TABLE" : "MRT_TABLE",
-                        LibC.setsockoptInt(fd, level, v6 ? LibC.MRT6_TABLE : LibC.MRT_TABLE, table));
+                        LibC.setsockoptInt(fd, level, v6 ? Abi.MRT6_TABLE : Abi.MRT_TABLE, table));
             }
             check(v6 ? "MRT6_INIT" : "MRT_INIT",
-                    LibC.setsockoptInt(fd, level, v6 ? LibC.MRT6_INIT : LibC.MRT_INIT, 1));
+                    LibC.setsockoptInt(fd, level, v6 ? Abi.MRT6_INIT : Abi.MRT_INIT, 1));
             if (v6) {
                 enableMcForwarding();
                 blockIcmp6(fd);
@@ -118,7 +120,7 @@ public final class LinuxKernel implements Kernel {
     /** The kernel sets the flag itself on MRT6_INIT; the file is often read-only (SPEC §16.1). */
     private static void enableMcForwarding() throws KernelException {
         try (Arena a = Arena.ofConfined()) {
-            int fd = LibC.open(a.allocateFrom(MC_FORWARDING), LibC.O_WRONLY | LibC.O_CLOEXEC);
+            int fd = LibC.open(a.allocateFrom(MC_FORWARDING), Abi.O_WRONLY | Abi.O_CLOEXEC);
             if (fd >= 0) {
                 MemorySegment one = a.allocateFrom("1");
                 long w = LibC.write(fd, one, 1);
@@ -136,7 +138,7 @@ public final class LinuxKernel implements Kernel {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment filter = a.allocate(Layouts.ICMP6_FILTER);
             filter.fill((byte) 0xff);
-            int r = LibC.setsockopt(fd, LibC.IPPROTO_ICMPV6, LibC.ICMP6_FILTER, filter, (int) filter.byteSize());
+            int r = LibC.setsockopt(fd, Abi.IPPROTO_ICMPV6, Abi.ICMP6_FILTER, filter, (int) filter.byteSize());
             if (r < 0) {
                 log.warn("Failed setting ICMP6_FILTER on IPv6 routing socket: " + LibC.strerror(-r));
             }
@@ -155,8 +157,8 @@ public final class LinuxKernel implements Kernel {
             return;
         }
         fds[f.ordinal()] = -1;
-        int level = f.v6() ? LibC.IPPROTO_IPV6 : LibC.IPPROTO_IP;
-        int r = LibC.setsockopt(fd, level, f.v6() ? LibC.MRT6_DONE : LibC.MRT_DONE, MemorySegment.NULL, 0);
+        int level = f.v6() ? Abi.IPPROTO_IPV6 : Abi.IPPROTO_IP;
+        int r = LibC.setsockopt(fd, level, f.v6() ? Abi.MRT6_DONE : Abi.MRT_DONE, MemorySegment.NULL, 0);
         if (r < 0) {
             log.debug("Failed shutting down " + f.label() + " multicast routing: " + LibC.strerror(-r));
         }
@@ -176,8 +178,8 @@ public final class LinuxKernel implements Kernel {
         String op = f.v6() ? "MRT6_ASSERT" : "MRT_PIM";
         int fd = fd(f, op);
         check(op, f.v6()
-                ? LibC.setsockoptInt(fd, LibC.IPPROTO_IPV6, LibC.MRT6_ASSERT, 1)
-                : LibC.setsockoptInt(fd, LibC.IPPROTO_IP, LibC.MRT_PIM, 1));
+                ? LibC.setsockoptInt(fd, Abi.IPPROTO_IPV6, Abi.MRT6_ASSERT, 1)
+                : LibC.setsockoptInt(fd, Abi.IPPROTO_IP, Abi.MRT_PIM, 1));
     }
 
     @Override
@@ -189,12 +191,12 @@ public final class LinuxKernel implements Kernel {
                 m.set(JAVA_SHORT, 0, (short) slot);
                 m.set(JAVA_BYTE, MIF_THRESHOLD, (byte) threshold);
                 m.set(JAVA_SHORT, MIF_PIFI, (short) ifindex);
-                check("MRT6_ADD_MIF", setsockopt(fd, LibC.IPPROTO_IPV6, LibC.MRT6_ADD_MIF, m));
+                check("MRT6_ADD_MIF", setsockopt(fd, Abi.IPPROTO_IPV6, Abi.MRT6_ADD_MIF, m));
             }
         } else {
             int fd = fd(f, "MRT_ADD_VIF");
             try (Arena a = Arena.ofConfined()) {
-                check("MRT_ADD_VIF", setsockopt(fd, LibC.IPPROTO_IP, LibC.MRT_ADD_VIF, vifctl(a, slot, ifindex, threshold)));
+                check("MRT_ADD_VIF", setsockopt(fd, Abi.IPPROTO_IP, Abi.MRT_ADD_VIF, vifctl(a, slot, ifindex, threshold)));
             }
         }
     }
@@ -206,12 +208,12 @@ public final class LinuxKernel implements Kernel {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment mifi = a.allocate(JAVA_SHORT);
                 mifi.set(JAVA_SHORT, 0, (short) slot);
-                check("MRT6_DEL_MIF", setsockopt(fd, LibC.IPPROTO_IPV6, LibC.MRT6_DEL_MIF, mifi));
+                check("MRT6_DEL_MIF", setsockopt(fd, Abi.IPPROTO_IPV6, Abi.MRT6_DEL_MIF, mifi));
             }
         } else {
             int fd = fd(f, "MRT_DEL_VIF");
             try (Arena a = Arena.ofConfined()) {
-                check("MRT_DEL_VIF", setsockopt(fd, LibC.IPPROTO_IP, LibC.MRT_DEL_VIF, vifctl(a, slot, ifindex, 0)));
+                check("MRT_DEL_VIF", setsockopt(fd, Abi.IPPROTO_IP, Abi.MRT_DEL_VIF, vifctl(a, slot, ifindex, 0)));
             }
         }
     }
@@ -219,7 +221,7 @@ public final class LinuxKernel implements Kernel {
     private static MemorySegment vifctl(Arena a, int slot, int ifindex, int threshold) {
         MemorySegment v = a.allocate(Layouts.VIFCTL);
         v.set(JAVA_SHORT, 0, (short) slot);
-        v.set(JAVA_BYTE, VIF_FLAGS, (byte) LibC.VIFF_USE_IFINDEX);
+        v.set(JAVA_BYTE, VIF_FLAGS, (byte) Abi.VIFF_USE_IFINDEX);
         v.set(JAVA_BYTE, VIF_THRESHOLD, (byte) threshold);
         v.set(JAVA_INT, VIF_IFINDEX, ifindex);
         return v;
@@ -251,20 +253,20 @@ public final class LinuxKernel implements Kernel {
                 sockaddrIn6(m, 0, source);
                 sockaddrIn6(m, MF6C_GROUP, group);
                 m.set(JAVA_SHORT, MF6C_PARENT, (short) parent);
-                for (int n = 0; n < Math.min(ttls.length, LibC.MAXMIFS); n++) {
+                for (int n = 0; n < Math.min(ttls.length, Abi.MAXMIFS); n++) {
                     if (ttls[n] != 0) {
                         long word = MF6C_IFSET + 4L * (n / 32);
                         m.set(JAVA_INT, word, m.get(JAVA_INT, word) | (1 << (n % 32)));
                     }
                 }
-                check(op, setsockopt(fd, LibC.IPPROTO_IPV6, add ? LibC.MRT6_ADD_MFC : LibC.MRT6_DEL_MFC, m));
+                check(op, setsockopt(fd, Abi.IPPROTO_IPV6, add ? Abi.MRT6_ADD_MFC : Abi.MRT6_DEL_MFC, m));
             } else {
                 m = a.allocate(Layouts.MFCCTL);
                 m.set(Layouts.IN_ADDR, 0, source.ipv4());
                 m.set(Layouts.IN_ADDR, MFC_GROUP, group.ipv4());
                 m.set(JAVA_SHORT, MFC_PARENT, (short) parent);
-                MemorySegment.copy(ttls, 0, m, JAVA_BYTE, MFC_TTLS, Math.min(ttls.length, LibC.MAXVIFS));
-                check(op, setsockopt(fd, LibC.IPPROTO_IP, add ? LibC.MRT_ADD_MFC : LibC.MRT_DEL_MFC, m));
+                MemorySegment.copy(ttls, 0, m, JAVA_BYTE, MFC_TTLS, Math.min(ttls.length, Abi.MAXVIFS));
+                check(op, setsockopt(fd, Abi.IPPROTO_IP, add ? Abi.MRT_ADD_MFC : Abi.MRT_DEL_MFC, m));
             }
         }
     }
@@ -276,7 +278,7 @@ public final class LinuxKernel implements Kernel {
     }
 
     private static void sockaddrIn6(MemorySegment m, long at, Addr addr) {
-        m.set(JAVA_SHORT, at, (short) LibC.AF_INET6);
+        m.set(JAVA_SHORT, at, (short) Abi.AF_INET6);
         MemorySegment.copy(addr.toBytes(), 0, m, JAVA_BYTE, at + SIN6_ADDR, 16);
     }
 
@@ -300,7 +302,7 @@ public final class LinuxKernel implements Kernel {
                 req.set(Layouts.IN_ADDR, 4, group.ipv4());
                 pkt = SG_PKT;
             }
-            long cmd = f.v6() ? LibC.SIOCGETSGCNT_IN6 : LibC.SIOCGETSGCNT;
+            long cmd = f.v6() ? Abi.SIOCGETSGCNT_IN6 : Abi.SIOCGETSGCNT;
             if (LibC.ioctl(fd, cmd, req) < 0) {
                 return Counters.ZERO;
             }
@@ -318,7 +320,7 @@ public final class LinuxKernel implements Kernel {
         int fd = fds[f.ordinal()];
         int count = 0;
         while (fd >= 0) {
-            long n = LibC.recv(fd, buf, BUF_SIZE, LibC.MSG_DONTWAIT);
+            long n = LibC.recv(fd, buf, BUF_SIZE, Abi.MSG_DONTWAIT);
             if (n == -Errno.EINTR) {
                 continue;
             }
@@ -354,6 +356,26 @@ public final class LinuxKernel implements Kernel {
         return new Upcall(Family.INET6, buf.get(JAVA_BYTE, IM6_TYPE) & 0xff, buf.get(JAVA_SHORT, IM6_MIF) & 0xffff,
                 Addr.fromBytes(buf.asSlice(IM6_SRC, 16).toArray(JAVA_BYTE)),
                 Addr.fromBytes(buf.asSlice(IM6_DST, 16).toArray(JAVA_BYTE)));
+    }
+
+    @Override
+    public int openJoinSocket(Family f) throws KernelException {
+        return joins.open(f);
+    }
+
+    @Override
+    public void join(int socket, Family f, int ifindex, Addr source, Addr group) throws KernelException {
+        joins.membership(true, socket, f, ifindex, source, group);
+    }
+
+    @Override
+    public void leave(int socket, Family f, int ifindex, Addr source, Addr group) throws KernelException {
+        joins.membership(false, socket, f, ifindex, source, group);
+    }
+
+    @Override
+    public void closeJoinSocket(int socket) {
+        joins.close(socket);
     }
 
     @Override

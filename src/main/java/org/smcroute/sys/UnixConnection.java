@@ -59,7 +59,7 @@ public final class UnixConnection implements AutoCloseable {
         MemorySegment.copy(b, off, buf, JAVA_BYTE, 0, n);
         long r;
         do {
-            r = LibC.send(fd, buf, n, LibC.MSG_NOSIGNAL);
+            r = LibC.send(fd, buf, n, Abi.MSG_NOSIGNAL);
         } while (r == -Errno.EINTR);
         if (r == -Errno.EAGAIN) {
             return -1;

@@ -18,7 +18,7 @@ public final class UnixServer implements AutoCloseable {
 
     /** {@code sun_path} is 108 bytes including the terminating NUL. */
     public static final int MAX_PATH = 107;
-    private static final int TYPE = LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC;
+    private static final int TYPE = Abi.SOCK_STREAM | Abi.SOCK_NONBLOCK | Abi.SOCK_CLOEXEC;
     private static final long SUN_PATH = Layouts.offset(Layouts.SOCKADDR_UN, "sun_path");
 
     private final String path;
@@ -39,7 +39,7 @@ public final class UnixServer implements AutoCloseable {
      * @throws IllegalArgumentException if the path does not fit in {@code sun_path}
      */
     public static UnixServer bind(String path, int mode, int gid) throws KernelException {
-        int fd = LibC.check("socket", LibC.socket(LibC.AF_UNIX, TYPE, 0));
+        int fd = LibC.check("socket", LibC.socket(Abi.AF_UNIX, TYPE, 0));
         boolean bound = false;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment sa = sockaddr(a, path);
@@ -72,7 +72,7 @@ public final class UnixServer implements AutoCloseable {
      * Never blocks: the connect is non-blocking, and a full backlog (EAGAIN) still means alive.
      */
     public static boolean probe(String path) {
-        int fd = LibC.socket(LibC.AF_UNIX, TYPE, 0);
+        int fd = LibC.socket(Abi.AF_UNIX, TYPE, 0);
         if (fd < 0) {
             return false;
         }
@@ -96,7 +96,7 @@ public final class UnixServer implements AutoCloseable {
             }
         }
         MemorySegment sa = a.allocate(Layouts.SOCKADDR_UN);
-        sa.set(JAVA_SHORT, 0, (short) LibC.AF_UNIX);
+        sa.set(JAVA_SHORT, 0, (short) Abi.AF_UNIX);
         MemorySegment.copy(b, 0, sa, JAVA_BYTE, SUN_PATH, b.length);
         return sa;
     }
@@ -121,7 +121,7 @@ public final class UnixServer implements AutoCloseable {
      * @return the connection, or null when none is pending (EAGAIN, or the client gave up)
      */
     public UnixConnection accept() throws KernelException {
-        int c = LibC.accept4(fd, LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC);
+        int c = LibC.accept4(fd, Abi.SOCK_NONBLOCK | Abi.SOCK_CLOEXEC);
         if (c == -Errno.EAGAIN || c == -Errno.EINTR || c == -103 /* ECONNABORTED */) {
             return null;
         }

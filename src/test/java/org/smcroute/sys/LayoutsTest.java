@@ -97,35 +97,35 @@ class LayoutsTest {
 
     @Test
     void constants() {
-        assertThat(new int[] {LibC.AF_UNIX, LibC.AF_INET, LibC.AF_INET6, LibC.AF_NETLINK}).containsExactly(1, 2, 10, 16);
-        assertThat(new int[] {LibC.SOCK_STREAM, LibC.SOCK_DGRAM, LibC.SOCK_RAW, LibC.SOCK_NONBLOCK, LibC.SOCK_CLOEXEC})
+        assertThat(new int[] {Abi.AF_UNIX, Abi.AF_INET, Abi.AF_INET6, Abi.AF_NETLINK}).containsExactly(1, 2, 10, 16);
+        assertThat(new int[] {Abi.SOCK_STREAM, Abi.SOCK_DGRAM, Abi.SOCK_RAW, Abi.SOCK_NONBLOCK, Abi.SOCK_CLOEXEC})
                 .containsExactly(1, 2, 3, 0x800, 0x80000);
-        assertThat(new int[] {LibC.IPPROTO_IP, LibC.IPPROTO_IGMP, LibC.IPPROTO_IPV6, LibC.IPPROTO_ICMPV6,
-            LibC.NETLINK_ROUTE, LibC.SOL_SOCKET}).containsExactly(0, 2, 41, 58, 0, 1);
-        assertThat(new int[] {LibC.SO_BINDTODEVICE, LibC.SO_ATTACH_FILTER}).containsExactly(25, 26);
-        assertThat(new int[] {LibC.IP_OPTIONS, LibC.IP_MULTICAST_IF, LibC.IP_MULTICAST_TTL, LibC.IP_MULTICAST_LOOP,
-            LibC.IP_ADD_MEMBERSHIP, LibC.IP_DROP_MEMBERSHIP, LibC.IP_MULTICAST_ALL})
+        assertThat(new int[] {Abi.IPPROTO_IP, Abi.IPPROTO_IGMP, Abi.IPPROTO_IPV6, Abi.IPPROTO_ICMPV6,
+            Abi.NETLINK_ROUTE, Abi.SOL_SOCKET}).containsExactly(0, 2, 41, 58, 0, 1);
+        assertThat(new int[] {Abi.SO_BINDTODEVICE, Abi.SO_ATTACH_FILTER}).containsExactly(25, 26);
+        assertThat(new int[] {Abi.IP_OPTIONS, Abi.IP_MULTICAST_IF, Abi.IP_MULTICAST_TTL, Abi.IP_MULTICAST_LOOP,
+            Abi.IP_ADD_MEMBERSHIP, Abi.IP_DROP_MEMBERSHIP, Abi.IP_MULTICAST_ALL})
                 .containsExactly(4, 32, 33, 34, 35, 36, 49);
-        assertThat(new int[] {LibC.MRT_INIT, LibC.MRT_DONE, LibC.MRT_ADD_VIF, LibC.MRT_DEL_VIF, LibC.MRT_ADD_MFC,
-            LibC.MRT_DEL_MFC, LibC.MRT_VERSION, LibC.MRT_ASSERT, LibC.MRT_PIM, LibC.MRT_TABLE})
+        assertThat(new int[] {Abi.MRT_INIT, Abi.MRT_DONE, Abi.MRT_ADD_VIF, Abi.MRT_DEL_VIF, Abi.MRT_ADD_MFC,
+            Abi.MRT_DEL_MFC, Abi.MRT_VERSION, Abi.MRT_ASSERT, Abi.MRT_PIM, Abi.MRT_TABLE})
                 .containsExactly(200, 201, 202, 203, 204, 205, 206, 207, 208, 209);
-        assertThat(new int[] {LibC.IPV6_MULTICAST_IF, LibC.IPV6_MULTICAST_HOPS, LibC.IPV6_MULTICAST_LOOP,
-            LibC.IPV6_JOIN_GROUP, LibC.IPV6_LEAVE_GROUP, LibC.IPV6_MULTICAST_ALL, LibC.IPV6_HOPOPTS})
+        assertThat(new int[] {Abi.IPV6_MULTICAST_IF, Abi.IPV6_MULTICAST_HOPS, Abi.IPV6_MULTICAST_LOOP,
+            Abi.IPV6_JOIN_GROUP, Abi.IPV6_LEAVE_GROUP, Abi.IPV6_MULTICAST_ALL, Abi.IPV6_HOPOPTS})
                 .containsExactly(17, 18, 19, 20, 21, 29, 54);
-        assertThat(new int[] {LibC.MRT6_INIT, LibC.MRT6_DONE, LibC.MRT6_ADD_MIF, LibC.MRT6_DEL_MIF, LibC.MRT6_ADD_MFC,
-            LibC.MRT6_DEL_MFC, LibC.MRT6_ASSERT, LibC.MRT6_PIM, LibC.MRT6_TABLE})
+        assertThat(new int[] {Abi.MRT6_INIT, Abi.MRT6_DONE, Abi.MRT6_ADD_MIF, Abi.MRT6_DEL_MIF, Abi.MRT6_ADD_MFC,
+            Abi.MRT6_DEL_MFC, Abi.MRT6_ASSERT, Abi.MRT6_PIM, Abi.MRT6_TABLE})
                 .containsExactly(200, 201, 202, 203, 204, 205, 207, 208, 209);
-        assertThat(new int[] {LibC.MCAST_JOIN_GROUP, LibC.MCAST_LEAVE_GROUP, LibC.MCAST_JOIN_SOURCE_GROUP,
-            LibC.MCAST_LEAVE_SOURCE_GROUP, LibC.ICMP6_FILTER}).containsExactly(42, 45, 46, 47, 1);
-        assertThat(LibC.SIOCGETSGCNT).isEqualTo(0x89E1);
-        assertThat(LibC.SIOCGETSGCNT_IN6).isEqualTo(0x89E1);
-        assertThat(new int[] {LibC.VIFF_TUNNEL, LibC.VIFF_SRCRT, LibC.VIFF_REGISTER, LibC.VIFF_USE_IFINDEX,
-            LibC.MIFF_REGISTER}).containsExactly(1, 2, 4, 8, 1);
-        assertThat(new int[] {LibC.IGMPMSG_NOCACHE, LibC.IGMPMSG_WRONGVIF, LibC.IGMPMSG_WHOLEPKT,
-            LibC.IGMPMSG_WRVIFWHOLE, LibC.MRT6MSG_NOCACHE, LibC.MRT6MSG_WRONGMIF, LibC.MRT6MSG_WHOLEPKT})
+        assertThat(new int[] {Abi.MCAST_JOIN_GROUP, Abi.MCAST_LEAVE_GROUP, Abi.MCAST_JOIN_SOURCE_GROUP,
+            Abi.MCAST_LEAVE_SOURCE_GROUP, Abi.ICMP6_FILTER}).containsExactly(42, 45, 46, 47, 1);
+        assertThat(Abi.SIOCGETSGCNT).isEqualTo(0x89E1);
+        assertThat(Abi.SIOCGETSGCNT_IN6).isEqualTo(0x89E1);
+        assertThat(new int[] {Abi.VIFF_TUNNEL, Abi.VIFF_SRCRT, Abi.VIFF_REGISTER, Abi.VIFF_USE_IFINDEX,
+            Abi.MIFF_REGISTER}).containsExactly(1, 2, 4, 8, 1);
+        assertThat(new int[] {Abi.IGMPMSG_NOCACHE, Abi.IGMPMSG_WRONGVIF, Abi.IGMPMSG_WHOLEPKT,
+            Abi.IGMPMSG_WRVIFWHOLE, Abi.MRT6MSG_NOCACHE, Abi.MRT6MSG_WRONGMIF, Abi.MRT6MSG_WHOLEPKT})
                 .containsExactly(1, 2, 3, 4, 1, 2, 3);
-        assertThat(new int[] {LibC.RTMGRP_LINK, LibC.RTMGRP_IPV4_IFADDR, LibC.RTMGRP_IPV6_IFADDR})
+        assertThat(new int[] {Abi.RTMGRP_LINK, Abi.RTMGRP_IPV4_IFADDR, Abi.RTMGRP_IPV6_IFADDR})
                 .containsExactly(0x1, 0x10, 0x100);
-        assertThat(new int[] {LibC.IFNAMSIZ, LibC.MAXVIFS, LibC.MAXMIFS}).containsExactly(16, 32, 32);
+        assertThat(new int[] {Abi.IFNAMSIZ, Abi.MAXVIFS, Abi.MAXMIFS}).containsExactly(16, 32, 32);
     }
 }

@@ -2,7 +2,6 @@ package org.smcroute.sys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -34,8 +33,8 @@ import org.smcroute.net.Addr;
 
 /**
  * LinuxKernel against the real ipmr/ip6mr. Needs root and runs only inside the private network
- * namespace that failsafe's {@code src/test/sh/netns/bin/java} wrapper creates: veth pair a/b, both
- * ends here, so traffic sent out of b arrives on a (which has VIF/MIF 0).
+ * namespace that failsafe's {@code src/test/sh/netns/bin/java} wrapper creates; see
+ * {@link NetnsFixture} for the veth pair a/b (traffic sent out of b arrives on a).
  */
 class LinuxKernelIT {
 
@@ -52,22 +51,7 @@ class LinuxKernelIT {
 
     @BeforeAll
     static void topology() throws Exception {
-        String parent = System.getenv("SMCROUTE_PARENT_NETNS");
-        assumeTrue(parent != null && Posix.geteuid() == 0, "needs root and the netns-java wrapper");
-        assumeTrue(!parent.equals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString()),
-                "not in a private network namespace");
-        sh("ip", "link", "add", "name", "a", "type", "veth", "peer", "name", "b");
-        sh("ip", "addr", "add", "10.0.0.1/24", "dev", "a");
-        sh("ip", "addr", "add", "10.0.1.1/24", "dev", "a", "label", "a:1");
-        sh("ip", "addr", "add", "10.0.0.2/24", "dev", "b");
-        sh("ip", "-6", "addr", "add", "fd00::1/64", "dev", "a", "nodad");
-        sh("ip", "-6", "addr", "add", "fd00::2/64", "dev", "b", "nodad");
-        for (String s : List.of("net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.a.rp_filter=0",
-                "net.ipv4.conf.a.accept_local=1")) {
-            sh("sysctl", "-q", "-w", s); // the source 10.0.0.2 is local to this namespace
-        }
-        sh("ip", "link", "set", "dev", "a", "up");
-        sh("ip", "link", "set", "dev", "b", "up");
+        NetnsFixture.ensure();
         ifA = NetworkInterface.getByName("a").getIndex();
         ifB = NetworkInterface.getByName("b").getIndex();
     }
@@ -115,7 +99,7 @@ class LinuxKernelIT {
     void routingSocketBufferIsRaised() throws Exception {
         LinuxKernel k = kernel();
         k.open(Family.INET, 0);
-        assertThat(LibC.getsockoptInt(k.upcallFd(Family.INET), LibC.SOL_SOCKET, LibC.SO_RCVBUF))
+        assertThat(LibC.getsockoptInt(k.upcallFd(Family.INET), Abi.SOL_SOCKET, Abi.SO_RCVBUF))
                 .isGreaterThanOrEqualTo(8 << 20);
     }
 

@@ -1,0 +1,275 @@
+package org.smcroute.sys;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.smcroute.kernel.Errno;
+import org.smcroute.kernel.Family;
+import org.smcroute.kernel.KernelException;
+import org.smcroute.log.Log;
+import org.smcroute.net.Addr;
+
+/**
+ * The join half of {@link LinuxKernel} (SPEC §9.3, §16.3) against the real kernel, checked
+ * through /proc/net/igmp, igmp6, mcfilter and mcfilter6 in the private namespace of
+ * {@link NetnsFixture}.
+ */
+class JoinSocketsIT {
+
+    static final int PORT = 4321; // where LinuxKernelIT.send aims
+    static int ifA;
+
+    final List<String> logged = new ArrayList<>();
+    final LinuxKernel k = new LinuxKernel(new Log(Log.DEBUG, (level, m) -> logged.add(m)));
+    final List<Integer> sockets = new ArrayList<>();
+
+    @BeforeAll
+    static void topology() throws Exception {
+        NetnsFixture.ensure();
+        ifA = NetworkInterface.getByName("a").getIndex();
+    }
+
+    @AfterEach
+    void closeAll() {
+        sockets.forEach(k::closeJoinSocket);
+        k.close();
+    }
+
+    int socket(Family f) throws KernelException {
+        int s = k.openJoinSocket(f);
+        sockets.add(s);
+        return s;
+    }
+
+    static Addr src(Family f) {
+        return f.v6() ? LinuxKernelIT.SRC6 : LinuxKernelIT.SRC4;
+    }
+
+    static Addr grp(Family f, int n) {
+        return (f.v6() ? Addr.parse("ff0e::5:0") : Addr.parse("225.5.0.0")).plus(n);
+    }
+
+    @Test
+    void asmAndSsmJoinsShowInProcAndLeaveRemovesThem() throws Exception {
+        for (Family f : Family.values()) {
+            int s = socket(f);
+            Addr asm = grp(f, 1);
+            Addr ssm = grp(f, 2);
+            k.join(s, f, ifA, null, asm);
+            k.join(s, f, ifA, src(f), ssm);
+            assertThat(memberships(f)).contains("a " + asm, "a " + ssm);
+            assertThat(sources(f)).containsExactly("a " + src(f) + " " + ssm);
+            assertThat(logged).isEmpty(); // loop, multicast-all and the filter were all set
+
+            k.leave(s, f, ifA, null, asm);
+            assertThat(memberships(f)).contains("a " + ssm).doesNotContain("a " + asm);
+            k.leave(s, f, ifA, src(f), ssm);
+            assertThat(memberships(f)).doesNotContain("a " + ssm);
+            assertThat(sources(f)).isEmpty();
+            assertThatThrownBy(() -> k.leave(s, f, ifA, null, asm))
+                    .isInstanceOfSatisfying(KernelException.class, e -> {
+                        assertThat(e.op()).isEqualTo("MCAST_LEAVE_GROUP");
+                        assertThat(e.errno()).isEqualTo(Errno.EADDRNOTAVAIL);
+                    });
+        }
+    }
+
+    @Test
+    void closingTheSocketLeavesEverything() throws Exception {
+        for (Family f : Family.values()) {
+            int s = k.openJoinSocket(f);
+            k.join(s, f, ifA, null, grp(f, 1));
+            k.join(s, f, ifA, src(f), grp(f, 2));
+            assertThat(memberships(f)).contains("a " + grp(f, 1), "a " + grp(f, 2));
+            k.closeJoinSocket(s);
+            assertThat(memberships(f)).doesNotContain("a " + grp(f, 1), "a " + grp(f, 2));
+            assertThat(sources(f)).isEmpty();
+        }
+    }
+
+    @Test
+    void joiningTwiceIsAddressInUse() throws Exception {
+        for (Family f : Family.values()) {
+            int s = socket(f);
+            k.join(s, f, ifA, null, grp(f, 1));
+            assertThatThrownBy(() -> k.join(s, f, ifA, null, grp(f, 1)))
+                    .isInstanceOfSatisfying(KernelException.class, e -> {
+                        assertThat(e.op()).isEqualTo("MCAST_JOIN_GROUP");
+                        assertThat(e.errno()).isEqualTo(Errno.EADDRINUSE);
+                    });
+            assertThatThrownBy(() -> k.join(s, f, ifA, null, src(f)))
+                    .isInstanceOf(KernelException.class); // not a multicast group
+            assertThatThrownBy(() -> k.join(s, f.v6() ? Family.INET : Family.INET6, ifA, null, grp(f, 1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void socketMembershipLimitIsNoBufs() throws Exception {
+        // not Files.readString: on /proc/sys files it returns only the first byte ("2" for "20")
+        int max = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/igmp_max_memberships")).get(0));
+        assertThat(max).isEqualTo(20); // the Linux default SPEC §9.3 starts from
+        int s = socket(Family.INET);
+        for (int i = 0; i < max; i++) {
+            k.join(s, Family.INET, ifA, null, grp(Family.INET, i));
+        }
+        assertThatThrownBy(() -> k.join(s, Family.INET, ifA, null, grp(Family.INET, max)))
+                .isInstanceOfSatisfying(KernelException.class, e -> {
+                    assertThat(e.op()).isEqualTo("MCAST_JOIN_GROUP");
+                    assertThat(e.errno()).isEqualTo(Errno.ENOBUFS);
+                });
+        k.join(socket(Family.INET), Family.INET, ifA, null, grp(Family.INET, max)); // a fresh socket has room
+    }
+
+    @Test
+    void twoThousandJoinsOverOneHundredSocketsLeaveNothingBehind() throws Exception {
+        for (Family f : Family.values()) {
+            Set<String> before = memberships(f);
+            int[] fds = new int[100];
+            for (int i = 0; i < fds.length; i++) {
+                fds[i] = k.openJoinSocket(f);
+                for (int j = 0; j < 20; j++) {
+                    k.join(fds[i], f, ifA, null, grp(f, 1000 + i * 20 + j));
+                }
+            }
+            Set<String> joined = memberships(f);
+            joined.removeAll(before);
+            assertThat(joined).hasSize(2000).contains("a " + grp(f, 1000), "a " + grp(f, 2999));
+            for (int fd : fds) {
+                k.closeJoinSocket(fd);
+            }
+            assertThat(memberships(f)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void dropAllFilterKeepsDataOut() throws Exception {
+        for (Family f : Family.values()) {
+            Addr g = grp(f, 7);
+            int s = socket(f);
+            bindAny(s, f, PORT);
+            k.join(s, f, ifA, null, g);
+            try (DatagramChannel control = DatagramChannel.open(
+                    f.v6() ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET)) {
+                control.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                control.bind(new InetSocketAddress(PORT));
+                control.join(InetAddress.getByAddress(g.toBytes()), NetworkInterface.getByName("a"));
+                control.configureBlocking(false);
+                ByteBuffer in = ByteBuffer.allocate(64);
+                assertThat(LinuxKernelIT.await(() -> {
+                    sendQuietly(f, g);
+                    return receive(control, in);
+                })).as("the control socket receives the group").isTrue();
+                assertThat(queued(s)).isZero();
+                try (Arena a = Arena.ofConfined()) {
+                    assertThat(LibC.recv(s, a.allocate(64), 64, Abi.MSG_DONTWAIT)).isEqualTo(-Errno.EAGAIN);
+                }
+                // without the filter the same socket does get the data, so the filter is what works
+                assertThat(LibC.setsockoptInt(s, Abi.SOL_SOCKET, Abi.SO_DETACH_FILTER, 0)).isZero();
+                assertThat(LinuxKernelIT.await(() -> {
+                    sendQuietly(f, g);
+                    return queued(s) > 0;
+                })).isTrue();
+            }
+        }
+    }
+
+    static boolean receive(DatagramChannel ch, ByteBuffer in) {
+        try {
+            return ch.receive(in.clear()) != null;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void sendQuietly(Family f, Addr g) {
+        try {
+            LinuxKernelIT.send(f.v6(), "b", g);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Bytes waiting in the receive queue (FIONREAD). */
+    static int queued(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment n = a.allocate(JAVA_INT);
+            assertThat(LibC.ioctl(fd, Abi.FIONREAD, n)).isZero();
+            return n.get(JAVA_INT, 0);
+        }
+    }
+
+    /** Binds to the wildcard address and {@code port}, sharing the port (SO_REUSEADDR). */
+    static void bindAny(int fd, Family f, int port) {
+        assertThat(LibC.setsockoptInt(fd, Abi.SOL_SOCKET, Abi.SO_REUSEADDR, 1)).isZero();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment sa = a.allocate(f.v6() ? Layouts.SOCKADDR_IN6 : Layouts.SOCKADDR_IN);
+            sa.set(JAVA_SHORT, 0, (short) (f.v6() ? Abi.AF_INET6 : Abi.AF_INET));
+            sa.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
+            assertThat(LibC.bind(fd, sa, (int) sa.byteSize())).isZero();
+        }
+    }
+
+    /** "dev group" per membership from /proc/net/igmp or igmp6. */
+    static Set<String> memberships(Family f) throws Exception {
+        Set<String> out = new HashSet<>();
+        if (f.v6()) {
+            for (String l : Files.readAllLines(Path.of("/proc/net/igmp6"))) {
+                String[] x = l.trim().split("\\s+");
+                out.add(x[1] + " " + addr6(x[2]));
+            }
+            return out;
+        }
+        String dev = null;
+        for (String l : LinuxKernelIT.lines("igmp")) {
+            String[] x = l.trim().split("\\s+");
+            if (!l.startsWith("\t")) {
+                dev = x[1];
+            } else {
+                // the raw __be32 printed with %08X, so byte-swapped on a little-endian host
+                int raw = (int) Long.parseLong(x[0], 16);
+                boolean le = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+                out.add(dev + " " + Addr.ofIpv4(le ? Integer.reverseBytes(raw) : raw));
+            }
+        }
+        return out;
+    }
+
+    /** "dev source group" per source filter from /proc/net/mcfilter or mcfilter6. */
+    static Set<String> sources(Family f) throws Exception {
+        Set<String> out = new HashSet<>();
+        for (String l : LinuxKernelIT.lines(f.v6() ? "mcfilter6" : "mcfilter")) {
+            String[] x = l.trim().split("\\s+");
+            Addr g = f.v6() ? addr6(x[2]) : Addr.ofIpv4((int) Long.decode(x[2]).longValue());
+            Addr s = f.v6() ? addr6(x[3]) : Addr.ofIpv4((int) Long.decode(x[3]).longValue());
+            out.add(x[1] + " " + s + " " + g);
+        }
+        return out;
+    }
+
+    static Addr addr6(String hex32) {
+        return Addr.fromBytes(HexFormat.of().parseHex(hex32));
+    }
+}
