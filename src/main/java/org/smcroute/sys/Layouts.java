@@ -144,6 +144,33 @@ final class Layouts {
             JAVA_INT.withName("nl_pid"),
             JAVA_INT.withName("nl_groups"));
 
+    static final StructLayout NLMSGHDR = structLayout(
+            JAVA_INT.withName("nlmsg_len"),
+            JAVA_SHORT.withName("nlmsg_type"),
+            JAVA_SHORT.withName("nlmsg_flags"),
+            JAVA_INT.withName("nlmsg_seq"),
+            JAVA_INT.withName("nlmsg_pid"));
+
+    static final StructLayout IFINFOMSG = structLayout(
+            JAVA_BYTE.withName("ifi_family"),
+            JAVA_BYTE.withName("__ifi_pad"),
+            JAVA_SHORT.withName("ifi_type"),
+            JAVA_INT.withName("ifi_index"),
+            JAVA_INT.withName("ifi_flags"),
+            JAVA_INT.withName("ifi_change"));
+
+    static final StructLayout IFADDRMSG = structLayout(
+            JAVA_BYTE.withName("ifa_family"),
+            JAVA_BYTE.withName("ifa_prefixlen"),
+            JAVA_BYTE.withName("ifa_flags"),
+            JAVA_BYTE.withName("ifa_scope"),
+            JAVA_INT.withName("ifa_index"));
+
+    /** {@code struct rtattr}; the payload follows at offset 4. */
+    static final StructLayout RTATTR = structLayout(
+            JAVA_SHORT.withName("rta_len"),
+            JAVA_SHORT.withName("rta_type"));
+
     static final StructLayout SOCK_FILTER = structLayout(
             JAVA_SHORT.withName("code"),
             JAVA_BYTE.withName("jt"),

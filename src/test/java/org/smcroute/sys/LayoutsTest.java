@@ -86,6 +86,15 @@ class LayoutsTest {
     }
 
     @Test
+    void netlink() {
+        fields(Layouts.NLMSGHDR, 16, "nlmsg_len", 0, "nlmsg_type", 4, "nlmsg_flags", 6, "nlmsg_seq", 8, "nlmsg_pid", 12);
+        fields(Layouts.IFINFOMSG, 16, "ifi_family", 0, "ifi_type", 2, "ifi_index", 4, "ifi_flags", 8, "ifi_change", 12);
+        fields(Layouts.IFADDRMSG, 8, "ifa_family", 0, "ifa_prefixlen", 1, "ifa_flags", 2, "ifa_scope", 3,
+                "ifa_index", 4);
+        fields(Layouts.RTATTR, 4, "rta_len", 0, "rta_type", 2);
+    }
+
+    @Test
     void bpfAndPoll() {
         fields(Layouts.SOCK_FPROG, 16, "len", 0, "filter", 8);
         fields(Layouts.SOCK_FILTER, 8, "code", 0, "jt", 2, "jf", 3, "k", 4);
@@ -127,5 +136,11 @@ class LayoutsTest {
         assertThat(new int[] {Abi.RTMGRP_LINK, Abi.RTMGRP_IPV4_IFADDR, Abi.RTMGRP_IPV6_IFADDR})
                 .containsExactly(0x1, 0x10, 0x100);
         assertThat(new int[] {Abi.IFNAMSIZ, Abi.MAXVIFS, Abi.MAXMIFS}).containsExactly(16, 32, 32);
+        assertThat(new int[] {Abi.SO_REUSEADDR, Abi.SO_DETACH_FILTER, Abi.BPF_RET_K}).containsExactly(2, 27, 6);
+        assertThat(Abi.FIONREAD).isEqualTo(0x541B);
+        assertThat(new int[] {Abi.NLMSG_ERROR, Abi.NLMSG_OVERRUN, Abi.RTM_NEWLINK, Abi.RTM_DELLINK, Abi.RTM_NEWADDR,
+            Abi.RTM_DELADDR, Abi.IFLA_IFNAME, Abi.IFA_LABEL}).containsExactly(2, 4, 16, 17, 20, 21, 3, 3);
+        assertThat(new int[] {Abi.PR_SET_KEEPCAPS, Abi.RLIMIT_NOFILE, Abi.LINUX_CAPABILITY_VERSION_3})
+                .containsExactly(8, 7, 0x20080522);
     }
 }
