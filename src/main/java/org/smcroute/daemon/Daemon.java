@@ -24,7 +24,9 @@ import org.smcroute.route.Routes;
 import org.smcroute.show.GroupsView;
 import org.smcroute.show.InterfacesView;
 import org.smcroute.show.RoutesView;
+import org.smcroute.sys.NetlinkMonitor;
 import org.smcroute.sys.Poller;
+import org.smcroute.sys.SdNotify;
 import org.smcroute.sys.Signals;
 import org.smcroute.sys.UnixServer;
 
@@ -46,7 +48,12 @@ public final class Daemon implements Commands.Control {
     private final Phyints phyints;
     private final Commands commands;
     private final ScriptHook script;
+    private final Hotplug hotplug;
+    private final SdNotify notify = SdNotify.fromEnvironment();
     private IpcServer ipc;
+    private NetlinkMonitor netlink;
+    private EventLoop.Timer refreshTimer;
+    private Runnable onReady;
     private boolean reloadRequested;
     private boolean pidFileWritten;
     private int exitCode;
@@ -58,12 +65,18 @@ public final class Daemon implements Commands.Control {
         this.loop = new EventLoop(log);
         this.script = new ScriptHook(opts.script(), log, loop);
         this.state = new State(kernel, log, opts.bareDisables(), opts.rangeLimit());
+        this.hotplug = new Hotplug(state, log);
         this.ifaces = state.ifaces;
         this.routes = state.routes;
         this.pending = state.pending;
         this.phyints = state.phyints;
         this.commands = new Commands(state, new RoutesView(ifaces, routes, kernel),
                 new InterfacesView(ifaces, pending), new GroupsView(state.groups), this, log);
+    }
+
+    /** Called once, when the daemon first becomes ready (releases a waiting launcher). */
+    public void onReady(Runnable r) {
+        this.onReady = r;
     }
 
     /** Runs from startup step 6 to exit; returns the process exit code. */
@@ -96,6 +109,7 @@ public final class Daemon implements Commands.Control {
             loop.every(opts.cacheTimeout() * 1000L, this::expire);
         }
         installSignals();
+        openNetlink();
         boolean loaded = readConfig();
         ready();
         if (script.validate()) {
@@ -183,6 +197,25 @@ public final class Daemon implements Commands.Control {
         return 76;
     }
 
+    /** Startup step 14: interface events; without them pending lines wait for a reload. */
+    private void openNetlink() {
+        try {
+            netlink = NetlinkMonitor.open();
+        } catch (KernelException e) {
+            log.err("Failed opening netlink socket: " + e.reason());
+            return;
+        }
+        loop.register(netlink.fd(), Poller.POLLIN, r -> {
+            if (netlink.drain() > 0 && refreshTimer == null) {
+                // coalesce bursts: one refresh per 100 ms
+                refreshTimer = loop.schedule(100, () -> {
+                    refreshTimer = null;
+                    hotplug.refresh();
+                });
+            }
+        });
+    }
+
     private void installSignals() {
         Signals.handle("HUP", () -> loop.post(this::requestReload));
         Signals.handle("TERM", () -> loop.post(this::shutdown));
@@ -228,8 +261,20 @@ public final class Daemon implements Commands.Control {
     }
 
     private void ready() {
+        boolean first = !pidFileWritten;
         writePidFile();
+        notify(first ? "READY=1\nSTATUS=Ready, waiting for client request or kernel event.\nMAINPID=" + ProcessHandle.current().pid()
+                : "READY=1");
         log.notice("Ready, waiting for client request or kernel event.");
+        if (first && onReady != null) {
+            onReady.run();
+        }
+    }
+
+    private void notify(String state) {
+        if (notify != null) {
+            notify.send(state);
+        }
     }
 
     private void writePidFile() {
@@ -258,6 +303,7 @@ public final class Daemon implements Commands.Control {
     /** Mark and sweep reload (SPEC §11): untouched objects cause no kernel calls. */
     private void reload() {
         reloadRequested = false;
+        notify("RELOADING=1\nSTATUS=Reloading configuration, please wait ...");
         log.notice("Reloading configuration, please wait ...");
         routes.markAllUnused();
         state.groups.markAllUnused();
@@ -267,11 +313,7 @@ public final class Daemon implements Commands.Control {
             i.setMrdisc(false);
         }
         pending.clear();
-        try {
-            ifaces.refresh(kernel.links());
-        } catch (KernelException e) {
-            log.warn("Failed refreshing interfaces: " + e.reason());
-        }
+        hotplug.refresh();
         routes.beginDeferred();
         boolean loaded = readConfig();
         for (Iface i : ifaces.all()) {
@@ -301,6 +343,14 @@ public final class Daemon implements Commands.Control {
 
     /** SPEC §4.5 shutdown order. */
     private void cleanup() {
+        notify("STOPPING=1");
+        if (refreshTimer != null) {
+            refreshTimer.cancel();
+        }
+        if (netlink != null) {
+            loop.unregister(netlink.fd());
+            netlink.close();
+        }
         for (Family f : Family.values()) {
             if (kernel.isOpen(f)) {
                 loop.unregister(kernel.upcallFd(f));

@@ -4,6 +4,7 @@ import org.smcroute.kernel.KernelException;
 import org.smcroute.log.Log;
 import org.smcroute.sys.LinuxKernel;
 import org.smcroute.sys.Posix;
+import org.smcroute.sys.Syslog;
 
 /** {@code smcrouted}: option handling, the foreground checks, then the daemon (SPEC §4.1). */
 public final class Main {
@@ -24,20 +25,46 @@ public final class Main {
             System.err.flush();
             return exit.code();
         }
-        Options opts = ((Options.Run) parsed).options();
+        Options opts = Detach.absolute(((Options.Run) parsed).options());
         if (opts.verifyFile() != null) {
             return Verify.run(opts);
         }
+        boolean child = Detach.isChild();
         Log log = new Log(opts.logLevel());
-        if (!opts.syslogOnly()) {
+        if (opts.foreground() && !opts.syslogOnly()) {
             log.addSink(Log.stderr(opts.ident(), Posix.getpid()));
         }
         if (Posix.geteuid() != 0 && !Posix.hasCapNetAdmin()) {
+            if (!opts.foreground()) {
+                System.err.println("smcrouted: Need root privileges to start smcrouted");
+            }
             log.err("Need root privileges to start smcrouted");
             return 77;
         }
+        if (!opts.foreground() && !child) {
+            return Detach.parent(Main.class.getName());
+        }
+        Detach.Channel channel = child ? new Detach.Channel(System.out) : null;
+        if (channel != null) {
+            log.addSink(channel.sink());
+        }
+        try (Syslog syslog = Syslog.open(opts.ident())) {
+            log.addSink(syslog);
+            int rc = runDaemon(opts, log, channel);
+            if (channel != null) {
+                channel.exit(rc);
+            }
+            return rc;
+        }
+    }
+
+    private static int runDaemon(Options opts, Log log, Detach.Channel channel) {
         try (LinuxKernel kernel = new LinuxKernel(log)) {
-            return new Daemon(opts, log, kernel).run();
+            Daemon d = new Daemon(opts, log, kernel);
+            if (channel != null) {
+                d.onReady(channel::ready);
+            }
+            return d.run();
         } catch (KernelException e) {
             log.err("Failed starting: " + e.getMessage());
             return 71;

@@ -41,6 +41,12 @@ final class State {
                 Iface i = ifaces.bySlot(f, slot);
                 return i == null ? "?" : i.name();
             }
+
+            @Override
+            public boolean active(Family f, int slot) {
+                Iface i = ifaces.bySlot(f, slot);
+                return i != null && i.usable();
+            }
         });
         this.editor = new RouteEditor(ifaces, routes, pending, log);
         this.phyints = new Phyints(ifaces, routes, log, bareDisables);

@@ -34,7 +34,8 @@ public final class Interfaces {
     }
 
     /** What a refresh saw change, for the interface-event handling of §8.6. */
-    public record Change(Iface iface, boolean appeared, boolean vanished, boolean indexChanged, boolean multicastChanged) {
+    public record Change(Iface iface, boolean appeared, boolean vanished, boolean indexChanged, boolean multicastChanged,
+            int oldIndex) {
     }
 
     /**
@@ -56,7 +57,7 @@ public final class Interfaces {
                 i = new Iface(l);
                 table.add(i);
                 byName.put(i.name(), i);
-                changes.add(new Change(i, true, false, false, false));
+                changes.add(new Change(i, true, false, false, false, 0));
                 continue;
             }
             boolean wasPresent = i.present();
@@ -67,13 +68,13 @@ public final class Interfaces {
             boolean indexChanged = wasPresent && oldIndex != l.index();
             boolean mcChanged = wasPresent && wasMulticast != i.usable();
             if (appeared || indexChanged || mcChanged) {
-                changes.add(new Change(i, appeared, false, indexChanged, mcChanged));
+                changes.add(new Change(i, appeared, false, indexChanged, mcChanged, oldIndex));
             }
         }
         for (Iface i : table) {
             if (i.present() && !seen.containsKey(i.name())) {
                 i.setPresent(false);
-                changes.add(new Change(i, false, true, false, false));
+                changes.add(new Change(i, false, true, false, false, i.index()));
             }
         }
         return changes;

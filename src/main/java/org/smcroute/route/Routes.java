@@ -36,12 +36,20 @@ public final class Routes {
     private InstallListener listener = (f, s, g) -> { };
     private boolean deferred;
 
-    /** TTL (threshold) of an IPv4 OIF slot; IPv6 ignores it. */
+    /** What the routing tables need to know about a VIF/MIF slot. */
     public interface Thresholds {
+        /** TTL (threshold) of an IPv4 OIF slot; IPv6 ignores it. */
         int ttl(Family f, int slot);
 
-        /** Interface name of a slot, or null, for log texts. */
+        /** Interface name of a slot, or "?", for log texts. */
         String name(Family f, int slot);
+
+        /**
+         * Whether the slot's interface is present and multicast capable. Inactive slots keep
+         * their place in the conf routes but leave the kernel's OIF sets until they return
+         * (SPEC §8.6).
+         */
+        boolean active(Family f, int slot);
     }
 
     public Routes(Kernel kernel, Log log, Thresholds thresholds) {
@@ -274,20 +282,21 @@ public final class Routes {
         }
     }
 
-    private byte[] ttls(Family f, int oifs) {
+    /** Pushes the entry when its active OIFs or their TTLs differ from what the kernel has. */
+    private void push(KernelEntry e, int wanted) {
+        Family f = e.family();
         byte[] t = new byte[32];
-        for (int slot = 0; oifs != 0 && slot < 32; slot++) {
-            if ((oifs & (1 << slot)) != 0) {
-                t[slot] = (byte) thresholds.ttl(f, slot);
-                oifs &= ~(1 << slot);
+        int oifs = 0;
+        for (int slot = 0; wanted != 0 && slot < 32; slot++) {
+            int bit = 1 << slot;
+            if ((wanted & bit) != 0) {
+                wanted &= ~bit;
+                if (thresholds.active(f, slot)) {
+                    t[slot] = (byte) thresholds.ttl(f, slot);
+                    oifs |= bit;
+                }
             }
         }
-        return t;
-    }
-
-    /** Pushes the entry when its OIFs or TTLs differ from what the kernel has. */
-    private void push(KernelEntry e, int oifs) {
-        byte[] t = ttls(e.family(), oifs);
         if (e.ttls() != null && e.oifs() == oifs && java.util.Arrays.equals(t, e.ttls())) {
             return;
         }
@@ -440,14 +449,20 @@ public final class Routes {
         }
     }
 
-    /** Re-pushes every entry that uses {@code slot} as inbound or OIF (§8.6 reactivation). */
-    public void repushSlot(Family f, int slot) {
-        for (KernelEntry e : cache.values()) {
-            if (e.family() == f && (e.inbound() == slot || (e.oifs() & (1 << slot)) != 0) && e.ttls() != null) {
-                int oifs = e.oifs();
-                e.pushed(oifs, null);
-                push(e, oifs);
+    /**
+     * After a slot's interface went away or came back (§8.6): entries inbound on it are pushed
+     * again (the kernel VIF was re-created), every other entry is reconciled, which removes or
+     * restores the slot in OIF sets.
+     */
+    public void slotChanged(Family f, int slot) {
+        for (KernelEntry e : new ArrayList<>(cache.values())) {
+            if (e.family() != f) {
+                continue;
             }
+            if (e.inbound() == slot && e.ttls() != null) {
+                e.pushed(e.oifs(), null);
+            }
+            reconcile(e);
         }
     }
 

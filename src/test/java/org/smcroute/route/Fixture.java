@@ -44,6 +44,12 @@ final class Fixture {
                 Iface i = ifaces.bySlot(f, slot);
                 return i == null ? "?" : i.name();
             }
+
+            @Override
+            public boolean active(Family f, int slot) {
+                Iface i = ifaces.bySlot(f, slot);
+                return i != null && i.usable();
+            }
         });
         routes.setInstallListener((f, s, g) -> installed.add(s + "," + g));
         editor = new RouteEditor(ifaces, routes, pending, log);

@@ -1,0 +1,116 @@
+package org.smcroute.daemon;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.smcroute.conf.Origin;
+import org.smcroute.iface.Iface;
+import org.smcroute.iface.Interfaces;
+import org.smcroute.iface.Pending;
+import org.smcroute.kernel.Family;
+import org.smcroute.kernel.Kernel;
+import org.smcroute.kernel.KernelException;
+import org.smcroute.log.Log;
+
+/**
+ * Interfaces that appear, vanish and come back (SPEC §8.6, §12). Configuration is never
+ * dropped because an interface went away: its slots, routes and joins are kept, its OIF bits
+ * leave the kernel while it is gone, and everything is re-applied, on the same slot, when it
+ * returns, whatever its new ifindex. Pending lines are replayed once their interfaces exist.
+ */
+final class Hotplug {
+
+    private final State state;
+    private final Log log;
+
+    Hotplug(State state, Log log) {
+        this.state = state;
+        this.log = log;
+    }
+
+    /** Re-reads the interface list and repairs kernel state; true when anything changed. */
+    boolean refresh() {
+        Interfaces ifaces = state.ifaces;
+        List<Interfaces.Change> changes;
+        try {
+            changes = ifaces.refresh(state.kernel.links());
+        } catch (KernelException e) {
+            log.warn("Failed refreshing interfaces: " + e.reason());
+            return false;
+        }
+        for (Interfaces.Change c : changes) {
+            Iface i = c.iface();
+            if (!i.hasSlot()) {
+                continue;
+            }
+            if (!i.usable()) {
+                deactivate(i);
+            } else if (c.appeared() || c.indexChanged() || c.multicastChanged()) {
+                reactivate(i, c.oldIndex());
+            }
+        }
+        drainPending();
+        return !changes.isEmpty();
+    }
+
+    private void deactivate(Iface i) {
+        log.info("Interface " + i.name() + " is gone or not multicast capable, keeping its configuration");
+        for (Family f : Family.values()) {
+            int s = i.slot(f);
+            if (s < 0) {
+                continue;
+            }
+            try {
+                state.kernel.delVif(f, s, i.index());
+            } catch (KernelException ignored) {
+                // the kernel removes the VIF itself when the device is unregistered
+            }
+            state.routes.slotChanged(f, s);
+        }
+    }
+
+    private void reactivate(Iface i, int oldIndex) {
+        for (Family f : Family.values()) {
+            int s = i.slot(f);
+            if (s >= 0 && state.ifaces.reregister(i, f, oldIndex)) {
+                state.routes.slotChanged(f, s);
+            }
+        }
+        state.groups.rejoin(i);
+        log.notice("Interface " + i.name() + " is back (ifindex " + i.index() + "), re-applying routes and groups");
+    }
+
+    /** SPEC §12.2: replay each pending line whose interfaces all exist now. */
+    void drainPending() {
+        Pending pending = state.pending;
+        for (Pending.Entry e : new ArrayList<>(pending.entries())) {
+            if (!present(e.iif())) {
+                continue;
+            }
+            boolean ready = true;
+            for (String o : e.oifs()) {
+                ready &= present(o);
+            }
+            if (!ready) {
+                continue;
+            }
+            pending.remove(e);
+            boolean ok = e.kind().equals("mroute")
+                    ? state.editor.add(Origin.IPC, e.iif(), e.source(), e.group(), e.oifs()).ok()
+                    : state.groups.join(Origin.IPC, e.iif(), e.source(), e.group()).ok();
+            if (ok) {
+                log.notice("Activated pending " + e);
+            } else {
+                pending.add(e);
+            }
+        }
+    }
+
+    private boolean present(String pattern) {
+        for (Iface i : state.ifaces.matchPresent(pattern)) {
+            if (i.usable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
