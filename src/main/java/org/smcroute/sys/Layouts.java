@@ -203,6 +203,39 @@ final class Layouts {
             ADDRESS.withName("ifa_ifu"),
             ADDRESS.withName("ifa_data"));
 
+    /** {@code struct passwd} (glibc, LP64). */
+    static final StructLayout PASSWD = structLayout(
+            ADDRESS.withName("pw_name"),
+            ADDRESS.withName("pw_passwd"),
+            JAVA_INT.withName("pw_uid"),
+            JAVA_INT.withName("pw_gid"),
+            ADDRESS.withName("pw_gecos"),
+            ADDRESS.withName("pw_dir"),
+            ADDRESS.withName("pw_shell"));
+
+    /** {@code struct group} (glibc, LP64). */
+    static final StructLayout GROUP = structLayout(
+            ADDRESS.withName("gr_name"),
+            ADDRESS.withName("gr_passwd"),
+            JAVA_INT.withName("gr_gid"),
+            paddingLayout(4),
+            ADDRESS.withName("gr_mem"));
+
+    /** {@code struct __user_cap_header_struct}. */
+    static final StructLayout CAP_HEADER = structLayout(
+            JAVA_INT.withName("version"),
+            JAVA_INT.withName("pid"));
+
+    /** {@code struct __user_cap_data_struct}; version 3 passes an array of two (caps 0-31, 32-63). */
+    static final StructLayout CAP_DATA = structLayout(
+            JAVA_INT.withName("effective"),
+            JAVA_INT.withName("permitted"),
+            JAVA_INT.withName("inheritable"));
+
+    static final StructLayout RLIMIT = structLayout(
+            JAVA_LONG.withName("rlim_cur"),
+            JAVA_LONG.withName("rlim_max"));
+
     /** {@code struct icmp6_filter}: 256 bits, a set bit blocks that ICMPv6 type. */
     static final MemoryLayout ICMP6_FILTER = sequenceLayout(8, JAVA_INT);
 

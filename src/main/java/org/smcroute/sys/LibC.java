@@ -70,17 +70,24 @@ final class LibC {
     private LibC() {
     }
 
-    private static MethodHandle errno(String name, MemoryLayout ret, MemoryLayout... args) {
+    /** A handle capturing errno, also for wrappers kept in other classes (call with {@link #state()}). */
+    static MethodHandle errno(String name, MemoryLayout ret, MemoryLayout... args) {
         return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name),
                 FunctionDescriptor.of(ret, args), ERRNO_OPT);
     }
 
-    private static MethodHandle plain(String name, FunctionDescriptor fd) {
+    /** A variadic function's handle capturing errno; {@code fixed} arguments precede the variadic ones. */
+    static MethodHandle variadic(String name, int fixed, MemoryLayout ret, MemoryLayout... args) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name),
+                FunctionDescriptor.of(ret, args), ERRNO_OPT, Linker.Option.firstVariadicArg(fixed));
+    }
+
+    static MethodHandle plain(String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow(name), fd);
     }
 
     /** Downcalls declare Throwable; only unchecked failures (bad segment, closed arena) occur. */
-    private static RuntimeException unchecked(Throwable t) {
+    static RuntimeException unchecked(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
         }
@@ -94,7 +101,13 @@ final class LibC {
         return -(int) ERRNO.get(state, 0L);
     }
 
-    private static int ret(int r, MemorySegment st) {
+    /** This thread's call-state buffer, the first argument of every {@link #errno} handle. */
+    static MemorySegment state() {
+        return STATE.get();
+    }
+
+    /** {@code r}, or {@code -errno} from {@code st} when {@code r} is negative. */
+    static int ret(int r, MemorySegment st) {
         return r < 0 ? err(st) : r;
     }
 

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Process identity and capabilities from {@code /proc/self/status}: no native call, so the
- * client can use it without paying FFM's start-up cost.
+ * Process identity and capabilities from {@code /proc/thread-self/status}: no native call, so
+ * the client can use it without paying FFM's start-up cost.
  */
 public final class Posix {
 
@@ -42,9 +42,15 @@ public final class Posix {
         return hasCap(CAP_NET_ADMIN);
     }
 
+    /**
+     * Capabilities are per thread, and in a JVM {@code /proc/self} is the launcher's primordial
+     * thread, not the caller: after {@link Privileges#limitCapabilities} only the calling
+     * thread's own status tells the truth.
+     */
     private static String status(String key) {
+        Path self = Path.of("/proc/thread-self/status");
         try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/self/status"));
+            List<String> lines = Files.readAllLines(Files.exists(self) ? self : Path.of("/proc/self/status"));
             for (String l : lines) {
                 if (l.startsWith(key)) {
                     return l.substring(key.length());

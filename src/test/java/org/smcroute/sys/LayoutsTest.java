@@ -95,6 +95,16 @@ class LayoutsTest {
     }
 
     @Test
+    void privileges() {
+        fields(Layouts.PASSWD, 48, "pw_name", 0, "pw_passwd", 8, "pw_uid", 16, "pw_gid", 20, "pw_gecos", 24,
+                "pw_dir", 32, "pw_shell", 40);
+        fields(Layouts.GROUP, 32, "gr_name", 0, "gr_passwd", 8, "gr_gid", 16, "gr_mem", 24);
+        fields(Layouts.CAP_HEADER, 8, "version", 0, "pid", 4);
+        fields(Layouts.CAP_DATA, 12, "effective", 0, "permitted", 4, "inheritable", 8);
+        fields(Layouts.RLIMIT, 16, "rlim_cur", 0, "rlim_max", 8);
+    }
+
+    @Test
     void bpfAndPoll() {
         fields(Layouts.SOCK_FPROG, 16, "len", 0, "filter", 8);
         fields(Layouts.SOCK_FILTER, 8, "code", 0, "jt", 2, "jf", 3, "k", 4);
