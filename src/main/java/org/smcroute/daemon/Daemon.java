@@ -26,6 +26,8 @@ import org.smcroute.show.InterfacesView;
 import org.smcroute.show.RoutesView;
 import org.smcroute.sys.NetlinkMonitor;
 import org.smcroute.sys.Poller;
+import org.smcroute.sys.Posix;
+import org.smcroute.sys.Privileges;
 import org.smcroute.sys.SdNotify;
 import org.smcroute.sys.Signals;
 import org.smcroute.sys.UnixServer;
@@ -54,6 +56,7 @@ public final class Daemon implements Commands.Control {
     private NetlinkMonitor netlink;
     private EventLoop.Timer refreshTimer;
     private Runnable onReady;
+    private Identity drop;
     private boolean reloadRequested;
     private boolean pidFileWritten;
     private int exitCode;
@@ -72,6 +75,11 @@ public final class Daemon implements Commands.Control {
         this.phyints = state.phyints;
         this.commands = new Commands(state, new RoutesView(ifaces, routes, kernel),
                 new InterfacesView(ifaces, pending), new GroupsView(state.groups), this, log);
+    }
+
+    /** {@code -p}: the account to switch to once ready (null = stay). */
+    public void dropPrivileges(Identity id) {
+        this.drop = id;
     }
 
     /** Called once, when the daemon first becomes ready (releases a waiting launcher). */
@@ -108,10 +116,18 @@ public final class Daemon implements Commands.Control {
         if (opts.cacheTimeout() > 0) {
             loop.every(opts.cacheTimeout() * 1000L, this::expire);
         }
+        try {
+            Privileges.raiseFileLimit();
+        } catch (KernelException e) {
+            log.debug("Cannot raise the open files limit: " + e.reason());
+        }
         installSignals();
         openNetlink();
         boolean loaded = readConfig();
         ready();
+        if (drop != null) {
+            switchUser();
+        }
         if (script.validate()) {
             routes.setInstallListener((f, src, grp) -> script.installed(src, grp));
             if (loaded) {
@@ -134,7 +150,7 @@ public final class Daemon implements Commands.Control {
             return 69;
         }
         try {
-            UnixServer server = UnixServer.bind(path, 0660, 0);
+            UnixServer server = UnixServer.bind(path, 0660, drop == null ? 0 : drop.gid());
             ipc = new IpcServer(loop, server, log, commands::execute);
         } catch (KernelException e) {
             log.warn("Failed creating IPC socket " + path + ": " + e.reason() + ", client disabled.");
@@ -271,6 +287,26 @@ public final class Daemon implements Commands.Control {
         }
     }
 
+    /**
+     * SPEC §4.3: keep CAP_NET_ADMIN and CAP_NET_RAW across the UID change. Runs on the state
+     * thread, the only thread that makes privileged calls, because capabilities are per thread.
+     */
+    private void switchUser() {
+        try {
+            Privileges.keepCapabilities();
+            Privileges.initgroups(drop.user(), drop.gid());
+            Privileges.setgid(drop.gid());
+            Privileges.setuid(drop.uid());
+            Privileges.limitCapabilities(Posix.CAP_NET_ADMIN, Posix.CAP_NET_RAW);
+            if (Privileges.canRegainRoot()) {
+                throw new KernelException("setuid", 0, "root could be regained");
+            }
+            log.info("Root privileges dropped: Current UID " + drop.uid() + ", GID " + drop.gid() + ".");
+        } catch (KernelException e) {
+            log.warn("Could not drop root privileges, continuing as root.");
+        }
+    }
+
     private void notify(String state) {
         if (notify != null) {
             notify.send(state);
@@ -286,6 +322,10 @@ public final class Daemon implements Commands.Control {
             }
             Files.writeString(p, ProcessHandle.current().pid() + "\n");
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+            if (drop != null) {
+                Files.setAttribute(p, "unix:uid", drop.uid());
+                Files.setAttribute(p, "unix:gid", drop.gid());
+            }
             pidFileWritten = true;
         } catch (IOException | UnsupportedOperationException e) {
             log.warn("Failed create/chown pidfile: " + e.getMessage());

@@ -29,6 +29,14 @@ public final class Main {
         if (opts.verifyFile() != null) {
             return Verify.run(opts);
         }
+        Identity drop = null;
+        if (opts.user() != null) {
+            drop = Identity.resolve(opts.user());
+            if (drop.error() != null) {
+                System.err.println("smcrouted: Invalid user:group argument: " + drop.error());
+                return 1;
+            }
+        }
         boolean child = Detach.isChild();
         Log log = new Log(opts.logLevel());
         if (opts.foreground() && !opts.syslogOnly()) {
@@ -50,7 +58,7 @@ public final class Main {
         }
         try (Syslog syslog = Syslog.open(opts.ident())) {
             log.addSink(syslog);
-            int rc = runDaemon(opts, log, channel);
+            int rc = runDaemon(opts, log, channel, drop);
             if (channel != null) {
                 channel.exit(rc);
             }
@@ -58,9 +66,10 @@ public final class Main {
         }
     }
 
-    private static int runDaemon(Options opts, Log log, Detach.Channel channel) {
+    private static int runDaemon(Options opts, Log log, Detach.Channel channel, Identity drop) {
         try (LinuxKernel kernel = new LinuxKernel(log)) {
             Daemon d = new Daemon(opts, log, kernel);
+            d.dropPrivileges(drop);
             if (channel != null) {
                 d.onReady(channel::ready);
             }
