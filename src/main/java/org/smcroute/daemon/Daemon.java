@@ -7,8 +7,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import org.smcroute.cli.Version;
-import org.smcroute.conf.ConfigReader;
-import org.smcroute.conf.ReadResult;
 import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.iface.Pending;
@@ -51,13 +49,13 @@ public final class Daemon implements Commands.Control {
     private final Commands commands;
     private final ScriptHook script;
     private final Hotplug hotplug;
+    private final Reloader reloader;
     private final SdNotify notify = SdNotify.fromEnvironment();
     private IpcServer ipc;
     private NetlinkMonitor netlink;
     private EventLoop.Timer refreshTimer;
     private Runnable onReady;
     private Identity drop;
-    private boolean reloadRequested;
     private boolean pidFileWritten;
     private int exitCode;
 
@@ -69,6 +67,7 @@ public final class Daemon implements Commands.Control {
         this.script = new ScriptHook(opts.script(), log, loop);
         this.state = new State(kernel, log, opts.bareDisables(), opts.rangeLimit());
         this.hotplug = new Hotplug(state, log);
+        this.reloader = new Reloader(state, hotplug, loop, log, opts.confFile(), this::reloaded);
         this.ifaces = state.ifaces;
         this.routes = state.routes;
         this.pending = state.pending;
@@ -123,7 +122,7 @@ public final class Daemon implements Commands.Control {
         }
         installSignals();
         openNetlink();
-        boolean loaded = readConfig();
+        boolean loaded = reloader.loadNow();
         ready();
         if (drop != null) {
             switchUser();
@@ -145,9 +144,18 @@ public final class Daemon implements Commands.Control {
             log.err("Too long socket path, max 108 chars");
             return 0;
         }
-        if (Files.exists(Path.of(path), java.nio.file.LinkOption.NOFOLLOW_LINKS) && UnixServer.probe(path)) {
-            log.err("IPC socket " + path + " is in use, is another instance running?");
-            return 69;
+        Path sock = Path.of(path);
+        if (Files.exists(sock, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (UnixServer.probe(path)) {
+                log.err("IPC socket " + path + " is in use, is another instance running?");
+                return 69;
+            }
+            try {
+                // nobody answers: a stale socket (or any other file) from an earlier run
+                Files.delete(sock);
+            } catch (IOException e) {
+                log.debug("Cannot remove stale " + path + ": " + e.getMessage());
+            }
         }
         try {
             UnixServer server = UnixServer.bind(path, 0660, drop == null ? 0 : drop.gid());
@@ -260,22 +268,6 @@ public final class Daemon implements Commands.Control {
         routes.expire(opts.cacheTimeout(), System.nanoTime() / 1_000_000_000L + 1);
     }
 
-    /** Reads the configuration file into the current state; true when the read succeeded. */
-    private boolean readConfig() {
-        String file = opts.confFile();
-        ConfigReader reader = new ConfigReader(log);
-        ReadResult r = reader.read(Path.of(file), state.applier);
-        switch (r) {
-            case ReadResult.Read read -> {
-                return read.success();
-            }
-            case ReadResult.Missing m -> log.notice("Configuration file " + file + " does not exist");
-            case ReadResult.Unreadable u -> log.warn("Failed opening " + file + ": " + u.reason());
-        }
-        log.notice("Continuing anyway, waiting for client to connect.");
-        return false;
-    }
-
     private void ready() {
         boolean first = !pidFileWritten;
         writePidFile();
@@ -334,42 +326,12 @@ public final class Daemon implements Commands.Control {
 
     @Override
     public void requestReload() {
-        if (!reloadRequested) {
-            reloadRequested = true;
-            loop.post(this::reload);
-        }
+        notify("RELOADING=1\nSTATUS=Reloading configuration, please wait ...");
+        reloader.start();
     }
 
-    /** Mark and sweep reload (SPEC §11): untouched objects cause no kernel calls. */
-    private void reload() {
-        reloadRequested = false;
-        notify("RELOADING=1\nSTATUS=Reloading configuration, please wait ...");
-        log.notice("Reloading configuration, please wait ...");
-        routes.markAllUnused();
-        state.groups.markAllUnused();
-        for (Iface i : ifaces.all()) {
-            i.setUnused(true);
-            i.setThreshold(1);
-            i.setMrdisc(false);
-        }
-        pending.clear();
-        hotplug.refresh();
-        routes.beginDeferred();
-        boolean loaded = readConfig();
-        for (Iface i : ifaces.all()) {
-            if (i.unused() || !i.present()) {
-                phyints.deleteSlots(i);
-            }
-        }
-        routes.sweepUnused();
-        routes.endDeferred();
-        for (Iface i : ifaces.all()) {
-            if (i.unused() || !i.present()) {
-                state.groups.forgetInterface(i.name());
-            }
-        }
-        state.groups.sweepUnused();
-        ifaces.purgeAbsent();
+    /** End of a reload (§11 steps 9-10). */
+    private void reloaded(boolean loaded) {
         if (loaded) {
             script.reload();
         }
