@@ -66,6 +66,7 @@ public final class Daemon implements Commands.Control {
         this.loop = new EventLoop(log);
         this.script = new ScriptHook(opts.script(), log, loop);
         this.state = new State(kernel, log, opts.bareDisables(), opts.rangeLimit());
+        state.routes.setLearnedLimit(opts.cacheLimit());
         this.hotplug = new Hotplug(state, log);
         this.reloader = new Reloader(state, hotplug, loop, log, opts.confFile(), this::reloaded);
         this.ifaces = state.ifaces;

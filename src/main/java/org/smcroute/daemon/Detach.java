@@ -41,7 +41,7 @@ final class Detach {
         return new Options(o.cacheTimeout(), o.startupDelay(), o.exitAfter(), abs(base, o.script()), abs(base, o.confFile()),
                 o.verifyFile(), o.ident(), o.logLevel(), o.logLevelGiven(), o.mrdiscInterval(), o.foreground(),
                 o.bareDisables(), o.user(), abs(base, o.pidFile()), o.syslogOnly(), o.table(), abs(base, o.socketPath()),
-                o.rangeLimit());
+                o.rangeLimit(), o.cacheLimit());
     }
 
     private static String abs(java.nio.file.Path base, String p) {

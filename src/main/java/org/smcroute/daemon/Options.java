@@ -35,6 +35,7 @@ import org.smcroute.net.Prefix;
  * @param table          {@code -t}: multicast routing table, 0 = kernel default
  * @param socketPath     {@code -u} or {@code RUNSTATEDIR/<ident>.sock}
  * @param rangeLimit     {@code --range-limit}: largest join expansion, default 4096
+ * @param cacheLimit     {@code --cache-limit}: most learned kernel entries, default 100000
  */
 public record Options(
         int cacheTimeout,
@@ -54,11 +55,13 @@ public record Options(
         boolean syslogOnly,
         int table,
         String socketPath,
-        int rangeLimit) {
+        int rangeLimit,
+        int cacheLimit) {
 
     public static final String PROG = "smcrouted";
     public static final String OPTSTRING = "c:d:D:e:f:F:hI:i:l:m:nNp:P:st:u:v";
     public static final String RANGE_LIMIT = "range-limit";
+    public static final String CACHE_LIMIT = "cache-limit";
     public static final int EX_USAGE = 64;
 
     /** What {@link #parse} decided. */
@@ -97,9 +100,10 @@ public record Options(
         int t = 0;
         String u = null;
         int range = 4096;
+        int cacheLimit = 100_000;
         char info = 0;
 
-        Getopt g = new Getopt(PROG, OPTSTRING, args, RANGE_LIMIT);
+        Getopt g = new Getopt(PROG, OPTSTRING, args, RANGE_LIMIT, CACHE_LIMIT);
         int opt;
         while ((opt = g.next()) != Getopt.END) {
             String arg = g.optarg();
@@ -122,6 +126,7 @@ public record Options(
                 case 't' -> t = Prefix.atoi(arg);
                 case 'u' -> u = arg;
                 case Getopt.LONG -> range = Prefix.atoi(arg);
+                case Getopt.LONG + 1 -> cacheLimit = Prefix.atoi(arg);
                 default -> {
                     return new Exit(EX_USAGE, usage(ident), g.error() + "\n");
                 }
@@ -139,7 +144,7 @@ public record Options(
         if (m < 4 || m > 180) {
             return new Exit(1, "", PROG + ": Invalid mrdisc announcement interval, 4-180.\n");
         }
-        if (t < 0 || range < 1) {
+        if (t < 0 || range < 1 || cacheLimit < 1) {
             return new Exit(EX_USAGE, usage(ident), "");
         }
 
@@ -156,7 +161,7 @@ public record Options(
                 f != null ? f : sysconf + "/" + ident + ".conf",
                 verify, ident, logLevel, level != null, m, n, bare, user, pidFile, s, t,
                 u != null ? u : run + "/" + ident + ".sock",
-                range));
+                range, cacheLimit));
     }
 
     /** The {@code -h} text, with the default paths for {@code ident}. */
@@ -165,7 +170,7 @@ public record Options(
         String run = System.getProperty("smcroute.runstatedir", "/run");
         return "Usage: smcrouted [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-F FILE]\n"
              + "                 [-i NAME] [-l LVL] [-m SEC] [-p USER[:GROUP]] [-P FILE]\n"
-             + "                 [-t ID] [-u FILE] [--range-limit N]\n"
+             + "                 [-t ID] [-u FILE] [--range-limit N] [--cache-limit N]\n"
              + "\n"
              + "Options:\n"
              + "  -c SEC           Every SEC seconds, remove learned (*,G) kernel routes that\n"
@@ -197,6 +202,8 @@ public record Options(
              + "  -v               Show version information and exit\n"
              + "  --range-limit N  Largest number of group joins one mgroup line or join\n"
              + "                   command may expand to, default 4096\n"
+             + "  --cache-limit N  Largest number of learned (*,G) kernel entries and stop\n"
+             + "                   filters kept at once, default 100000\n"
              + "\n"
              + "Bug report address: " + Version.BUG_REPORT + "\n"
              + "Project homepage:   " + Version.HOMEPAGE + "\n";

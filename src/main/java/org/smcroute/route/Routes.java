@@ -35,6 +35,11 @@ public final class Routes {
     private final Map<SgKey, KernelEntry> cache = new LinkedHashMap<>();
     private InstallListener listener = (f, s, g) -> { };
     private boolean deferred;
+    /** Pushed TTL vectors, interned: there are few distinct ones, and 100k entries share them. */
+    private final Map<java.nio.ByteBuffer, byte[]> ttlPool = new java.util.HashMap<>();
+    private int learnedCount;
+    private int learnedLimit = Integer.MAX_VALUE;
+    private boolean limitLogged;
 
     /** What the routing tables need to know about a VIF/MIF slot. */
     public interface Thresholds {
@@ -60,6 +65,55 @@ public final class Routes {
 
     public void setInstallListener(InstallListener l) {
         this.listener = l;
+    }
+
+    /**
+     * Caps the learned entries (forwarding and stop filters) so a source flood cannot exhaust
+     * memory; when full, a new flow a template covers evicts the oldest stop filter, and a new
+     * unmatched flow is left to the kernel's own bounded unresolved queue.
+     */
+    public void setLearnedLimit(int limit) {
+        this.learnedLimit = limit;
+    }
+
+    public int learnedCount() {
+        return learnedCount;
+    }
+
+    private void put(KernelEntry e) {
+        remove(e.key());
+        cache.put(e.key(), e);
+        if (e.learned()) {
+            learnedCount++;
+        }
+    }
+
+    private void remove(SgKey k) {
+        KernelEntry old = cache.remove(k);
+        if (old != null && old.learned()) {
+            learnedCount--;
+        }
+    }
+
+    /** Room for one more learned entry, evicting a stop filter for a flow that will forward. */
+    private boolean roomForLearned(boolean forwarding) {
+        if (learnedCount < learnedLimit) {
+            limitLogged = false;
+            return true;
+        }
+        if (forwarding) {
+            for (KernelEntry e : cache.values()) {
+                if (e.learned() && !e.covered()) {
+                    delete(e);
+                    return true;
+                }
+            }
+        }
+        if (!limitLogged) {
+            log.warn("Learned route cache full (" + learnedLimit + " entries), not caching new sources until entries expire");
+            limitLogged = true;
+        }
+        return false;
     }
 
     /** Templates in insertion order. */
@@ -227,8 +281,7 @@ public final class Routes {
         if (e == null || e.learned() || e.inbound() != r.inbound()) {
             // an SSM route owns its entry: replace a learned one or one on another inbound
             e = new KernelEntry(r.key(), r.inbound(), false);
-            cache.remove(r.key());
-            cache.put(r.key(), e);
+            put(e);
         }
         reconcile(e);
     }
@@ -302,14 +355,14 @@ public final class Routes {
         }
         try {
             kernel.addMfc(e.family(), e.source(), e.group(), e.inbound(), t);
-            e.pushed(oifs, t);
+            e.pushed(oifs, ttlPool.computeIfAbsent(java.nio.ByteBuffer.wrap(t), b -> t));
         } catch (KernelException x) {
             log.warn("Failed adding (" + e.source() + ", " + e.group() + ") to the kernel: " + x.reason());
         }
     }
 
     private void delete(KernelEntry e) {
-        cache.remove(e.key());
+        remove(e.key());
         if (e.ttls() == null) {
             return;
         }
@@ -330,9 +383,12 @@ public final class Routes {
         ConfRoute owner = ssm.get(k);
         boolean isStatic = owner != null && owner.inbound() == vif;
         int want = desired(f, s, g, vif);
+        KernelEntry old = cache.get(k);
+        if (!isStatic && (old == null || !old.learned()) && !roomForLearned(want >= 0)) {
+            return;
+        }
         KernelEntry e = new KernelEntry(k, vif, !isStatic);
-        cache.remove(k);
-        cache.put(k, e);
+        put(e);
         if (want >= 0) {
             e.setCovered(true);
             push(e, want);
@@ -356,8 +412,7 @@ public final class Routes {
         ConfRoute owner = ssm.get(k);
         KernelEntry e = new KernelEntry(k, vif, owner == null || owner.inbound() != vif);
         e.setCovered(true);
-        cache.remove(k);
-        cache.put(k, e);
+        put(e);
         push(e, want);
         log.notice("Moved (" + s + "," + g + ") inbound to " + ifname + " after WRONGVIF");
         listener.installed(f, s, g);
@@ -469,5 +524,6 @@ public final class Routes {
     /** Forgets the kernel cache without kernel calls (the socket was closed). */
     public void forgetKernel() {
         cache.clear();
+        learnedCount = 0;
     }
 }

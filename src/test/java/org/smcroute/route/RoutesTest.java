@@ -201,4 +201,24 @@ class RoutesTest {
         fx.phyints.apply(new org.smcroute.conf.Directive.Phyint(Fixture.FILE, "eth1", true, false, "3"));
         assertThat(fx.kernel.mfc(Family.INET, "10.0.0.1", "225.1.2.3").ttls()[fx.slot("eth1")]).isEqualTo((byte) 3);
     }
+
+    @Test
+    void learnedEntriesAreCappedAndStopFiltersGiveWayToForwardingFlows() throws Exception {
+        Fixture fx = new Fixture("eth0", "eth1");
+        fx.add("eth0", null, "225.1.0.0/16", "eth1");
+        fx.routes.setLearnedLimit(3);
+        for (int i = 1; i <= 3; i++) {
+            fx.routes.onNoCache(Family.INET, Addr.parse("10.0.0." + i), Addr.parse("226.0.0.1"), fx.slot("eth0"));
+        }
+        fx.routes.onNoCache(Family.INET, Addr.parse("10.0.0.9"), Addr.parse("226.0.0.1"), fx.slot("eth0"));
+        assertThat(fx.routes.learnedCount()).isEqualTo(3);
+        assertThat(fx.kernel.mfc(Family.INET, "10.0.0.9", "226.0.0.1")).isNull();
+        assertThat(fx.messages).filteredOn(m -> m.contains("Learned route cache full (3 entries)")).hasSize(1);
+        fx.routes.onNoCache(Family.INET, Addr.parse("10.0.0.7"), Addr.parse("225.1.0.7"), fx.slot("eth0"));
+        assertThat(fx.kernel.mfc(Family.INET, "10.0.0.7", "225.1.0.7").oifMask()).isEqualTo(1 << fx.slot("eth1"));
+        assertThat(fx.kernel.mfc(Family.INET, "10.0.0.1", "226.0.0.1")).isNull();
+        assertThat(fx.routes.learnedCount()).isEqualTo(3);
+        assertThat(fx.routes.flush()).isEqualTo(3);
+        assertThat(fx.routes.learnedCount()).isZero();
+    }
 }
