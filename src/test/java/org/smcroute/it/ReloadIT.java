@@ -50,7 +50,7 @@ class ReloadIT {
             It.await(() -> "learned entry " + TemplatesIT.cache(t.router()),
                     () -> TemplatesIT.resolved(t.router()) == 3);
 
-            int rounds = 1000; // 5 s at 200 datagrams/s per flow
+            int rounds = 1600; // 8 s at 200 datagrams/s per flow, ample for ten reloads under load
             CompletableFuture<Void> stream = CompletableFuture.runAsync(
                     () -> Mcast.sendAll(snd, "eth0", groups, 4000, rounds, 200));
             r1.await("10.0.0.2", "225.1.2.3", 20, It.WAIT);
