@@ -48,6 +48,14 @@ final class It {
         await(WAIT, what, cond);
     }
 
+    /**
+     * Runs {@code task} on a thread of its own (the common pool has a single worker on two
+     * cores, so two background senders there would run one after the other).
+     */
+    static java.util.concurrent.CompletableFuture<Void> background(Runnable task) {
+        return java.util.concurrent.CompletableFuture.runAsync(task, r -> Thread.ofPlatform().daemon().start(r));
+    }
+
     /** Number of times {@code needle} occurs in {@code text}. */
     static int occurrences(String text, String needle) {
         int n = 0;

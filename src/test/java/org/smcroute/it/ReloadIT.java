@@ -51,7 +51,7 @@ class ReloadIT {
                     () -> TemplatesIT.resolved(t.router()) == 3);
 
             int rounds = 1600; // 8 s at 200 datagrams/s per flow, ample for ten reloads under load
-            CompletableFuture<Void> stream = CompletableFuture.runAsync(
+            CompletableFuture<Void> stream = It.background(
                     () -> Mcast.sendAll(snd, "eth0", groups, 4000, rounds, 200));
             r1.await("10.0.0.2", "225.1.2.3", 20, It.WAIT);
             long last = packets(d);
@@ -78,7 +78,7 @@ class ReloadIT {
             assertThat(r1.stop()).containsExactlyInAnyOrderEntriesOf(Map.of(new Flow("10.0.0.2", "225.1.2.3"), all,
                     new Flow("10.0.0.2", "225.1.3.1"), all, new Flow("fd00::2", "ff0e::1:3"), all));
             assertThat(r2.stop()).containsExactlyInAnyOrderEntriesOf(Map.of(new Flow("10.0.0.2", "225.1.2.3"), all));
-            assertThat(packets(d)).isEqualTo(rounds);
+            assertThat(packets(d)).isEqualTo(rounds); // both rows, now that the stream is over
             // The learned entry of the kept template survived every reload: one upcall only.
             assertThat(It.occurrences(d.log(), "New multicast data from 10.0.0.2 to group 225.1.3.1 on eth0")).isEqualTo(1);
             d.stopCleanly();
@@ -158,9 +158,9 @@ class ReloadIT {
         while (m.find()) {
             all.add(Long.parseLong(m.group(1)));
         }
+        // Each row reads the kernel counters on its own, so under traffic the two may differ.
         assertThat(all).as("rows of (10.0.0.2, 225.1.2.3): SSM rule and kernel entry").hasSize(2);
-        assertThat(all.get(0)).isEqualTo(all.get(1));
-        return all.get(0);
+        return Math.min(all.get(0), all.get(1));
     }
 
     private static void write(Daemon d, String config) {
