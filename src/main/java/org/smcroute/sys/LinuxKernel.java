@@ -180,6 +180,13 @@ public final class LinuxKernel implements Kernel {
         check(op, f.v6()
                 ? LibC.setsockoptInt(fd, Abi.IPPROTO_IPV6, Abi.MRT6_ASSERT, 1)
                 : LibC.setsockoptInt(fd, Abi.IPPROTO_IP, Abi.MRT_PIM, 1));
+        if (f.v6()) {
+            // Without MRT6_PIM, ip6mr sends WRONGMIF only when the arrival MIF is an OIF of the
+            // entry, so a source that moved to another inbound interface would never be
+            // re-parented (§10.5). MRT_PIM does the same for IPv4. Best effort: a kernel
+            // without CONFIG_IPV6_PIMSM_V2 refuses it and keeps the assert-only behaviour.
+            LibC.setsockoptInt(fd, Abi.IPPROTO_IPV6, Abi.MRT6_PIM, 1);
+        }
     }
 
     @Override

@@ -84,6 +84,25 @@ public final class Mcast {
         return new Receiver(ns, cmd);
     }
 
+    /**
+     * Like {@link #send} but to several groups at once (IPv4 and IPv6 may be mixed): each of
+     * {@code count} rounds sends one datagram to every group, {@code rate} rounds per second.
+     */
+    public static void sendAll(Netns ns, String iface, List<String> groups, int port, int count, int rate, String... extra) {
+        List<String> cmd = java("send", "--iface", iface, "--port", String.valueOf(port),
+                "--count", String.valueOf(count), "--rate", String.valueOf(rate));
+        for (String g : groups) {
+            cmd.add("--group");
+            cmd.add(g);
+        }
+        cmd.addAll(List.of(extra));
+        Duration timeout = START.plusMillis(1000L * count / Math.max(1, rate));
+        Exec.Result r = Exec.run(timeout, null, ns.argv(cmd.toArray(String[]::new))).ok();
+        if (!r.out().strip().equals("sent " + count)) {
+            throw new IllegalStateException("unexpected sender output: " + r);
+        }
+    }
+
     /** A running receiver; closing it stops it. Counts contain only flows that were seen. */
     public static final class Receiver implements AutoCloseable {
         private final Process process;

@@ -28,9 +28,10 @@ import org.smcroute.net.Addr;
  * Test code drives it through {@link Mcast}; it is also handy by hand.
  *
  * <pre>
- * send --iface IF --group G --port P [--count N] [--rate PPS] [--ttl T] [--source ADDR]
- *     Sends N (10) UDP datagrams "smcr-it SEQ" to G:P out of IF at PPS (100) packets/s with
- *     TTL / hop limit T (8), optionally from a bound source address. Prints "sent N".
+ * send --iface IF --group G [--group ...] --port P [--count N] [--rate PPS] [--ttl T] [--source ADDR]
+ *     Sends N (10) UDP datagrams "smcr-it SEQ" to each G:P out of IF at PPS (100) rounds/s with
+ *     TTL / hop limit T (8), optionally from a bound source address (all groups then of its
+ *     family). Groups may mix IPv4 and IPv6. Prints "sent N".
  * recv --iface IF --port P --group [SRC@]G [--group ...] [--duration MS]
  *     Joins each group on IF (SRC@G is a source-specific join), prints "ready", and counts
  *     datagrams per (source, group). A "report" line on stdin prints the counts so far; EOF on
@@ -58,29 +59,50 @@ public final class McastTool {
 
     static void send(Map<String, List<String>> opt) throws IOException {
         NetworkInterface nif = iface(one(opt, "iface"));
-        InetAddress group = InetAddress.ofLiteral(one(opt, "group"));
+        List<InetAddress> groups = new ArrayList<>();
+        for (String g : opt.getOrDefault("group", List.of())) {
+            groups.add(InetAddress.ofLiteral(g));
+        }
+        if (groups.isEmpty()) {
+            usage("send needs --group");
+        }
         int port = Integer.parseInt(one(opt, "port"));
         int count = Integer.parseInt(one(opt, "count", "10"));
         int rate = Integer.parseInt(one(opt, "rate", "100"));
         int ttl = Integer.parseInt(one(opt, "ttl", "8"));
         String source = one(opt, "source", null);
-        try (DatagramChannel ch = DatagramChannel.open(family(group))) {
-            ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
-            ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, ttl); // hop limit for IPv6
-            ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false);
-            if (source != null) {
-                ch.bind(new InetSocketAddress(InetAddress.ofLiteral(source), 0));
+        // One channel per family; with several groups each round sends one datagram to each.
+        Map<StandardProtocolFamily, DatagramChannel> channels = new LinkedHashMap<>();
+        try {
+            for (InetAddress group : groups) {
+                if (channels.containsKey(family(group))) {
+                    continue;
+                }
+                DatagramChannel ch = DatagramChannel.open(family(group));
+                channels.put(family(group), ch);
+                ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
+                ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, ttl); // hop limit for IPv6
+                ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false);
+                if (source != null) {
+                    ch.bind(new InetSocketAddress(InetAddress.ofLiteral(source), 0));
+                }
             }
-            InetSocketAddress to = new InetSocketAddress(group, port);
             long interval = 1_000_000_000L / Math.max(1, rate);
             long next = System.nanoTime();
             for (int seq = 0; seq < count; seq++) {
-                ch.send(ByteBuffer.wrap(("smcr-it " + seq).getBytes(StandardCharsets.US_ASCII)), to);
+                for (InetAddress group : groups) {
+                    channels.get(family(group)).send(ByteBuffer.wrap(("smcr-it " + seq).getBytes(StandardCharsets.US_ASCII)),
+                            new InetSocketAddress(group, port));
+                }
                 next += interval;
                 long wait = next - System.nanoTime();
                 if (wait > 0 && seq + 1 < count) {
                     LockSupport.parkNanos(wait);
                 }
+            }
+        } finally {
+            for (DatagramChannel ch : channels.values()) {
+                ch.close();
             }
         }
         System.out.println("sent " + count);
