@@ -1,7 +1,6 @@
 package org.smcroute.daemon;
 
 import org.smcroute.group.Groups;
-import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.iface.Pending;
 import org.smcroute.kernel.Family;
@@ -29,25 +28,7 @@ final class State {
     State(Kernel kernel, Log log, boolean bareDisables, int rangeLimit) {
         this.kernel = kernel;
         this.ifaces = new Interfaces(kernel, log);
-        this.routes = new Routes(kernel, log, new Routes.Thresholds() {
-            @Override
-            public int ttl(Family f, int slot) {
-                Iface i = ifaces.bySlot(f, slot);
-                return i == null ? 1 : i.threshold();
-            }
-
-            @Override
-            public String name(Family f, int slot) {
-                Iface i = ifaces.bySlot(f, slot);
-                return i == null ? "?" : i.name();
-            }
-
-            @Override
-            public boolean active(Family f, int slot) {
-                Iface i = ifaces.bySlot(f, slot);
-                return i != null && i.usable();
-            }
-        });
+        this.routes = new Routes(kernel, log, Routes.Thresholds.of(ifaces));
         this.editor = new RouteEditor(ifaces, routes, pending, log);
         this.phyints = new Phyints(ifaces, routes, log, bareDisables);
         this.groups = new Groups(kernel, ifaces, log, rangeLimit);

@@ -55,6 +55,29 @@ public final class Routes {
          * (SPEC §8.6).
          */
         boolean active(Family f, int slot);
+
+        /** The answers of the interface table (the daemon's, and the tests'). */
+        static Thresholds of(org.smcroute.iface.Interfaces ifaces) {
+            return new Thresholds() {
+                @Override
+                public int ttl(Family f, int slot) {
+                    var i = ifaces.bySlot(f, slot);
+                    return i == null ? 1 : i.threshold();
+                }
+
+                @Override
+                public String name(Family f, int slot) {
+                    var i = ifaces.bySlot(f, slot);
+                    return i == null ? "?" : i.name();
+                }
+
+                @Override
+                public boolean active(Family f, int slot) {
+                    var i = ifaces.bySlot(f, slot);
+                    return i != null && i.usable();
+                }
+            };
+        }
     }
 
     public Routes(Kernel kernel, Log log, Thresholds thresholds) {

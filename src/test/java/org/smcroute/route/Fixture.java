@@ -3,7 +3,6 @@ package org.smcroute.route;
 import java.util.ArrayList;
 import java.util.List;
 import org.smcroute.conf.Origin;
-import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.iface.Pending;
 import org.smcroute.kernel.Family;
@@ -32,25 +31,7 @@ final class Fixture {
         ifaces.refresh(kernel.links());
         kernel.open(Family.INET, 0);
         kernel.open(Family.INET6, 0);
-        routes = new Routes(kernel, log, new Routes.Thresholds() {
-            @Override
-            public int ttl(Family f, int slot) {
-                Iface i = ifaces.bySlot(f, slot);
-                return i == null ? 1 : i.threshold();
-            }
-
-            @Override
-            public String name(Family f, int slot) {
-                Iface i = ifaces.bySlot(f, slot);
-                return i == null ? "?" : i.name();
-            }
-
-            @Override
-            public boolean active(Family f, int slot) {
-                Iface i = ifaces.bySlot(f, slot);
-                return i != null && i.usable();
-            }
-        });
+        routes = new Routes(kernel, log, Routes.Thresholds.of(ifaces));
         routes.setInstallListener((f, s, g) -> installed.add(s + "," + g));
         editor = new RouteEditor(ifaces, routes, pending, log);
         phyints = new Phyints(ifaces, routes, log, false);
