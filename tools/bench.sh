@@ -11,15 +11,15 @@
 #   BENCH_BATCH=10000                  `add` lines for smcroutectl -b (0 skips)
 #   BENCH_STARTS=5                     start-up / idle RSS runs (3 s idle each)
 #   BENCH_SHOW_RUNS=20                 interleaved `smcroutectl show` runs
-#   BENCH_STORM_RATES="2000 5000 10000 20000"  (*,G) storm rates, new sources/s ("" skips)
-#   BENCH_STORM_SOURCES=4000           sources per storm rate
+#   BENCH_STORM_RATES="2000 5000 10000 20000"  (*,G) storm rates, new sources/s
+#   BENCH_STORM_SOURCES=4000           sources per storm rate (0 skips the storm)
 #   BENCH_BUILD=1                      time a clean offline build (0 skips)
 #   BENCH_CHECK=0                      1: also time `make check`
 #   BENCH_C=1                          0: skip the C smcrouted baseline
 #   BENCH_C_MAX_ROUTES=20000           larger route sizes skip C (its install time is quadratic)
 #   BENCH_OUT=target/bench/results.md
 # Quick run: BENCH_ROUTES=1000 BENCH_BATCH=1000 BENCH_STARTS=2 BENCH_SHOW_RUNS=5 \
-#            BENCH_STORM_RATES=2000 BENCH_STORM_SOURCES=1000 BENCH_BUILD=0 tools/bench.sh
+#            BENCH_STORM_RATES=2000 BENCH_STORM_SOURCES=1000 BENCH_BUILD=0 tools/bench.sh  (about 40 s)
 set -eu
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root (network namespaces, multicast routing)" >&2; exit 1; }
