@@ -20,7 +20,7 @@ MVNENV = JAVA_HOME=$(JDK) MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $(MA
 JAR  = target/smcroute.jar
 AOT  = target/smcroutectl.aot
 
-.PHONY: all check install uninstall bench demo clean jdk
+.PHONY: all check install uninstall bench demo clean jdk testclasses
 
 all: $(AOT)
 
@@ -55,10 +55,15 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/smcrouted $(DESTDIR)$(SBINDIR)/smcroutectl
 	rm -rf $(DESTDIR)$(DATADIR)
 
-bench: all
+bench: testclasses
 	@if [ -x tools/bench.sh ]; then tools/bench.sh; else echo "bench: not yet available (no tools/bench.sh)"; fi
 
-demo: all
+# The demo and the benchmarks run test-scope tools (McastTool, org.smcroute.bench); `mvn package`
+# compiles them already, this only covers a tree built some other way.
+testclasses: all
+	@[ -f target/test-classes/org/smcroute/it/McastTool.class ] || $(MVNENV) $(MVN) -q -B test-compile
+
+demo: testclasses
 	tools/demo.sh
 
 clean:

@@ -1,0 +1,873 @@
+package org.smcroute.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.smcroute.it.Netns;
+import org.smcroute.it.Topology;
+
+/**
+ * The benchmark driver behind {@code tools/bench.sh} ({@code make bench}; root). Every figure is
+ * measured next to a baseline in the same run, interleaved where it matters, because the
+ * machine is shared and noisy: compare ratios and medians, not absolute numbers across runs.
+ * All traffic and every MRT_INIT happen inside namespaces made with {@link Topology}.
+ *
+ * <p>Sizes come from the environment (see {@code tools/bench.sh}); the markdown table goes to
+ * stdout and to {@code BENCH_OUT}.
+ */
+public final class Bench {
+
+    /** One daemon implementation: launcher paths. */
+    record Impl(String name, String daemon, String ctl) {
+    }
+
+    private final Path home = Path.of(System.getProperty("smcroute.home", ".")).toAbsolutePath().normalize();
+    private final String jdk = System.getProperty("java.home");
+    private final String java = jdk + "/bin/java";
+    private final String cp = home.resolve("target/test-classes") + ":" + home.resolve("target/classes");
+    private final Impl jimpl = new Impl("smcroute-java", home.resolve("bin/smcrouted").toString(),
+            home.resolve("bin/smcroutectl").toString());
+    private final Impl cimpl;
+    private final List<String> daemonFlags;
+    private final StringBuilder md = new StringBuilder();
+    private final Path work;
+
+    private final List<Integer> routeSizes = ints(env("BENCH_ROUTES", "1000 10000 100000"));
+    private final int batch = Integer.parseInt(env("BENCH_BATCH", "10000"));
+    private final int starts = Integer.parseInt(env("BENCH_STARTS", "5"));
+    private final int showRuns = Integer.parseInt(env("BENCH_SHOW_RUNS", "20"));
+    private final List<Integer> stormRates = ints(env("BENCH_STORM_RATES", "2000 5000 10000 20000"));
+    private final int stormSources = Integer.parseInt(env("BENCH_STORM_SOURCES", "4000"));
+    /** The C daemon installs routes in quadratic time (10k: about 3 s, so 100k: about 5 min). */
+    private final int cMaxRoutes = Integer.parseInt(env("BENCH_C_MAX_ROUTES", "20000"));
+    private final boolean build = !env("BENCH_BUILD", "1").equals("0");
+    private final boolean check = env("BENCH_CHECK", "0").equals("1");
+
+    private Bench() throws IOException {
+        String cdir = env("BENCH_C_DIR", "");
+        Path cd = Path.of(cdir.isEmpty() ? "/nonexistent" : cdir);
+        cimpl = Files.isExecutable(cd.resolve("usr/sbin/smcrouted"))
+                ? new Impl("C smcrouted " + env("BENCH_C_VERSION", ""), cd.resolve("usr/sbin/smcrouted").toString(),
+                        cd.resolve("usr/sbin/smcroutectl").toString())
+                : null;
+        daemonFlags = launcherFlags(home.resolve("bin/smcrouted"));
+        work = Files.createTempDirectory("smcr-bench-");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Bench b = new Bench();
+        try {
+            b.run(Path.of(env("BENCH_OUT", "target/bench/results.md")));
+        } finally {
+            Netns.closeAll();
+            b.deleteWork();
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static String env(String k, String dflt) {
+        String v = System.getenv(k);
+        return v == null || v.isBlank() ? dflt : v.strip();
+    }
+
+    private static List<Integer> ints(String s) {
+        List<Integer> l = new ArrayList<>();
+        for (String w : s.split("[\\s,]+")) {
+            if (!w.isEmpty()) {
+                l.add(Integer.parseInt(w));
+            }
+        }
+        return l;
+    }
+
+    /** The JVM flags bin/smcrouted passes, so the floors run on exactly the daemon's JVM setup. */
+    private static List<String> launcherFlags(Path launcher) throws IOException {
+        List<String> flags = new ArrayList<>();
+        Pattern flag = Pattern.compile("(?<=\\s)(--enable-native-access=\\S+|-XX:\\S+|-Xm[sx]\\S+|-Xss\\S+)");
+        for (String line : Files.readAllLines(launcher)) {
+            if (!line.strip().startsWith("#")) {
+                Matcher m = flag.matcher(line);
+                while (m.find()) {
+                    flags.add(m.group(1));
+                }
+            }
+        }
+        return flags;
+    }
+
+    /** 225.1.0.0 + i: the groups of the generated (S,G) routes (MfcFloor uses the same). */
+    static int group(int i) {
+        return 0xE1010000 + i;
+    }
+
+    static String dotted(int a) {
+        return (a >>> 24) + "." + (a >>> 16 & 255) + "." + (a >>> 8 & 255) + "." + (a & 255);
+    }
+
+    static String sgLine(int i) {
+        return "mroute from eth0 source 10.0.0.2 group " + dotted(group(i)) + " to eth1";
+    }
+
+    static double median(List<Double> v) {
+        return pct(v, 50);
+    }
+
+    /** Nearest-rank percentile. */
+    static double pct(List<Double> v, int p) {
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int i = (int) Math.ceil(p / 100.0 * a.length) - 1;
+        return a[Math.max(0, Math.min(a.length - 1, i))];
+    }
+
+    static String f(double v) {
+        if (Double.isNaN(v)) {
+            return "–";
+        }
+        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    static String ratio(double a, double b) {
+        return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "–" : String.format(Locale.ROOT, "%.2f×", a / b);
+    }
+
+    private void say(String s) {
+        System.err.println("bench: " + s);
+    }
+
+    private void line(String s) {
+        md.append(s).append('\n');
+    }
+
+    /** Runs a command to completion; returns wall time in ms, or NaN (with a note) on failure. */
+    private double timed(List<String> cmd, Path dir, File stdin, File stdout, Map<String, String> env) {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir == null ? null : dir.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout))
+                .redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null"))
+                        : ProcessBuilder.Redirect.from(stdin));
+        pb.environment().put("JAVA_HOME", jdk); // the launchers then use this run's JDK
+        pb.environment().putAll(env);
+        try {
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            if (!p.waitFor(15, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                return Double.NaN;
+            }
+            double ms = (System.nanoTime() - t0) / 1e6;
+            if (p.exitValue() != 0) {
+                say("exit " + p.exitValue() + ": " + String.join(" ", cmd));
+                return Double.NaN;
+            }
+            return ms;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
+    private double timed(List<String> cmd) {
+        return timed(cmd, null, null, null, Map.of());
+    }
+
+    private void deleteWork() {
+        try (var s = Files.walk(work)) {
+            s.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // leave it
+        }
+    }
+
+    /** A running daemon in a namespace, with its files in a private directory. */
+    final class Running implements AutoCloseable {
+        final Impl impl;
+        final Netns ns;
+        final Path dir;
+        final Process p;
+        final long t0;
+        double readyMs = Double.NaN;
+
+        Running(Impl impl, Netns ns, String config) throws IOException {
+            this.impl = impl;
+            this.ns = ns;
+            this.dir = Files.createTempDirectory(work, "d");
+            Files.writeString(dir.resolve("smcroute.conf"), config);
+            List<String> cmd = List.of("env", "JAVA_HOME=" + jdk, impl.daemon(), "-n", "-f", dir.resolve("smcroute.conf").toString(),
+                    "-u", sock(), "-P", dir.resolve("smcroute.pid").toString(), "-l", "notice");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("daemon.log").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            t0 = System.nanoTime();
+            p = ns.start(pb);
+        }
+
+        String sock() {
+            return dir.resolve("smcroute.sock").toString();
+        }
+
+        /** Waits for the PID file (readiness, SPEC §4.4); ms since launch. */
+        double awaitReady() {
+            Path pid = dir.resolve("smcroute.pid");
+            while (true) {
+                try {
+                    if (Files.size(pid) > 0 && Files.readString(pid).endsWith("\n")) {
+                        readyMs = (System.nanoTime() - t0) / 1e6;
+                        return readyMs;
+                    }
+                } catch (IOException e) {
+                    // not yet
+                }
+                if (!p.isAlive()) {
+                    throw new IllegalStateException(impl.name() + " exited " + p.exitValue() + " before ready:\n" + log());
+                }
+                if (System.nanoTime() - t0 > 120_000_000_000L) {
+                    throw new IllegalStateException(impl.name() + " not ready after 120 s:\n" + log());
+                }
+                sleepNanos(1_000_000);
+            }
+        }
+
+        String log() {
+            try {
+                String s = Files.readString(dir.resolve("daemon.log"));
+                return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
+            } catch (IOException e) {
+                return "";
+            }
+        }
+
+        /** Kernel IPv4 MFC entries, read through the daemon's own view of /proc/net. */
+        List<String> cacheLines() {
+            try {
+                List<String> l = Files.readAllLines(Path.of("/proc/" + p.pid() + "/net/ip_mr_cache"));
+                return l.isEmpty() ? l : l.subList(1, l.size());
+            } catch (IOException e) {
+                return List.of();
+            }
+        }
+
+        int cacheCount() {
+            try (var lines = Files.lines(Path.of("/proc/" + p.pid() + "/net/ip_mr_cache"))) {
+                return (int) Math.max(0, lines.count() - 1);
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
+        /**
+         * Polls until the kernel holds {@code n} entries; ms since launch to the start of the
+         * read that saw them (reading /proc/net/ip_mr_cache is itself slow with 100k entries:
+         * the kernel re-walks the list for every chunk), NaN on timeout.
+         */
+        double awaitCache(int n, long timeoutMs) {
+            long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                long at = System.nanoTime();
+                if (cacheCount() >= n) {
+                    return (at - t0) / 1e6;
+                }
+                sleepNanos(10_000_000);
+            }
+            say(impl.name() + ": kernel has " + cacheCount() + " of " + n + " entries");
+            return Double.NaN;
+        }
+
+        double rssMb() {
+            try {
+                for (String l : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+                    if (l.startsWith("VmRSS:")) {
+                        return Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
+                    }
+                }
+            } catch (IOException e) {
+                // gone
+            }
+            return Double.NaN;
+        }
+
+        List<String> ctl(String... args) {
+            List<String> c = new ArrayList<>(List.of(impl.ctl(), "-u", sock()));
+            c.addAll(List.of(args));
+            return c;
+        }
+
+        @Override
+        public void close() {
+            p.destroy();
+            try {
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void sleepNanos(long n) {
+        try {
+            Thread.sleep(n / 1_000_000, (int) (n % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<Impl> impls() {
+        return cimpl == null ? List.of(jimpl) : List.of(jimpl, cimpl);
+    }
+
+    // ---------------------------------------------------------------- the run
+
+    void run(Path out) throws Exception {
+        long t0 = System.nanoTime();
+        line("# smcroute-java benchmark results");
+        line("");
+        line("- date: " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")) + ", host: "
+                + Runtime.getRuntime().availableProcessors() + " CPUs, kernel " + System.getProperty("os.version")
+                + ", JDK " + System.getProperty("java.vm.version"));
+        line("- commit: " + git("rev-parse", "--short", "HEAD") + "; daemon JVM flags (from bin/smcrouted): `"
+                + String.join(" ", daemonFlags) + "`");
+        line("- C baseline: " + (cimpl == null ? "not available (apt-get download smcroute failed); C columns skipped"
+                : cimpl.name() + " (Debian package, `" + cimpl.daemon() + "`)"));
+        line("- sizes: BENCH_ROUTES=\"" + env("BENCH_ROUTES", "1000 10000 100000") + "\" BENCH_BATCH=" + batch
+                + " BENCH_STARTS=" + starts + " BENCH_SHOW_RUNS=" + showRuns + " BENCH_STORM_RATES=\""
+                + env("BENCH_STORM_RATES", "2000 5000 10000 20000") + "\" BENCH_STORM_SOURCES=" + stormSources);
+        line("- the machine is shared (other builds and tests run on it): compare ratios within this run.");
+        line("");
+        if (build) {
+            buildTime();
+        }
+        if (check) {
+            checkTime();
+        }
+        Map<Impl, Double> emptyReady = startup();
+        showLatency();
+        routeInstall(emptyReady);
+        batchAdd();
+        storm();
+        line("");
+        line(String.format(Locale.ROOT, "_Total bench time: %.0f s._", (System.nanoTime() - t0) / 1e9));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, md);
+        System.out.print(md);
+    }
+
+    private String git(String... args) {
+        try {
+            List<String> c = new ArrayList<>(List.of("git", "-C", home.toString()));
+            c.addAll(List.of(args));
+            Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor();
+            return s;
+        } catch (IOException | InterruptedException e) {
+            return "?";
+        }
+    }
+
+    private void buildTime() throws IOException {
+        say("build time (clean copy of the sources, offline)");
+        Path src = Files.createTempDirectory(work, "build");
+        // The tracked files plus uncommitted edits, without target/: a clean build.
+        for (String f : git("ls-files").split("\n")) {
+            Path from = home.resolve(f);
+            if (Files.isRegularFile(from)) {
+                Path to = src.resolve(f);
+                Files.createDirectories(to.getParent());
+                Files.copy(from, to);
+            }
+        }
+        Map<String, String> env = Map.of("JAVA_HOME", jdk, "MAVEN_OPTS", "--sun-misc-unsafe-memory-access=allow");
+        List<Double> pkg = new ArrayList<>();
+        List<Double> floor = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            floor.add(timed(List.of("mvn", "-o", "-q", "-B", "validate"), src, null, null, env));
+            timed(List.of("rm", "-rf", src.resolve("target").toString()));
+            pkg.add(timed(List.of("mvn", "-o", "-q", "-B", "package", "-DskipTests"), src, null, null, env));
+        }
+        line("## Build");
+        line("");
+        line("| what | median of 2 | baseline: `mvn -o -q validate` (Maven start-up) | ratio |");
+        line("|---|---|---|---|");
+        line("| `mvn -o -q package -DskipTests`, clean (compile main + test, jar) | " + f(median(pkg) / 1000) + " s | "
+                + f(median(floor) / 1000) + " s | " + ratio(median(pkg), median(floor)) + " |");
+        line("");
+    }
+
+    private void checkTime() {
+        say("make check (BENCH_CHECK=1)");
+        double ms = timed(List.of("make", "check"), home, null, null, Map.of());
+        line("## Tests");
+        line("");
+        line("| what | wall time |");
+        line("|---|---|");
+        line("| `make check` (unit + integration) | " + (Double.isNaN(ms) ? "FAILED" : f(ms / 1000) + " s") + " |");
+        line("");
+    }
+
+    /** Start-to-ready and idle RSS, interleaved with the JVM floor and the C daemon. */
+    private Map<Impl, Double> startup() throws Exception {
+        say("start-up and idle RSS (" + starts + " interleaved runs, 3 s idle each)");
+        Map<String, List<Double>> ready = new LinkedHashMap<>();
+        Map<String, List<Double>> rss = new LinkedHashMap<>();
+        String floorName = "JVM floor (`Idle` main, daemon flags)";
+        try (Topology t = Topology.create(2)) {
+            for (int run = 0; run < starts; run++) {
+                // floor: a JVM with the daemon's flags that writes a PID file and sleeps
+                Path pid = work.resolve("idle.pid");
+                Files.deleteIfExists(pid);
+                List<String> cmd = new ArrayList<>(List.of(java));
+                cmd.addAll(daemonFlags);
+                cmd.addAll(List.of("-cp", cp, Idle.class.getName(), pid.toString()));
+                long t0 = System.nanoTime();
+                Process p = t.router().start(new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD));
+                while (!(Files.exists(pid) && Files.readString(pid).endsWith("\n"))) {
+                    sleepNanos(1_000_000);
+                }
+                ready.computeIfAbsent(floorName, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e6);
+                sleepNanos(3_000_000_000L);
+                rss.computeIfAbsent(floorName, k -> new ArrayList<>()).add(rssOf(p.pid()));
+                p.destroy();
+                p.waitFor();
+                for (Impl impl : impls()) {
+                    try (Running d = new Running(impl, t.router(), "")) {
+                        ready.computeIfAbsent(impl.name(), k -> new ArrayList<>()).add(d.awaitReady());
+                        sleepNanos(3_000_000_000L);
+                        rss.computeIfAbsent(impl.name(), k -> new ArrayList<>()).add(d.rssMb());
+                    }
+                }
+            }
+        }
+        line("## Daemon start-up and footprint");
+        line("");
+        line("Launch (`ip netns exec`) → PID file written (ready, SPEC §4.4), empty configuration; VmRSS after 3 s idle. "
+                + "Median of " + starts + " interleaved runs.");
+        line("");
+        line("| process | start → ready | ratio to JVM floor | idle RSS | ratio to JVM floor |");
+        line("|---|---|---|---|---|");
+        double fr = median(ready.get(floorName));
+        double fm = median(rss.get(floorName));
+        for (String k : ready.keySet()) {
+            double r = median(ready.get(k));
+            double m = median(rss.get(k));
+            line("| " + k + " | " + f(r) + " ms | " + ratio(r, fr) + " | " + f(m) + " MB | " + ratio(m, fm) + " |");
+        }
+        line("");
+        Map<Impl, Double> empty = new LinkedHashMap<>();
+        for (Impl impl : impls()) {
+            empty.put(impl, median(ready.get(impl.name())));
+        }
+        return empty;
+    }
+
+    private static double rssOf(long pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            // gone
+        }
+        return Double.NaN;
+    }
+
+    private static final String FEW_ROUTES = """
+            mgroup from eth0 group 225.1.2.3
+            mroute from eth0 source 10.0.0.2 group 225.1.2.3 to eth1 eth2
+            mroute from eth0 group 225.3.0.0/16 to eth2
+            mroute from eth0 source 10.0.0.2 group 225.1.2.4 to eth1
+            mroute from eth0 source fd00::2 group ff0e::114 to eth1 eth2
+            """;
+
+    private void showLatency() throws Exception {
+        say("smcroutectl show latency (" + showRuns + " interleaved runs)");
+        Map<String, List<Double>> t = new LinkedHashMap<>();
+        String floorName = "`java -version` (floor, same JDK)";
+        List<Topology> topos = new ArrayList<>();
+        List<Running> ds = new ArrayList<>();
+        try {
+            for (Impl impl : impls()) {
+                Topology topo = Topology.create(2);
+                topos.add(topo);
+                Running d = new Running(impl, topo.router(), FEW_ROUTES);
+                ds.add(d);
+                d.awaitReady();
+            }
+            for (int i = 0; i < showRuns + 1; i++) {
+                double v = timed(List.of(java, "-version"));
+                if (i > 0) { // the first round warms the page cache
+                    t.computeIfAbsent(floorName, k -> new ArrayList<>()).add(v);
+                }
+                for (Running d : ds) {
+                    double s = timed(d.ctl("show"));
+                    if (i > 0) {
+                        t.computeIfAbsent("`smcroutectl show` (" + d.impl.name() + ")", k -> new ArrayList<>()).add(s);
+                    }
+                }
+            }
+        } finally {
+            ds.forEach(Running::close);
+            topos.forEach(Topology::close);
+        }
+        line("## `smcroutectl show` latency");
+        line("");
+        line("Wall time of the whole client process against a daemon with 4 routes and a join; " + showRuns
+                + " interleaved runs. Target: Java client ≤ 1.3× the floor.");
+        line("");
+        line("| command | median | p90 | median ratio to floor |");
+        line("|---|---|---|---|");
+        double floor = median(t.get(floorName));
+        for (var e : t.entrySet()) {
+            line("| " + e.getKey() + " | " + f(median(e.getValue())) + " ms | " + f(pct(e.getValue(), 90)) + " ms | "
+                    + ratio(median(e.getValue()), floor) + " |");
+        }
+        line("");
+    }
+
+    private double floorMs(Topology t, int n) {
+        List<String> cmd = new ArrayList<>(t.router().argv(java));
+        cmd.addAll(daemonFlags);
+        cmd.addAll(List.of("-cp", cp, MfcFloor.class.getName(), "eth0", "eth1", String.valueOf(n)));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            Matcher m = Pattern.compile("floor (\\d+) (\\d+)").matcher(out);
+            if (!m.find()) {
+                say("MfcFloor failed: " + out);
+                return Double.NaN;
+            }
+            return Long.parseLong(m.group(2)) / 1e6;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+    }
+
+    private static double perSec(int n, double ms) {
+        return Double.isNaN(ms) || ms <= 0 ? Double.NaN : n / (ms / 1000);
+    }
+
+    private static String k(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private final Map<Integer, Double> floors = new LinkedHashMap<>();
+
+    /** One daemon holding N routes: launch → kernel full, launch → ready, show routes, RSS. */
+    record Row(double full, double ready, double show, int showLines, double rss, double rssAfterShow) {
+    }
+
+    private void routeInstall(Map<Impl, Double> emptyReady) throws Exception {
+        Map<Integer, Map<Impl, Row>> rows = new LinkedHashMap<>();
+        Map<Integer, Map<Impl, List<Double>>> installs = new LinkedHashMap<>();
+        try (Topology t = Topology.create(2); Topology ft = Topology.create(1)) {
+            for (int n : routeSizes) {
+                say("route install, " + n + " (S,G) lines");
+                StringBuilder conf = new StringBuilder(n * 60);
+                for (int i = 0; i < n; i++) {
+                    conf.append(sgLine(i)).append('\n');
+                }
+                // Each run starts the same daemon on an empty configuration right before, and the
+                // install time is the difference of the pair: start-up drifts a lot on a shared
+                // machine. Median of 3 interleaved runs.
+                int runs = 3;
+                List<Double> fl = new ArrayList<>();
+                Map<Impl, List<Row>> got = new LinkedHashMap<>();
+                for (int run = 0; run < runs; run++) {
+                    fl.add(floorMs(ft, n));
+                    for (Impl impl : impls()) {
+                        if (impl == cimpl && n > cMaxRoutes) {
+                            continue;
+                        }
+                        double empty;
+                        try (Running d = new Running(impl, t.router(), "")) {
+                            empty = d.awaitReady();
+                        }
+                        Row row = installOnce(impl, t, conf.toString(), n, run == 0);
+                        got.computeIfAbsent(impl, x -> new ArrayList<>()).add(row);
+                        installs.computeIfAbsent(n, x -> new LinkedHashMap<>())
+                                .computeIfAbsent(impl, x -> new ArrayList<>()).add(row.full() - empty);
+                    }
+                }
+                floors.put(n, median(fl));
+                for (var e : got.entrySet()) {
+                    List<Row> l = e.getValue();
+                    Row first = l.getFirst();
+                    rows.computeIfAbsent(n, x -> new LinkedHashMap<>()).put(e.getKey(), new Row(
+                            median(l.stream().map(Row::full).toList()), median(l.stream().map(Row::ready).toList()),
+                            first.show(), first.showLines(), first.rss(), first.rssAfterShow()));
+                }
+            }
+        }
+        line("## Route installation from the configuration file");
+        line("");
+        line("N (S,G) lines `mroute from eth0 source 10.0.0.2 group G to eth1`. **Install time** = launch → "
+                + "/proc/net/ip_mr_cache holds N entries, minus launch → ready of the same daemon on an empty "
+                + "configuration started just before (median of 3 such pairs). "
+                + "**Floor** = `MfcFloor`: only the N `MRT_ADD_MFC` calls through `LinuxKernel`, same JVM flags, "
+                + "fresh namespace. Target: ≤ 2× the floor.");
+        line("");
+        StringBuilder h = new StringBuilder("| routes | floor | floor routes/s | smcroute-java install | routes/s | ratio to floor |");
+        StringBuilder s = new StringBuilder("|---|---|---|---|---|---|");
+        if (cimpl != null) {
+            h.append(" C install | C routes/s | C ratio to floor |");
+            s.append("---|---|---|");
+        }
+        line(h.toString());
+        line(s.toString());
+        for (var e : rows.entrySet()) {
+            int n = e.getKey();
+            double fl = floors.get(n);
+            StringBuilder r = new StringBuilder("| " + k(n) + " | " + f(fl) + " ms | " + k(perSec(n, fl)) + " |");
+            for (Impl impl : impls()) {
+                Row row = e.getValue().get(impl);
+                if (row == null) {
+                    r.append(" skipped (> BENCH_C_MAX_ROUTES=").append(cMaxRoutes).append(") | | |");
+                    continue;
+                }
+                double inst = median(installs.get(n).get(impl));
+                r.append(" ").append(f(inst)).append(" ms | ").append(k(perSec(n, inst))).append(" | ")
+                        .append(ratio(inst, fl)).append(" |");
+            }
+            line(r.toString());
+        }
+        line("");
+        line("Raw medians, launch → first /proc read that shows N entries (launch → ready): " + rawInstall(rows, emptyReady) + ".");
+        line("");
+        line("### `smcroutectl -p show routes` and RSS with N routes");
+        line("");
+        line("Client wall time, median of 3 (the output has a rule line and a kernel line per route); "
+                + "VmRSS of the daemon holding N routes, before and after the 3 `show routes`.");
+        line("");
+        h = new StringBuilder("| routes | smcroute-java show routes | lines | RSS | RSS after 3 shows |");
+        s = new StringBuilder("|---|---|---|---|---|");
+        if (cimpl != null) {
+            h.append(" C show routes | lines | C RSS | C RSS after 3 shows | show ratio Java/C |");
+            s.append("---|---|---|---|---|");
+        }
+        line(h.toString());
+        line(s.toString());
+        for (var e : rows.entrySet()) {
+            StringBuilder r = new StringBuilder("| " + k(e.getKey()) + " |");
+            for (Impl impl : impls()) {
+                Row row = e.getValue().get(impl);
+                if (row == null) {
+                    r.append(" skipped | | | |");
+                    continue;
+                }
+                r.append(" ").append(f(row.show())).append(" ms | ").append(row.showLines()).append(" | ")
+                        .append(f(row.rss())).append(" MB | ").append(f(row.rssAfterShow())).append(" MB |");
+            }
+            if (cimpl != null) {
+                Row c = e.getValue().get(cimpl);
+                r.append(" ").append(c == null ? "–" : ratio(e.getValue().get(jimpl).show(), c.show())).append(" |");
+            }
+            line(r.toString());
+        }
+        line("");
+    }
+
+    /** One daemon start on N routes; show routes and RSS only when {@code probe}. */
+    private Row installOnce(Impl impl, Topology t, String conf, int n, boolean probe) throws IOException {
+        try (Running d = new Running(impl, t.router(), conf)) {
+            double ready = d.awaitReady();
+            double full = d.awaitCache(n, 300_000);
+            if (!probe) {
+                return new Row(full, ready, Double.NaN, 0, Double.NaN, Double.NaN);
+            }
+            double rss = d.rssMb();
+            Path showOut = work.resolve("show.out");
+            List<Double> shows = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                shows.add(timed(d.ctl("-p", "show", "routes"), null, null, showOut.toFile(), Map.of()));
+            }
+            int lines;
+            try (var l = Files.lines(showOut)) {
+                lines = (int) l.count();
+            }
+            return new Row(full, ready, median(shows), lines, rss, d.rssMb());
+        }
+    }
+
+    private String rawInstall(Map<Integer, Map<Impl, Row>> rows, Map<Impl, Double> emptyReady) {
+        StringBuilder sb = new StringBuilder();
+        for (var e : rows.entrySet()) {
+            for (var i : e.getValue().entrySet()) {
+                if (!sb.isEmpty()) {
+                    sb.append("; ");
+                }
+                sb.append(i.getKey().name()).append(" ").append(k(e.getKey())).append(": ")
+                        .append(f(i.getValue().full())).append(" ms (").append(f(i.getValue().ready())).append(" ms)");
+            }
+        }
+        return sb.toString();
+    }
+
+    private void batchAdd() throws Exception {
+        if (batch <= 0) {
+            return;
+        }
+        say("smcroutectl -b with " + batch + " add lines");
+        Path in = work.resolve("batch.txt");
+        StringBuilder sb = new StringBuilder(batch * 50);
+        for (int i = 0; i < batch; i++) {
+            sb.append("add eth0 10.0.0.2 ").append(dotted(group(i))).append(" eth1\n");
+        }
+        Files.writeString(in, sb);
+        Double fl = floors.get(batch);
+        if (fl == null) {
+            try (Topology ft = Topology.create(1)) {
+                fl = floorMs(ft, batch);
+            }
+        }
+        Map<Impl, double[]> res = new LinkedHashMap<>();
+        try (Topology t = Topology.create(2)) {
+            for (Impl impl : impls()) {
+                try (Running d = new Running(impl, t.router(), "")) {
+                    d.awaitReady();
+                    double ms = timed(d.ctl("-b"), null, in.toFile(), null, Map.of());
+                    int have = d.cacheCount();
+                    res.put(impl, new double[] {ms, have});
+                }
+            }
+        }
+        line("## Route installation with `smcroutectl -b` (" + k(batch) + " `add` lines)");
+        line("");
+        line("One client process; each line is its own IPC connection (SPEC §13.4). Wall time of the client; "
+                + "floor as above (" + f(fl) + " ms, " + k(perSec(batch, fl)) + " routes/s).");
+        line("");
+        line("| daemon | client wall time | kernel entries after | routes/s | ratio to floor |");
+        line("|---|---|---|---|---|");
+        for (var e : res.entrySet()) {
+            double ms = e.getValue()[0];
+            line("| " + e.getKey().name() + " | " + f(ms) + " ms | " + (int) e.getValue()[1] + " | "
+                    + k(perSec(batch, ms)) + " | " + ratio(ms, fl) + " |");
+        }
+        line("");
+    }
+
+    private void storm() throws Exception {
+        if (stormRates.isEmpty() || stormSources <= 0) {
+            return;
+        }
+        record StormRow(String impl, int rate, double achieved, int sent, int installed, int forwarded, long p50, long p90) {
+        }
+        List<StormRow> rows = new ArrayList<>();
+        for (Impl impl : impls()) {
+            try (Topology t = Topology.create(1)) {
+                t.router().sh("ip route add 10.192.0.0/10 via " + t.sender().hostV4() + "\n");
+                try (Running d = new Running(impl, t.router(), "mroute from eth0 group 225.1.0.0/16 to eth1\n")) {
+                    d.awaitReady();
+                    int step = 0;
+                    for (int rate : stormRates) {
+                        say("(*,G) storm, " + impl.name() + ", " + stormSources + " sources at " + rate + "/s");
+                        int prefix = 200 + step++;
+                        rows.add(stormStep(t, d, impl, rate, prefix, StormRow::new));
+                    }
+                }
+            }
+        }
+        line("## (*,G) source storm (issue 3)");
+        line("");
+        line("Template `mroute from eth0 group 225.1.0.0/16 to eth1`; the sender offers " + k(stormSources)
+                + " new sources (forged with a raw socket, one packet each, to 225.1.2.3) at the given rate. "
+                + "**Installed** = kernel MFC entries for those sources; **forwarded** = distinct sources the receiver "
+                + "got; latency = a source's packet sent → received (the kernel holds it while the daemon answers "
+                + "the upcall, up to 10 s). A source is lost when its upcall is: the kernel drops upcalls that do not fit "
+                + "in the routing socket's receive buffer (Linux ≥ 5.3 no longer caps unresolved entries at 10).");
+        line("");
+        line("| daemon | offered rate | achieved | installed | share | forwarded | share | latency p50 | p90 |");
+        line("|---|---|---|---|---|---|---|---|---|");
+        for (StormRow r : rows) {
+            line("| " + r.impl() + " | " + k(r.rate()) + "/s | " + k(r.achieved()) + "/s | " + r.installed() + " | "
+                    + pctOf(r.installed(), r.sent()) + " | " + r.forwarded() + " | " + pctOf(r.forwarded(), r.sent()) + " | "
+                    + ms(r.p50()) + " | " + ms(r.p90()) + " |");
+        }
+        line("");
+    }
+
+    private static String pctOf(int a, int b) {
+        return b <= 0 ? "–" : String.format(Locale.ROOT, "%.1f %%", 100.0 * a / b);
+    }
+
+    private static String ms(long us) {
+        return us < 0 ? "–" : String.format(Locale.ROOT, "%.2f ms", us / 1000.0);
+    }
+
+    interface RowMaker<R> {
+        R make(String impl, int rate, double achieved, int sent, int installed, int forwarded, long p50, long p90);
+    }
+
+    private <R> R stormStep(Topology t, Running d, Impl impl, int rate, int prefix, RowMaker<R> rows) throws Exception {
+        String base = "10." + prefix + ".0.1";
+        Netns rcv = t.receiver(1).host();
+        List<String> rc = new ArrayList<>(rcv.argv(java, "-XX:+UseSerialGC", "-cp", cp, Storm.class.getName(), "recv",
+                "--iface", "eth0", "--group", "225.1.2.3", "--port", "4000"));
+        Process r = new ProcessBuilder(rc).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader rout = new BufferedReader(new InputStreamReader(r.getInputStream(), StandardCharsets.US_ASCII));
+        String l = rout.readLine();
+        if (!"ready".equals(l)) {
+            throw new IllegalStateException("storm receiver: " + l);
+        }
+        List<String> sc = new ArrayList<>(t.sender().host().argv(java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+                "-cp", cp, Storm.class.getName(), "send", "--iface", "eth0", "--group", "225.1.2.3", "--port", "4000",
+                "--base", base, "--count", String.valueOf(stormSources), "--rate", String.valueOf(rate)));
+        Process s = new ProcessBuilder(sc).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String sent = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        s.waitFor();
+        Matcher m = Pattern.compile("sent (\\d+) (\\d+)").matcher(sent);
+        if (!m.find()) {
+            throw new IllegalStateException("storm sender: " + sent);
+        }
+        int n = Integer.parseInt(m.group(1));
+        double achieved = n / (Long.parseLong(m.group(2)) / 1e9);
+        sleepNanos(1_500_000_000L); // late upcalls and the kernel's unresolved-queue timeout
+        r.getOutputStream().close();
+        String got = rout.readLine();
+        r.waitFor(10, TimeUnit.SECONDS);
+        String[] g = got == null ? new String[0] : got.split(" ");
+        int installed = 0;
+        for (String line : d.cacheLines()) {
+            String[] w = line.trim().split("\\s+");
+            if (w.length > 1) {
+                int origin = Integer.reverseBytes((int) Long.parseLong(w[1], 16));
+                if ((origin >>> 16) == (10 << 8 | prefix)) {
+                    installed++;
+                }
+            }
+        }
+        if (g.length < 7) {
+            say("storm receiver said: " + got);
+            return rows.make(impl.name(), rate, achieved, n, installed, 0, -1, -1);
+        }
+        return rows.make(impl.name(), rate, achieved, n, installed, Integer.parseInt(g[1]),
+                Long.parseLong(g[3]), Long.parseLong(g[4]));
+    }
+}

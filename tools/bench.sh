@@ -1,0 +1,52 @@
+#!/bin/sh
+# Benchmarks (run by `make bench`; needs root; not part of `make check`). Writes a markdown
+# table to target/bench/results.md and stdout. Every figure has a baseline measured in the same
+# run (JVM floor, `java -version`, a bare MRT_ADD_MFC loop, and the original C smcrouted when
+# `apt-get download smcroute` works), because the machine is shared and noisy.
+# The work is done by org.smcroute.bench.Bench (test scope); all traffic and MRT_INIT happen in
+# network namespaces it creates and removes (smcr-*).
+#
+# Sizes (environment):
+#   BENCH_ROUTES="1000 10000 100000"   (S,G) lines in the configuration file
+#   BENCH_BATCH=10000                  `add` lines for smcroutectl -b (0 skips)
+#   BENCH_STARTS=5                     start-up / idle RSS runs (3 s idle each)
+#   BENCH_SHOW_RUNS=20                 interleaved `smcroutectl show` runs
+#   BENCH_STORM_RATES="2000 5000 10000 20000"  (*,G) storm rates, new sources/s
+#   BENCH_STORM_SOURCES=4000           sources per storm rate (0 skips the storm)
+#   BENCH_BUILD=1                      time a clean offline build (0 skips)
+#   BENCH_CHECK=0                      1: also time `make check`
+#   BENCH_C=1                          0: skip the C smcrouted baseline
+#   BENCH_C_MAX_ROUTES=20000           larger route sizes skip C (its install time is quadratic)
+#   BENCH_OUT=target/bench/results.md
+# Quick run: BENCH_ROUTES=1000 BENCH_BATCH=1000 BENCH_STARTS=2 BENCH_SHOW_RUNS=5 \
+#            BENCH_STORM_RATES=2000 BENCH_STORM_SOURCES=1000 BENCH_BUILD=0 tools/bench.sh  (about 40 s)
+set -eu
+cd "$(dirname "$0")/.."
+[ "$(id -u)" -eq 0 ] || { echo "bench: needs root (network namespaces, multicast routing)" >&2; exit 1; }
+jdk=$(sh tools/find-jdk.sh)
+[ -f target/smcroute.jar ] && [ -f target/test-classes/org/smcroute/bench/Bench.class ] \
+    || { echo "bench: run 'make bench' (or make && mvn test-compile) first" >&2; exit 1; }
+mkdir -p target/bench
+
+# The original C SMCRoute as a second baseline: the distribution's package, unpacked under
+# target/bench (never installed, never committed). Skipped gracefully when unavailable.
+cdir= cver=
+if [ "${BENCH_C:-1}" != 0 ]; then
+    c=target/bench/c-smcroute
+    if [ ! -x "$c/usr/sbin/smcrouted" ]; then
+        rm -rf "$c" && mkdir -p "$c"
+        if (cd "$c" && apt-get download smcroute >/dev/null 2>&1) && dpkg-deb -x "$c"/smcroute_*.deb "$c"; then
+            :
+        else
+            echo "bench: original C smcroute not available (apt-get download smcroute failed); C baseline skipped" >&2
+        fi
+    fi
+    if [ -x "$c/usr/sbin/smcrouted" ]; then
+        cdir=$(cd "$c" && pwd)
+        cver=$(ls "$c"/smcroute_*.deb 2>/dev/null | sed -n 's/.*smcroute_\([^_]*\)_.*/\1/p' | head -n 1)
+    fi
+fi
+
+BENCH_C_DIR=$cdir BENCH_C_VERSION=$cver BENCH_OUT=${BENCH_OUT:-target/bench/results.md} \
+exec "$jdk/bin/java" -XX:+UseSerialGC -Dsmcroute.home="$(pwd)" \
+    -cp target/test-classes:target/classes org.smcroute.bench.Bench
