@@ -400,8 +400,11 @@ public final class Routes {
 
     /** NOCACHE (§10.4): resolve from the covering rules, or install a stop filter. */
     public void onNoCache(Family f, Addr s, Addr g, int vif) {
-        String ifname = thresholds.name(f, vif);
-        log.debug("New multicast data from " + s + " to group " + g + " on " + ifname);
+        // the upcall path runs per new flow, thousands per second in a storm: build texts only
+        // when they will be logged
+        if (log.enabled(Log.DEBUG)) {
+            log.debug("New multicast data from " + s + " to group " + g + " on " + thresholds.name(f, vif));
+        }
         SgKey k = new SgKey(f, s, g);
         ConfRoute owner = ssm.get(k);
         boolean isStatic = owner != null && owner.inbound() == vif;
@@ -418,7 +421,10 @@ public final class Routes {
             listener.installed(f, s, g);
         } else {
             push(e, 0);
-            log.info("Multicast from " + s + ", group " + g + ", on " + ifname + " does not match any (*,G) rule");
+            if (log.enabled(Log.INFO)) {
+                log.info("Multicast from " + s + ", group " + g + ", on " + thresholds.name(f, vif)
+                        + " does not match any (*,G) rule");
+            }
         }
     }
 
@@ -454,7 +460,9 @@ public final class Routes {
                 continue;
             }
             if (e.lastUse() + maxIdle <= now) {
-                log.debug("Checking (" + e.source() + "," + e.group() + ") on " + thresholds.name(e.family(), e.inbound()) + " ...");
+                if (log.enabled(Log.DEBUG)) {
+                    log.debug("Checking (" + e.source() + "," + e.group() + ") on " + thresholds.name(e.family(), e.inbound()) + " ...");
+                }
                 long pkts = validPackets(e);
                 if (pkts != e.validPkt()) {
                     e.checked(now, pkts);
