@@ -17,6 +17,7 @@ import org.smcroute.kernel.KernelException;
 import org.smcroute.kernel.Upcall;
 import org.smcroute.log.Log;
 import org.smcroute.loop.EventLoop;
+import org.smcroute.mrdisc.Mrdisc;
 import org.smcroute.route.Phyints;
 import org.smcroute.route.Routes;
 import org.smcroute.show.GroupsView;
@@ -50,6 +51,7 @@ public final class Daemon implements Commands.Control {
     private final ScriptHook script;
     private final Hotplug hotplug;
     private final Reloader reloader;
+    private final Mrdisc mrdisc;
     private final SdNotify notify = SdNotify.fromEnvironment();
     private IpcServer ipc;
     private NetlinkMonitor netlink;
@@ -73,6 +75,8 @@ public final class Daemon implements Commands.Control {
         this.routes = state.routes;
         this.pending = state.pending;
         this.phyints = state.phyints;
+        this.mrdisc = new Mrdisc(kernel, log, opts.mrdiscInterval(), Mrdisc.Io.of(loop));
+        ifaces.setListener(mrdisc);
         this.commands = new Commands(state, new RoutesView(ifaces, routes, kernel),
                 new InterfacesView(ifaces, pending), new GroupsView(state.groups), this, log);
     }
@@ -354,6 +358,7 @@ public final class Daemon implements Commands.Control {
             loop.unregister(netlink.fd());
             netlink.close();
         }
+        mrdisc.close();
         for (Family f : Family.values()) {
             if (kernel.isOpen(f)) {
                 loop.unregister(kernel.upcallFd(f));

@@ -59,11 +59,7 @@ final class Hotplug {
             if (s < 0) {
                 continue;
             }
-            try {
-                state.kernel.delVif(f, s, i.index());
-            } catch (KernelException ignored) {
-                // the kernel removes the VIF itself when the device is unregistered
-            }
+            state.ifaces.deactivate(i, f);
             state.routes.slotChanged(f, s);
         }
     }
@@ -76,6 +72,7 @@ final class Hotplug {
             }
         }
         state.groups.rejoin(i);
+        state.ifaces.settingsChanged(i); // mrdisc again, on the current ifindex
         log.notice("Interface " + i.name() + " is back (ifindex " + i.index() + "), re-applying routes and groups");
     }
 

@@ -114,6 +114,7 @@ final class Reloader {
                 state.phyints.deleteSlots(i);
             }
         }
+        state.ifaces.all().forEach(state.ifaces::settingsChanged); // mrdisc off where the phyint line lost it
         state.routes.sweepUnused();
         state.routes.endDeferred();
         for (Iface i : state.ifaces.all()) {

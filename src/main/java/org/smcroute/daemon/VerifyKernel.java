@@ -97,6 +97,24 @@ final class VerifyKernel implements Kernel {
     }
 
     @Override
+    public int openMrdisc(Family f, String ifname, int ifindex) {
+        return -1;
+    }
+
+    @Override
+    public void sendMrdisc(int socket, Family f, int ifindex, byte[] msg) {
+    }
+
+    @Override
+    public int readMrdisc(int socket, Family f) {
+        return 0;
+    }
+
+    @Override
+    public void closeMrdisc(int socket) {
+    }
+
+    @Override
     public List<Link> links() throws KernelException {
         return real.links();
     }

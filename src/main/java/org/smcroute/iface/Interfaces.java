@@ -26,11 +26,42 @@ public final class Interfaces {
     private final List<Iface> table = new ArrayList<>();
     private final Map<String, Iface> byName = new HashMap<>();
     private final Iface[][] bySlot;
+    private VifListener listener = new VifListener() { };
 
     public Interfaces(Kernel kernel, Log log) {
         this.kernel = kernel;
         this.log = log;
         this.bySlot = new Iface[][] {new Iface[kernel.maxVifs(Family.INET)], new Iface[kernel.maxVifs(Family.INET6)]};
+    }
+
+    /**
+     * Follows the life of each VIF/MIF, for per-interface services such as mrdisc (§17.1).
+     * Called on the state thread, after the kernel VIF exists and before it is deleted.
+     */
+    public interface VifListener {
+        /**
+         * The VIF/MIF of {@code f} was created, registered again, or the interface's settings
+         * (mrdisc flag, ifindex) may have changed; idempotent.
+         */
+        default void vifReady(Iface i, Family f) {
+        }
+
+        /** The VIF/MIF of {@code f} is about to go; {@code vanished}: the interface is gone. */
+        default void vifGone(Iface i, Family f, boolean vanished) {
+        }
+    }
+
+    public void setListener(VifListener listener) {
+        this.listener = listener;
+    }
+
+    /** Tells the listener that the settings of an interface's VIF/MIF may have changed (§8.4). */
+    public void settingsChanged(Iface i) {
+        for (Family f : Family.values()) {
+            if (i.slot(f) >= 0) {
+                listener.vifReady(i, f);
+            }
+        }
     }
 
     /** What a refresh saw change, for the interface-event handling of §8.6. */
@@ -189,6 +220,7 @@ public final class Interfaces {
         t[s] = i;
         i.setSlot(f, s);
         log.debug("Added " + f.vifName() + " " + s + " for " + i.name() + " (ifindex " + i.index() + ")");
+        listener.vifReady(i, f);
         return s;
     }
 
@@ -215,12 +247,30 @@ public final class Interfaces {
         }
     }
 
+    /**
+     * Deletes the kernel VIF/MIF of an interface that went away or lost IFF_MULTICAST, keeping
+     * its slot for the return (§8.6); errors are tolerated.
+     */
+    public void deactivate(Iface i, Family f) {
+        int s = i.slot(f);
+        if (s < 0) {
+            return;
+        }
+        listener.vifGone(i, f, !i.present());
+        try {
+            kernel.delVif(f, s, i.index());
+        } catch (KernelException ignored) {
+            // the kernel removes the VIF itself when the device is unregistered
+        }
+    }
+
     /** Deletes the kernel VIF/MIF of a family and frees its slot; ENOENT/EADDRNOTAVAIL tolerated. */
     public void release(Iface i, Family f) {
         int s = i.slot(f);
         if (s < 0) {
             return;
         }
+        listener.vifGone(i, f, !i.present());
         if (kernel.isOpen(f)) {
             try {
                 kernel.delVif(f, s, i.index());

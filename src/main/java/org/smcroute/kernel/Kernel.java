@@ -76,6 +76,41 @@ public interface Kernel extends AutoCloseable {
     /** Closing a join socket makes the kernel leave everything joined on it. */
     void closeJoinSocket(int socket);
 
+    /**
+     * The {@link KernelException#op()} of {@link #openMrdisc} when an IPv6 interface has no
+     * link-local address to send from; mrdisc skips such an interface quietly (SPEC §17.5).
+     */
+    String NO_LINK_LOCAL = "link-local";
+
+    /**
+     * Opens the Multicast Router Discovery socket of one interface (SPEC §17.2, §17.5): raw
+     * IGMP or ICMPv6, bound to the device, joined to All-Routers and All-Snoopers by ifindex,
+     * multicast hops 1, loop off, output interface set, Router Alert on every packet; the IPv6
+     * one passes only Solicitations. Non-blocking.
+     *
+     * @return a handle for {@link #sendMrdisc}, {@link #readMrdisc} and {@link #closeMrdisc};
+     *     it is also the descriptor to poll for incoming Solicitations
+     * @throws KernelException with op {@link #NO_LINK_LOCAL} when an IPv6 interface has no
+     *     link-local address; any other failure leaves nothing open
+     */
+    int openMrdisc(Family f, String ifname, int ifindex) throws KernelException;
+
+    /**
+     * Sends one 8-byte mrdisc message to All-Snoopers (224.0.0.106 or ff02::6a on
+     * {@code ifindex}). The IPv4 message carries its checksum already; the kernel fills in the
+     * ICMPv6 one.
+     */
+    void sendMrdisc(int socket, Family f, int ifindex, byte[] msg) throws KernelException;
+
+    /**
+     * Reads every queued packet of an mrdisc socket without blocking.
+     *
+     * @return how many of them were Solicitations (IGMP type 0x31, ICMPv6 type 152)
+     */
+    int readMrdisc(int socket, Family f);
+
+    void closeMrdisc(int socket);
+
     /** Present interfaces, in system order, alias rows folded into their base name. */
     List<Link> links() throws KernelException;
 

@@ -53,6 +53,7 @@ public final class Phyints {
             i.setMrdisc(p.mrdisc());
             boolean had = i.slot(Family.INET) >= 0;
             ifaces.reference(i);
+            ifaces.settingsChanged(i); // mrdisc on or off for an existing VIF/MIF (§8.4)
             if (had && changed) {
                 routes.reconcileOif(Family.INET, i.slot(Family.INET));
             }

@@ -1,6 +1,7 @@
 package org.smcroute.sys;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
@@ -26,6 +27,7 @@ final class IfAddrs {
     private static final long FLAGS = Layouts.offset(Layouts.IFADDRS, "ifa_flags");
     private static final long ADDR = Layouts.offset(Layouts.IFADDRS, "ifa_addr");
     private static final long SIN_ADDR = Layouts.offset(Layouts.SOCKADDR_IN, "sin_addr");
+    private static final long SIN6_ADDR = Layouts.offset(Layouts.SOCKADDR_IN6, "sin6_addr");
 
     private IfAddrs() {
     }
@@ -65,6 +67,50 @@ final class IfAddrs {
             }
         }
         return links;
+    }
+
+    /**
+     * True when {@code ifname} (or one of its alias rows) has an IPv6 link-local address
+     * (fe80::/10), whatever its DAD state.
+     */
+    static boolean hasLinkLocal6(String ifname) throws KernelException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment head = a.allocate(ADDRESS);
+            LibC.check("getifaddrs", LibC.getifaddrs(head));
+            MemorySegment list = head.get(ADDRESS, 0);
+            try {
+                for (MemorySegment p = list; !p.equals(MemorySegment.NULL); ) {
+                    MemorySegment ifa = p.reinterpret(Layouts.IFADDRS.byteSize());
+                    if (isLinkLocal6(ifa, ifname)) {
+                        return true;
+                    }
+                    p = ifa.get(ADDRESS, NEXT);
+                }
+            } finally {
+                LibC.freeifaddrs(list);
+            }
+        }
+        return false;
+    }
+
+    private static boolean isLinkLocal6(MemorySegment ifa, String ifname) {
+        MemorySegment namePtr = ifa.get(ADDRESS, NAME);
+        MemorySegment sa = ifa.get(ADDRESS, ADDR);
+        if (namePtr.equals(MemorySegment.NULL) || sa.equals(MemorySegment.NULL)) {
+            return false;
+        }
+        String name = namePtr.reinterpret(64).getString(0);
+        int colon = name.indexOf(':');
+        if (!(colon >= 0 ? name.substring(0, colon) : name).equals(ifname)) {
+            return false;
+        }
+        sa = sa.reinterpret(Layouts.SOCKADDR_IN6.byteSize());
+        if (sa.get(JAVA_SHORT, 0) != Abi.AF_INET6) {
+            return false;
+        }
+        int b0 = sa.get(JAVA_BYTE, SIN6_ADDR) & 0xff;
+        int b1 = sa.get(JAVA_BYTE, SIN6_ADDR + 1) & 0xff;
+        return b0 == 0xfe && (b1 & 0xc0) == 0x80;
     }
 
     private static void collect(MemorySegment ifa, Map<String, Row> rows) {

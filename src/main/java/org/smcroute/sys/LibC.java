@@ -40,6 +40,8 @@ final class LibC {
     private static final MethodHandle CLOSE = errno("close", JAVA_INT, JAVA_INT);
     private static final MethodHandle RECV = errno("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle SEND = errno("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle SENDTO =
+            errno("sendto", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle READ = errno("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle WRITE = errno("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle POLL = errno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
@@ -198,6 +200,15 @@ final class LibC {
         MemorySegment st = STATE.get();
         try {
             return ret((long) SEND.invokeExact(st, fd, buf, len, flags), st);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    static long sendto(int fd, MemorySegment buf, long len, int flags, MemorySegment to, int toLen) {
+        MemorySegment st = STATE.get();
+        try {
+            return ret((long) SENDTO.invokeExact(st, fd, buf, len, flags, to, toLen), st);
         } catch (Throwable t) {
             throw unchecked(t);
         }

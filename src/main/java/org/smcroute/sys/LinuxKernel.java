@@ -60,6 +60,7 @@ public final class LinuxKernel implements Kernel {
 
     private final Log log;
     private final JoinSockets joins;
+    private final MrdiscSockets mrdisc = new MrdiscSockets();
     private final int[] fds = {-1, -1};
     private final MemorySegment buf = Arena.ofAuto().allocate(BUF_SIZE, 8);
 
@@ -383,6 +384,26 @@ public final class LinuxKernel implements Kernel {
     @Override
     public void closeJoinSocket(int socket) {
         joins.close(socket);
+    }
+
+    @Override
+    public int openMrdisc(Family f, String ifname, int ifindex) throws KernelException {
+        return mrdisc.open(f, ifname, ifindex);
+    }
+
+    @Override
+    public void sendMrdisc(int socket, Family f, int ifindex, byte[] msg) throws KernelException {
+        mrdisc.send(socket, f, ifindex, msg);
+    }
+
+    @Override
+    public int readMrdisc(int socket, Family f) {
+        return mrdisc.read(socket, f);
+    }
+
+    @Override
+    public void closeMrdisc(int socket) {
+        mrdisc.close(socket);
     }
 
     @Override

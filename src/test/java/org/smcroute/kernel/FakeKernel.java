@@ -231,6 +231,68 @@ public final class FakeKernel implements Kernel {
         return out;
     }
 
+    /** One message sent on an mrdisc socket. */
+    public record Sent(int socket, Family family, int ifindex, byte[] msg) {
+        public int type() {
+            return msg[0] & 0xff;
+        }
+    }
+
+    /** Open mrdisc sockets: handle to "family ifname ifindex". */
+    public final Map<Integer, String> mrdiscSockets = new LinkedHashMap<>();
+    /** Every mrdisc message sent, in order. */
+    public final List<Sent> mrdiscSent = new ArrayList<>();
+    private final Map<Integer, Integer> solicitations = new HashMap<>();
+
+    /** Queues {@code n} Solicitations for the next {@link #readMrdisc} of a socket. */
+    public void queueSolicitations(int socket, int n) {
+        solicitations.merge(socket, n, Integer::sum);
+    }
+
+    /** The handle of the open mrdisc socket of an interface and family, or -1. */
+    public int mrdiscSocket(Family f, String ifname) {
+        for (var e : mrdiscSockets.entrySet()) {
+            if (e.getValue().startsWith(f + " " + ifname + " ")) {
+                return e.getKey();
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public int openMrdisc(Family f, String ifname, int ifindex) throws KernelException {
+        check("openMrdisc");
+        if (f.v6()) {
+            check("openMrdisc6");
+        }
+        int s = nextSocket++;
+        mrdiscSockets.put(s, f + " " + ifname + " " + ifindex);
+        calls.add("openMrdisc " + f + " " + ifname + " " + ifindex + " " + s);
+        return s;
+    }
+
+    @Override
+    public void sendMrdisc(int socket, Family f, int ifindex, byte[] msg) throws KernelException {
+        if (!mrdiscSockets.containsKey(socket)) {
+            throw new KernelException("sendto", Errno.EBADF, "Bad file descriptor");
+        }
+        calls.add("sendMrdisc " + socket + " " + java.util.HexFormat.of().formatHex(msg));
+        check("sendMrdisc");
+        mrdiscSent.add(new Sent(socket, f, ifindex, msg.clone()));
+    }
+
+    @Override
+    public int readMrdisc(int socket, Family f) {
+        Integer n = solicitations.remove(socket);
+        return n == null ? 0 : n;
+    }
+
+    @Override
+    public void closeMrdisc(int socket) {
+        calls.add("closeMrdisc " + socket);
+        mrdiscSockets.remove(socket);
+    }
+
     @Override
     public List<Link> links() {
         return new ArrayList<>(links);
