@@ -243,6 +243,8 @@ public final class FakeKernel implements Kernel {
     /** Every mrdisc message sent, in order. */
     public final List<Sent> mrdiscSent = new ArrayList<>();
     private final Map<Integer, Integer> solicitations = new HashMap<>();
+    /** Interfaces without an IPv6 link-local address: openMrdisc(INET6) refuses them. */
+    public final java.util.Set<String> noLinkLocal = new java.util.HashSet<>();
 
     /** Queues {@code n} Solicitations for the next {@link #readMrdisc} of a socket. */
     public void queueSolicitations(int socket, int n) {
@@ -262,8 +264,8 @@ public final class FakeKernel implements Kernel {
     @Override
     public int openMrdisc(Family f, String ifname, int ifindex) throws KernelException {
         check("openMrdisc");
-        if (f.v6()) {
-            check("openMrdisc6");
+        if (f.v6() && noLinkLocal.contains(ifname)) {
+            throw new KernelException(Kernel.NO_LINK_LOCAL, Errno.EADDRNOTAVAIL, "no link-local address");
         }
         int s = nextSocket++;
         mrdiscSockets.put(s, f + " " + ifname + " " + ifindex);

@@ -1,0 +1,71 @@
+package org.smcroute.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.smcroute.conf.Directive;
+import org.smcroute.conf.Origin;
+import org.smcroute.kernel.Family;
+import org.smcroute.kernel.FakeKernel;
+import org.smcroute.kernel.Link;
+import org.smcroute.log.Log;
+import org.smcroute.mrdisc.Mrdisc;
+
+/** The mrdisc hooks of interface hot-plug (SPEC §8.6): deactivation and reactivation. */
+class MrdiscHotplugTest {
+
+    final FakeKernel kernel = new FakeKernel().link("eth0", 2).link("eth1", 3);
+    final List<String> messages = new ArrayList<>();
+    final Log log = new Log(Log.DEBUG, (lvl, m) -> messages.add(lvl + " " + m));
+    final State state = new State(kernel, log, false, 1000);
+    final Hotplug hotplug = new Hotplug(state, log);
+
+    MrdiscHotplugTest() throws Exception {
+        state.ifaces.refresh(kernel.links());
+        kernel.open(Family.INET, 0);
+        kernel.open(Family.INET6, 0);
+        state.ifaces.setListener(new Mrdisc(kernel, log, 4, new Mrdisc.Io() {
+            @Override
+            public void watch(int fd, Runnable onReadable) {
+            }
+
+            @Override
+            public void unwatch(int fd) {
+            }
+
+            @Override
+            public Runnable every(long millis, Runnable task) {
+                return () -> { };
+            }
+        }, f -> 2));
+        state.applier.apply(new Directive.Phyint(new Origin("t.conf", 1), "eth1", true, true, null));
+        kernel.clearCalls();
+    }
+
+    @Test
+    void vanishedInterfaceStopsWithoutTerminationAndAnnouncesWhenBack() {
+        kernel.links.removeIf(l -> l.name().equals("eth1"));
+        hotplug.refresh();
+        assertThat(kernel.calls).containsExactly("closeMrdisc 1000", "delVif INET 0", "closeMrdisc 1001", "delVif INET6 0");
+        assertThat(kernel.mrdiscSockets).isEmpty();
+
+        kernel.clearCalls();
+        kernel.links.add(new Link("eth1", 8, Link.IFF_UP | Link.IFF_MULTICAST, null));
+        hotplug.refresh();
+        assertThat(kernel.calls).containsSubsequence("addVif INET 0 8 1", "addVif INET6 0 8 1",
+                "openMrdisc INET eth1 8 1002", "sendMrdisc 1002 3004cf7c007d0002",
+                "openMrdisc INET6 eth1 8 1003", "sendMrdisc 1003 97040000007d0002");
+        assertThat(kernel.mrdiscSockets).hasSize(2);
+    }
+
+    @Test
+    void interfaceRecreatedBetweenTwoRefreshesGetsFreshSockets() {
+        kernel.links.replaceAll(l -> l.name().equals("eth1") ? new Link("eth1", 9, l.flags(), null) : l);
+        hotplug.refresh();
+        assertThat(kernel.calls).containsSubsequence("addVif INET 0 9 1", "closeMrdisc 1000",
+                "openMrdisc INET eth1 9 1002", "closeMrdisc 1001", "openMrdisc INET6 eth1 9 1003");
+        assertThat(kernel.calls).noneMatch(c -> c.matches("sendMrdisc \\d+ (32|99).*"));
+    }
+}
