@@ -1,0 +1,139 @@
+package org.smcroute.sys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.File;
+import java.net.NetworkInterface;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.smcroute.kernel.Family;
+import org.smcroute.kernel.Kernel;
+import org.smcroute.kernel.KernelException;
+import org.smcroute.log.Log;
+import org.smcroute.mrdisc.Mrdisc;
+
+/**
+ * The mrdisc half of {@link LinuxKernel} (SPEC §17.2, §17.5) against the real kernel, on the
+ * veth pair a/b of {@link NetnsFixture}: memberships, socket options, a Solicitation sent out
+ * of b and read on a, and the refusals that must leave no descriptor behind.
+ */
+class MrdiscSocketsIT {
+
+    static int ifA;
+    static int ifB;
+
+    final LinuxKernel k = new LinuxKernel(new Log(Log.DEBUG, (level, m) -> { }));
+    final List<Integer> sockets = new ArrayList<>();
+
+    @BeforeAll
+    static void topology() throws Exception {
+        NetnsFixture.ensure();
+        ifA = NetworkInterface.getByName("a").getIndex();
+        ifB = NetworkInterface.getByName("b").getIndex();
+    }
+
+    @AfterEach
+    void closeAll() {
+        sockets.forEach(k::closeMrdisc);
+    }
+
+    int open(Family f, String ifname, int ifindex) throws KernelException {
+        int s = k.openMrdisc(f, ifname, ifindex);
+        sockets.add(s);
+        return s;
+    }
+
+    static String proc(String file) throws Exception {
+        return Files.readString(Path.of("/proc/net", file));
+    }
+
+    /** The group lines of one device in /proc/net/igmp (they follow its header, tab-indented). */
+    static String igmpGroups(int ifindex) throws Exception {
+        StringBuilder out = new StringBuilder();
+        boolean in = false;
+        for (String line : proc("igmp").split("\n")) {
+            if (!line.startsWith("\t")) {
+                in = line.startsWith(ifindex + "\t");
+            } else if (in) {
+                out.append(line.strip()).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    static int openFds() {
+        return Objects.requireNonNull(new File("/proc/self/fd").list()).length;
+    }
+
+    @Test
+    void ipv4SocketJoinsAllSnoopersAndAllRoutersWithHopLimitOne() throws Exception {
+        int s = open(Family.INET, "a", ifA);
+        String block = igmpGroups(ifA);
+        assertThat(block).contains("6A0000E0", "020000E0");
+        assertThat(LibC.getsockoptInt(s, Abi.IPPROTO_IP, Abi.IP_MULTICAST_TTL)).isEqualTo(1);
+        assertThat(LibC.getsockoptInt(s, Abi.IPPROTO_IP, Abi.IP_MULTICAST_LOOP)).isZero();
+    }
+
+    @Test
+    void ipv6SocketJoinsAllRoutersAndAllSnoopersWithHopLimitOne() throws Exception {
+        int s = open(Family.INET6, "a", ifA);
+        assertThat(proc("igmp6")).containsPattern(ifA + "\\s+a\\s+ff02000000000000000000000000006a")
+                .containsPattern(ifA + "\\s+a\\s+ff020000000000000000000000000002");
+        assertThat(LibC.getsockoptInt(s, Abi.IPPROTO_IPV6, Abi.IPV6_MULTICAST_HOPS)).isEqualTo(1);
+        assertThat(LibC.getsockoptInt(s, Abi.IPPROTO_IPV6, Abi.IPV6_MULTICAST_LOOP)).isZero();
+        assertThat(LibC.getsockoptInt(s, Abi.IPPROTO_IPV6, Abi.IPV6_MULTICAST_IF)).isEqualTo(ifA);
+    }
+
+    @Test
+    void solicitationSentOutOfBIsReadOnA() throws Exception {
+        for (Family f : Family.values()) {
+            int a = open(f, "a", ifA);
+            int b = open(f, "b", ifB);
+            assertThat(k.readMrdisc(a, f)).isZero();
+            // an Advertisement out of b reaches a too, but is not a Solicitation
+            k.sendMrdisc(b, f, ifB, Mrdisc.encode(f, f.v6() ? Mrdisc.ADVERTISEMENT6 : Mrdisc.ADVERTISEMENT, 20, 2));
+            k.sendMrdisc(b, f, ifB, Mrdisc.encode(f, f.v6() ? Mrdisc.SOLICITATION6 : Mrdisc.SOLICITATION, 0, 0));
+            int n = 0;
+            for (int i = 0; i < 50 && n == 0; i++) {
+                Thread.sleep(20);
+                n = k.readMrdisc(a, f);
+            }
+            assertThat(n).as(f.label()).isEqualTo(1);
+            assertThat(k.readMrdisc(a, f)).isZero();
+        }
+    }
+
+    @Test
+    void ipv6WithoutLinkLocalIsRefusedBeforeAnySocket() throws Exception {
+        // a private pair, removed again: the other ITs of this JVM expect only a and b
+        LinuxKernelIT.sh("ip", "link", "add", "name", "nolla", "type", "veth", "peer", "name", "nollb");
+        try {
+            LinuxKernelIT.sh("ip", "link", "set", "dev", "nolla", "addrgenmode", "none");
+            LinuxKernelIT.sh("ip", "link", "set", "dev", "nolla", "up");
+            int index = LibC.ifNameToIndex("nolla");
+            int before = openFds();
+            assertThatThrownBy(() -> open(Family.INET6, "nolla", index)).isInstanceOf(KernelException.class)
+                    .extracting(e -> ((KernelException) e).op()).isEqualTo(Kernel.NO_LINK_LOCAL);
+            assertThat(openFds()).isEqualTo(before);
+            k.closeMrdisc(open(Family.INET, "nolla", index)); // IPv4 needs no address
+            sockets.clear();
+        } finally {
+            LinuxKernelIT.sh("ip", "link", "del", "nolla");
+        }
+    }
+
+    @Test
+    void failedSetupLeavesNoDescriptor() throws Exception {
+        int before = openFds();
+        assertThatThrownBy(() -> open(Family.INET, "nosuchif", 9999)).isInstanceOf(KernelException.class)
+                .extracting(e -> ((KernelException) e).op()).isEqualTo("SO_BINDTODEVICE");
+        assertThat(openFds()).isEqualTo(before);
+    }
+}
