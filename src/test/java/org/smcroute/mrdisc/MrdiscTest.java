@@ -66,22 +66,7 @@ class MrdiscTest {
         ifaces.refresh(kernel.links());
         kernel.open(V4, 0);
         kernel.open(V6, 0);
-        Routes routes = new Routes(kernel, log, new Routes.Thresholds() {
-            @Override
-            public int ttl(Family f, int slot) {
-                return 1;
-            }
-
-            @Override
-            public String name(Family f, int slot) {
-                return "?";
-            }
-
-            @Override
-            public boolean active(Family f, int slot) {
-                return true;
-            }
-        });
+        Routes routes = new Routes(kernel, log, Routes.Thresholds.of(ifaces));
         phyints = new Phyints(ifaces, routes, log, false);
         ifaces.setListener(mrdisc);
         kernel.clearCalls();
