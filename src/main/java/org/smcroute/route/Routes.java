@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.Kernel;
-import org.smcroute.kernel.KernelException;
 import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
 
@@ -27,19 +26,13 @@ public final class Routes {
         void installed(Family family, Addr source, Addr group);
     }
 
-    private final Kernel kernel;
     private final Log log;
     private final Thresholds thresholds;
     private final List<ConfRoute> templates = new ArrayList<>();
     private final Map<SgKey, ConfRoute> ssm = new LinkedHashMap<>();
-    private final Map<SgKey, KernelEntry> cache = new LinkedHashMap<>();
+    private final KernelCache cache;
     private InstallListener listener = (f, s, g) -> { };
     private boolean deferred;
-    /** Pushed TTL vectors, interned: there are few distinct ones, and 100k entries share them. */
-    private final Map<java.nio.ByteBuffer, byte[]> ttlPool = new java.util.HashMap<>();
-    private int learnedCount;
-    private int learnedLimit = Integer.MAX_VALUE;
-    private boolean limitLogged;
 
     /** What the routing tables need to know about a VIF/MIF slot. */
     public interface Thresholds {
@@ -81,62 +74,22 @@ public final class Routes {
     }
 
     public Routes(Kernel kernel, Log log, Thresholds thresholds) {
-        this.kernel = kernel;
         this.log = log;
         this.thresholds = thresholds;
+        this.cache = new KernelCache(kernel, log, thresholds);
     }
 
     public void setInstallListener(InstallListener l) {
         this.listener = l;
     }
 
-    /**
-     * Caps the learned entries (forwarding and stop filters) so a source flood cannot exhaust
-     * memory; when full, a new flow a template covers evicts the oldest stop filter, and a new
-     * unmatched flow is left to the kernel's own bounded unresolved queue.
-     */
+    /** See {@link KernelCache#setLearnedLimit}. */
     public void setLearnedLimit(int limit) {
-        this.learnedLimit = limit;
+        cache.setLearnedLimit(limit);
     }
 
     public int learnedCount() {
-        return learnedCount;
-    }
-
-    private void put(KernelEntry e) {
-        remove(e.key());
-        cache.put(e.key(), e);
-        if (e.learned()) {
-            learnedCount++;
-        }
-    }
-
-    private void remove(SgKey k) {
-        KernelEntry old = cache.remove(k);
-        if (old != null && old.learned()) {
-            learnedCount--;
-        }
-    }
-
-    /** Room for one more learned entry, evicting a stop filter for a flow that will forward. */
-    private boolean roomForLearned(boolean forwarding) {
-        if (learnedCount < learnedLimit) {
-            limitLogged = false;
-            return true;
-        }
-        if (forwarding) {
-            for (KernelEntry e : cache.values()) {
-                if (e.learned() && !e.covered()) {
-                    delete(e);
-                    return true;
-                }
-            }
-        }
-        if (!limitLogged) {
-            log.warn("Learned route cache full (" + learnedLimit + " entries), not caching new sources until entries expire");
-            limitLogged = true;
-        }
-        return false;
+        return cache.learnedCount();
     }
 
     /** Templates in insertion order. */
@@ -151,7 +104,7 @@ public final class Routes {
 
     /** The kernel cache in insertion order. */
     public Collection<KernelEntry> cache() {
-        return cache.values();
+        return cache.entries();
     }
 
     public KernelEntry entry(Family f, Addr s, Addr g) {
@@ -304,7 +257,7 @@ public final class Routes {
         if (e == null || e.learned() || e.inbound() != r.inbound()) {
             // an SSM route owns its entry: replace a learned one or one on another inbound
             e = new KernelEntry(r.key(), r.inbound(), false);
-            put(e);
+            cache.put(e);
         }
         reconcile(e);
     }
@@ -317,7 +270,7 @@ public final class Routes {
             }
             return;
         }
-        for (KernelEntry e : new ArrayList<>(cache.values())) {
+        for (KernelEntry e : cache.snapshot()) {
             if (r.covers(e.family(), e.source(), e.group(), e.inbound())) {
                 reconcile(e);
             }
@@ -326,7 +279,7 @@ public final class Routes {
 
     /** Reconciles every kernel entry and installs SSM routes that have none (§11 step 6.4). */
     public void reconcileAll() {
-        for (KernelEntry e : new ArrayList<>(cache.values())) {
+        for (KernelEntry e : cache.snapshot()) {
             reconcile(e);
         }
         for (ConfRoute r : ssm.values()) {
@@ -343,7 +296,7 @@ public final class Routes {
         ConfRoute owner = ssm.get(k);
         if (!e.learned() && (owner == null || owner.inbound() != e.inbound())) {
             // a static entry whose SSM route is gone (or moved): withdraw it
-            delete(e);
+            cache.delete(e);
             if (owner != null) {
                 reconcileSsm(owner);
             }
@@ -352,47 +305,9 @@ public final class Routes {
         int want = desired(k.family(), k.source(), k.group(), e.inbound());
         if (want >= 0) {
             e.setCovered(true);
-            push(e, want);
+            cache.push(e, want);
         } else if (e.covered()) {
-            delete(e);
-        }
-    }
-
-    /** Pushes the entry when its active OIFs or their TTLs differ from what the kernel has. */
-    private void push(KernelEntry e, int wanted) {
-        Family f = e.family();
-        byte[] t = new byte[32];
-        int oifs = 0;
-        for (int slot = 0; wanted != 0 && slot < 32; slot++) {
-            int bit = 1 << slot;
-            if ((wanted & bit) != 0) {
-                wanted &= ~bit;
-                if (thresholds.active(f, slot)) {
-                    t[slot] = (byte) thresholds.ttl(f, slot);
-                    oifs |= bit;
-                }
-            }
-        }
-        if (e.ttls() != null && e.oifs() == oifs && java.util.Arrays.equals(t, e.ttls())) {
-            return;
-        }
-        try {
-            kernel.addMfc(e.family(), e.source(), e.group(), e.inbound(), t);
-            e.pushed(oifs, ttlPool.computeIfAbsent(java.nio.ByteBuffer.wrap(t), b -> t));
-        } catch (KernelException x) {
-            log.warn("Failed adding (" + e.source() + ", " + e.group() + ") to the kernel: " + x.reason());
-        }
-    }
-
-    private void delete(KernelEntry e) {
-        remove(e.key());
-        if (e.ttls() == null) {
-            return;
-        }
-        try {
-            kernel.delMfc(e.family(), e.source(), e.group(), e.inbound());
-        } catch (KernelException x) {
-            log.debug("Failed removing (" + e.source() + ", " + e.group() + ") from the kernel: " + x.reason());
+            cache.delete(e);
         }
     }
 
@@ -410,17 +325,17 @@ public final class Routes {
         boolean isStatic = owner != null && owner.inbound() == vif;
         int want = desired(f, s, g, vif);
         KernelEntry old = cache.get(k);
-        if (!isStatic && (old == null || !old.learned()) && !roomForLearned(want >= 0)) {
+        if (!isStatic && (old == null || !old.learned()) && !cache.roomForLearned(want >= 0)) {
             return;
         }
         KernelEntry e = new KernelEntry(k, vif, !isStatic);
-        put(e);
+        cache.put(e);
         if (want >= 0) {
             e.setCovered(true);
-            push(e, want);
+            cache.push(e, want);
             listener.installed(f, s, g);
         } else {
-            push(e, 0);
+            cache.push(e, 0);
             if (log.enabled(Log.INFO)) {
                 log.info("Multicast from " + s + ", group " + g + ", on " + thresholds.name(f, vif)
                         + " does not match any (*,G) rule");
@@ -441,54 +356,10 @@ public final class Routes {
         ConfRoute owner = ssm.get(k);
         KernelEntry e = new KernelEntry(k, vif, owner == null || owner.inbound() != vif);
         e.setCovered(true);
-        put(e);
-        push(e, want);
+        cache.put(e);
+        cache.push(e, want);
         log.notice("Moved (" + s + "," + g + ") inbound to " + ifname + " after WRONGVIF");
         listener.installed(f, s, g);
-    }
-
-    // ---- expiry and flush ---------------------------------------------------------------
-
-    /** The periodic idle check of §10.7 over learned entries; {@code now} in seconds. */
-    public void expire(long maxIdle, long now) {
-        for (KernelEntry e : new ArrayList<>(cache.values())) {
-            if (!e.learned()) {
-                continue;
-            }
-            if (e.lastUse() == 0) {
-                e.checked(now, validPackets(e));
-                continue;
-            }
-            if (e.lastUse() + maxIdle <= now) {
-                if (log.enabled(Log.DEBUG)) {
-                    log.debug("Checking (" + e.source() + "," + e.group() + ") on " + thresholds.name(e.family(), e.inbound()) + " ...");
-                }
-                long pkts = validPackets(e);
-                if (pkts != e.validPkt()) {
-                    e.checked(now, pkts);
-                } else {
-                    log.debug("-> Yup, stale route.");
-                    delete(e);
-                }
-            }
-        }
-    }
-
-    private long validPackets(KernelEntry e) {
-        var c = kernel.counters(e.family(), e.source(), e.group());
-        return c.packets() - c.wrongIf();
-    }
-
-    /** Deletes every learned entry at once (§10.7 flush). */
-    public int flush() {
-        int n = 0;
-        for (KernelEntry e : new ArrayList<>(cache.values())) {
-            if (e.learned()) {
-                delete(e);
-                n++;
-            }
-        }
-        return n;
     }
 
     // ---- VIF removal --------------------------------------------------------------------
@@ -511,12 +382,12 @@ public final class Routes {
                 r.setOifs(r.oifs() & ~bit);
             }
         }
-        for (KernelEntry e : new ArrayList<>(cache.values())) {
+        for (KernelEntry e : cache.snapshot()) {
             if (e.family() != f) {
                 continue;
             }
             if (e.inbound() == slot) {
-                delete(e);
+                cache.delete(e);
             } else if ((e.oifs() & bit) != 0 && !deferred) {
                 reconcile(e);
             }
@@ -528,7 +399,7 @@ public final class Routes {
         if (deferred) {
             return;
         }
-        for (KernelEntry e : new ArrayList<>(cache.values())) {
+        for (KernelEntry e : cache.snapshot()) {
             if (e.family() == f && (e.oifs() & (1 << slot)) != 0) {
                 reconcile(e);
             }
@@ -541,7 +412,7 @@ public final class Routes {
      * restores the slot in OIF sets.
      */
     public void slotChanged(Family f, int slot) {
-        for (KernelEntry e : new ArrayList<>(cache.values())) {
+        for (KernelEntry e : cache.snapshot()) {
             if (e.family() != f) {
                 continue;
             }
@@ -554,7 +425,16 @@ public final class Routes {
 
     /** Forgets the kernel cache without kernel calls (the socket was closed). */
     public void forgetKernel() {
-        cache.clear();
-        learnedCount = 0;
+        cache.forget();
+    }
+
+    /** The periodic idle check of §10.7; see {@link KernelCache#expire}. */
+    public void expire(long maxIdle, long now) {
+        cache.expire(maxIdle, now);
+    }
+
+    /** Deletes every learned entry at once (§10.7 flush). */
+    public int flush() {
+        return cache.flush();
     }
 }

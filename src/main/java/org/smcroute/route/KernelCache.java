@@ -1,0 +1,193 @@
+package org.smcroute.route;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.smcroute.kernel.Counters;
+import org.smcroute.kernel.Family;
+import org.smcroute.kernel.Kernel;
+import org.smcroute.kernel.KernelException;
+import org.smcroute.log.Log;
+
+/**
+ * What this daemon has pushed to the kernel's MFC (SPEC §7.3), keyed on (family, S, G) with
+ * no duplicates, in insertion order. It knows how to push an entry only when it differs from
+ * what the kernel has, how to expire and flush learned entries, and how many learned entries
+ * it may hold; deciding *what* an entry should carry is {@link Routes}' job.
+ */
+final class KernelCache {
+
+    private final Kernel kernel;
+    private final Log log;
+    private final Routes.Thresholds slots;
+    private final Map<SgKey, KernelEntry> cache = new LinkedHashMap<>();
+    /** Pushed TTL vectors, interned: there are few distinct ones, and 100k entries share them. */
+    private final Map<ByteBuffer, byte[]> ttlPool = new HashMap<>();
+    private int learnedCount;
+    private int learnedLimit = Integer.MAX_VALUE;
+    private boolean limitLogged;
+
+    KernelCache(Kernel kernel, Log log, Routes.Thresholds slots) {
+        this.kernel = kernel;
+        this.log = log;
+        this.slots = slots;
+    }
+
+    KernelEntry get(SgKey k) {
+        return cache.get(k);
+    }
+
+    Collection<KernelEntry> entries() {
+        return cache.values();
+    }
+
+    /** A copy to iterate over while entries are added or deleted. */
+    List<KernelEntry> snapshot() {
+        return new ArrayList<>(cache.values());
+    }
+
+    /**
+     * Caps the learned entries (forwarding and stop filters) so a source flood cannot exhaust
+     * memory; when full, a new flow a template covers evicts the oldest stop filter, and a new
+     * unmatched flow is left to the kernel's own bounded unresolved queue.
+     */
+    void setLearnedLimit(int limit) {
+        this.learnedLimit = limit;
+    }
+
+    int learnedCount() {
+        return learnedCount;
+    }
+
+    /** Adds or replaces the entry of its (S,G); a replaced entry moves to the end. */
+    void put(KernelEntry e) {
+        remove(e.key());
+        cache.put(e.key(), e);
+        if (e.learned()) {
+            learnedCount++;
+        }
+    }
+
+    private void remove(SgKey k) {
+        KernelEntry old = cache.remove(k);
+        if (old != null && old.learned()) {
+            learnedCount--;
+        }
+    }
+
+    /** Room for one more learned entry, evicting a stop filter for a flow that will forward. */
+    boolean roomForLearned(boolean forwarding) {
+        if (learnedCount < learnedLimit) {
+            limitLogged = false;
+            return true;
+        }
+        if (forwarding) {
+            for (KernelEntry e : cache.values()) {
+                if (e.learned() && !e.covered()) {
+                    delete(e);
+                    return true;
+                }
+            }
+        }
+        if (!limitLogged) {
+            log.warn("Learned route cache full (" + learnedLimit + " entries), not caching new sources until entries expire");
+            limitLogged = true;
+        }
+        return false;
+    }
+
+    /** Pushes the entry when its active OIFs or their TTLs differ from what the kernel has. */
+    void push(KernelEntry e, int wanted) {
+        Family f = e.family();
+        byte[] t = new byte[32];
+        int oifs = 0;
+        for (int slot = 0; wanted != 0 && slot < 32; slot++) {
+            int bit = 1 << slot;
+            if ((wanted & bit) != 0) {
+                wanted &= ~bit;
+                if (slots.active(f, slot)) {
+                    t[slot] = (byte) slots.ttl(f, slot);
+                    oifs |= bit;
+                }
+            }
+        }
+        if (e.ttls() != null && e.oifs() == oifs && Arrays.equals(t, e.ttls())) {
+            return;
+        }
+        try {
+            kernel.addMfc(e.family(), e.source(), e.group(), e.inbound(), t);
+            e.pushed(oifs, ttlPool.computeIfAbsent(ByteBuffer.wrap(t), b -> t));
+        } catch (KernelException x) {
+            log.warn("Failed adding (" + e.source() + ", " + e.group() + ") to the kernel: " + x.reason());
+        }
+    }
+
+    /** Removes the entry from the cache and, if it was ever pushed, from the kernel. */
+    void delete(KernelEntry e) {
+        remove(e.key());
+        if (e.ttls() == null) {
+            return;
+        }
+        try {
+            kernel.delMfc(e.family(), e.source(), e.group(), e.inbound());
+        } catch (KernelException x) {
+            log.debug("Failed removing (" + e.source() + ", " + e.group() + ") from the kernel: " + x.reason());
+        }
+    }
+
+    /**
+     * The periodic idle check of §10.7 over learned entries ({@code now} in seconds): an idle
+     * entry disappears between one and two periods after its last packet.
+     */
+    void expire(long maxIdle, long now) {
+        for (KernelEntry e : snapshot()) {
+            if (!e.learned()) {
+                continue;
+            }
+            if (e.lastUse() == 0) {
+                e.checked(now, validPackets(e));
+                continue;
+            }
+            if (e.lastUse() + maxIdle <= now) {
+                if (log.enabled(Log.DEBUG)) {
+                    log.debug("Checking (" + e.source() + "," + e.group() + ") on " + slots.name(e.family(), e.inbound()) + " ...");
+                }
+                long pkts = validPackets(e);
+                if (pkts != e.validPkt()) {
+                    e.checked(now, pkts);
+                } else {
+                    log.debug("-> Yup, stale route.");
+                    delete(e);
+                }
+            }
+        }
+    }
+
+    private long validPackets(KernelEntry e) {
+        Counters c = kernel.counters(e.family(), e.source(), e.group());
+        return c.packets() - c.wrongIf();
+    }
+
+    /** Deletes every learned entry at once (§10.7 flush); returns how many. */
+    int flush() {
+        int n = 0;
+        for (KernelEntry e : snapshot()) {
+            if (e.learned()) {
+                delete(e);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Forgets everything without kernel calls (the routing socket was closed). */
+    void forget() {
+        cache.clear();
+        learnedCount = 0;
+    }
+}
