@@ -143,6 +143,20 @@ class OperationsIT {
         assertThat(lines.getLast()).isEqualTo("Parse error in " + bad);
         assertThat(ProcFiles.vifs(ns, false)).isEmpty();
 
+        // the shipped example, every sample line switched on, with a drop-in directory
+        ns.sh("ip link add eth2 type veth peer name eth3\nip link set eth2 up\nip link set eth3 up\n");
+        Path dropins = Files.createDirectories(dir.resolve("smcroute.d"));
+        Files.writeString(dropins.resolve("10-local.conf"), "mroute from eth0 group 225.8.8.8 to eth2\n");
+        Path example = dir.resolve("example.conf");
+        Files.writeString(example, Files.readString(Project.home().resolve("etc/smcroute.conf"))
+                .replaceAll("(?m)^#(phyint|mgroup|mroute) ", "$1 ")
+                .replace("include /etc/smcroute.d/", "include " + dropins + "/"));
+        Exec.Result ex = run(ns, Map.of(), "-l", "debug", "-F", example.toString());
+        assertThat(ex.exit()).as(ex.toString()).isZero();
+        assertThat(ex.out()).contains(example + " line 9: phyint eth2 enable mrdisc",
+                dropins.resolve("10-local.conf") + " line 1: mroute from eth0 group 225.8.8.8 to eth2",
+                "mroute from vlan+ group 239.0.0.0/8 pending: interface not available");
+
         Path missing = dir.resolve("missing.conf");
         Exec.Result m = run(ns, Map.of(), "-F", missing.toString());
         assertThat(m.exit()).isEqualTo(78);
