@@ -46,7 +46,11 @@ public final class Main {
             if (!opts.foreground()) {
                 System.err.println("smcrouted: Need root privileges to start smcrouted");
             }
-            log.err("Need root privileges to start smcrouted");
+            // logging is open before this check (SPEC §4.1 steps 3-4), so syslog gets it too
+            try (Syslog syslog = Syslog.open(opts.ident(), syslogSocket())) {
+                log.addSink(syslog);
+                log.err("Need root privileges to start smcrouted");
+            }
             return 77;
         }
         if (!opts.foreground() && !child) {

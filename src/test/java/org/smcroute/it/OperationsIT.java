@@ -225,10 +225,16 @@ class OperationsIT {
     void unprivilegedStartExits77() throws IOException {
         Path dir = tempDir();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        List<String> fgCmd = asNobody(cmd(Map.of(), std(dir, "-n")));
-        Exec.Result fg = Exec.run(Exec.TIMEOUT, null, fgCmd);
-        assertThat(fg.exit()).as(fg.toString()).isEqualTo(77);
-        assertThat(fg.err()).contains("Need root privileges to start smcrouted");
+        Path devlog = dir.resolve("log");
+        try (DgramSink syslog = new DgramSink(devlog.toString())) {
+            Files.setPosixFilePermissions(devlog, PosixFilePermissions.fromString("rw-rw-rw-"));
+            List<String> fgCmd = asNobody(cmd(Map.of("SMCROUTE_SYSLOG_SOCKET", devlog.toString()), std(dir, "-n")));
+            Exec.Result fg = Exec.run(Exec.TIMEOUT, null, fgCmd);
+            assertThat(fg.exit()).as(fg.toString()).isEqualTo(77);
+            assertThat(fg.err()).contains("Need root privileges to start smcrouted");
+            // logging is open before the check, so syslog has it too, at LOG_ERR
+            assertThat(syslog.next(WAIT_MS)).matches("<27>.* smcroute\\[\\d+\\]: Need root privileges to start smcrouted");
+        }
         Exec.Result bg = Exec.run(Exec.TIMEOUT, null, asNobody(cmd(Map.of(), std(dir))));
         assertThat(bg.exit()).as(bg.toString()).isEqualTo(77);
         assertThat(bg.err()).contains("smcrouted: Need root privileges to start smcrouted");
