@@ -100,6 +100,8 @@ class OperationsIT {
         Running d = Running.start(ns, dir, env, dir.resolve("foo.pid"), "-n", "-i", "foo", "-l", "info");
         assertThat(dir.resolve("foo.sock")).exists();
         assertThat(dir.resolve("smcroute.sock")).doesNotExist();
+        assertThat(Files.getPosixFilePermissions(dir.resolve("foo.sock"))).isEqualTo(PosixFilePermissions.fromString("rw-rw----"));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("foo.pid"))).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
         assertThat(d.log()).contains("foo[" + d.pid() + "]: " + READY);
 
         Exec.Result show = ctl(ns, env, "-i", "foo", "-p", "show");
@@ -263,7 +265,12 @@ class OperationsIT {
         Files.writeString(dir.resolve("smcroute.conf"), "mroute from eth0 group 225.1.2.3 to eth1\n");
         Path pidFile = dir.resolve("smcroute.pid");
         long t0 = System.nanoTime();
-        Exec.Result r = run(ns, Map.of(), std(dir, "-l", "debug", "-d", "1"));
+        // started from dir with relative -f and -u: the detached daemon (in /) must resolve
+        // them against the directory the launcher was started in
+        List<String> sh = new ArrayList<>(List.of("sh", "-c", "cd \"$0\" && exec \"$@\"", dir.toString()));
+        sh.addAll(cmd(Map.of(), "-f", "smcroute.conf", "-u", "smcroute.sock", "-P", pidFile.toString(),
+                "-l", "debug", "-d", "1"));
+        Exec.Result r = Exec.run(Exec.TIMEOUT, null, ns.argv(sh.toArray(String[]::new)));
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out() + r.err()).as("a detached daemon reports nothing on success").isEmpty();
         assertThat(System.nanoTime() - t0).as("the launcher waits through -d").isGreaterThan(1_000_000_000L);
