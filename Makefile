@@ -2,6 +2,8 @@
 #   make            build target/smcroute.jar and the client AOT cache
 #   make check      all tests, unit + integration (mvn verify; the integration tests need root)
 #   make install    PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc RUNSTATEDIR=/run
+#                   MANDIR=$(PREFIX)/share/man SYSTEMDUNITDIR=$(PREFIX)/lib/systemd/system
+#                   (the configuration and the default file are installed only if absent)
 #   make demo       routing demo between network namespaces (needs root)
 # The JDK is found by tools/find-jdk.sh (a JAVA_HOME >= 25, else /usr/lib/jvm/*25*); override
 # with make JDK=/path/to/jdk.
@@ -12,6 +14,12 @@ SBINDIR      = $(PREFIX)/sbin
 DATADIR      = $(PREFIX)/share/smcroute
 SYSCONFDIR  ?= /etc
 RUNSTATEDIR ?= /run
+MANDIR      ?= $(PREFIX)/share/man
+DOCDIR       = $(PREFIX)/share/doc/smcroute
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# Paths in the unit (@...@) and in the manual pages and shipped files (the defaults written there).
+SUBST = -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@RUNSTATEDIR@|$(RUNSTATEDIR)|g'
+DOCSUBST = -e 's|/usr/local/share/doc/smcroute|$(DOCDIR)|g' -e 's|/etc\b|$(SYSCONFDIR)|g' -e 's|/run\b|$(RUNSTATEDIR)|g'
 
 JDK  ?= $(shell sh tools/find-jdk.sh 2>/dev/null)
 MVN  ?= mvn
@@ -50,10 +58,28 @@ install: all
 	printf 'java=%s/bin/java\nsysconfdir=%s\nrunstatedir=%s\n' \
 		'$(JDK)' '$(SYSCONFDIR)' '$(RUNSTATEDIR)' > $(DESTDIR)$(DATADIR)/launcher.conf
 	chmod 0644 $(DESTDIR)$(DATADIR)/launcher.conf
+	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSCONFDIR)/default $(DESTDIR)$(SYSCONFDIR)/smcroute.d
+	for m in smcrouted.8 smcroutectl.8 smcroute.conf.5; do \
+		sed $(DOCSUBST) doc/$$m > $(DESTDIR)$(MANDIR)/man$${m##*.}/$$m && \
+		chmod 0644 $(DESTDIR)$(MANDIR)/man$${m##*.}/$$m || exit 1; \
+	done
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	sed $(SUBST) etc/smcroute.service > $(DESTDIR)$(SYSTEMDUNITDIR)/smcroute.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/smcroute.service
+	[ -e $(DESTDIR)$(SYSCONFDIR)/default/smcroute ] || { \
+		sed $(DOCSUBST) etc/default/smcroute > $(DESTDIR)$(SYSCONFDIR)/default/smcroute && \
+		chmod 0644 $(DESTDIR)$(SYSCONFDIR)/default/smcroute; }
+	[ -e $(DESTDIR)$(SYSCONFDIR)/smcroute.conf ] || { \
+		sed $(DOCSUBST) etc/smcroute.conf > $(DESTDIR)$(SYSCONFDIR)/smcroute.conf && \
+		chmod 0644 $(DESTDIR)$(SYSCONFDIR)/smcroute.conf; }
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/smcrouted $(DESTDIR)$(SBINDIR)/smcroutectl
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+	rm -f $(DESTDIR)$(MANDIR)/man8/smcrouted.8 $(DESTDIR)$(MANDIR)/man8/smcroutectl.8 \
+		$(DESTDIR)$(MANDIR)/man5/smcroute.conf.5 $(DESTDIR)$(SYSTEMDUNITDIR)/smcroute.service
+	@echo "uninstall: $(SYSCONFDIR)/smcroute.conf and $(SYSCONFDIR)/default/smcroute are left in place"
 
 bench: testclasses
 	@if [ -x tools/bench.sh ]; then tools/bench.sh; else echo "bench: not yet available (no tools/bench.sh)"; fi

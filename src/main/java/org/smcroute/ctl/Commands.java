@@ -46,7 +46,7 @@ final class Commands {
     private static final String[] SUMMARY = {
         "Show this help text, or the help of CMD",
         "Show program version",
-        "Remove all learned (*,G) kernel routes",
+        "Remove all learned routes and stop filters",
         "Stop the daemon",
         "Reload the configuration, like SIGHUP",
         "Same as reload",
@@ -61,7 +61,7 @@ final class Commands {
     private static final String[] DESCRIPTION = {
         "Show the usage text, or the help of one command.",
         "Show the program version and where to report bugs.",
-        "Remove all kernel routes learned from (*,G) templates at once.",
+        "Remove every learned kernel route and stop filter at once; (S,G) routes stay.",
         "Ask the daemon to shut down cleanly.",
         "Make the daemon reload its configuration file, as SIGHUP does.",
         null,
@@ -141,7 +141,8 @@ final class Commands {
           .append("  GRP       Multicast group address; /LEN gives a range of groups\n")
           .append("  show      groups, interfaces, pending or routes; only the first letter counts\n\n")
           .append("Commands may be abbreviated: the first command in the list above that begins\n")
-          .append("with the given letters is used, so r is reload, res restart and rem remove.\n");
+          .append("with the given letters is used, so r is reload, res restart and rem remove.\n")
+          .append("Details: man smcroutectl\n");
         return sb.toString();
     }
 

@@ -46,7 +46,11 @@ public final class Main {
             if (!opts.foreground()) {
                 System.err.println("smcrouted: Need root privileges to start smcrouted");
             }
-            log.err("Need root privileges to start smcrouted");
+            // logging is open before this check (SPEC §4.1 steps 3-4), so syslog gets it too
+            try (Syslog syslog = Syslog.open(opts.ident(), syslogSocket())) {
+                log.addSink(syslog);
+                log.err("Need root privileges to start smcrouted");
+            }
             return 77;
         }
         if (!opts.foreground() && !child) {
@@ -56,7 +60,7 @@ public final class Main {
         if (channel != null) {
             log.addSink(channel.sink());
         }
-        try (Syslog syslog = Syslog.open(opts.ident())) {
+        try (Syslog syslog = Syslog.open(opts.ident(), syslogSocket())) {
             log.addSink(syslog);
             int rc = runDaemon(opts, log, channel, drop);
             if (channel != null) {
@@ -64,6 +68,12 @@ public final class Main {
             }
             return rc;
         }
+    }
+
+    /** {@code /dev/log}, or {@code $SMCROUTE_SYSLOG_SOCKET} (tests, chroots; smcrouted(8)). */
+    static String syslogSocket() {
+        String s = System.getenv("SMCROUTE_SYSLOG_SOCKET");
+        return s == null || s.isEmpty() ? Syslog.DEV_LOG : s;
     }
 
     private static int runDaemon(Options opts, Log log, Detach.Channel channel, Identity drop) {

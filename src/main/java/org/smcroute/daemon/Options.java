@@ -173,8 +173,8 @@ public record Options(
              + "                 [-t ID] [-u FILE] [--range-limit N] [--cache-limit N]\n"
              + "\n"
              + "Options:\n"
-             + "  -c SEC           Every SEC seconds, remove learned (*,G) kernel routes that\n"
-             + "                   carried no traffic for SEC seconds, default 60, 0 = never\n"
+             + "  -c SEC           Every SEC seconds, remove learned routes and stop filters\n"
+             + "                   idle for SEC seconds; default 60, 0 = never\n"
              + "  -d SEC           Wait SEC seconds at start before probing interfaces and\n"
              + "                   reading the configuration, default 0\n"
              + "  -e CMD           Run the executable CMD (no shell) with the argument 'reload'\n"
@@ -205,6 +205,7 @@ public record Options(
              + "  --cache-limit N  Largest number of learned (*,G) kernel entries and stop\n"
              + "                   filters kept at once, default 100000\n"
              + "\n"
+             + "Details: man smcrouted, man smcroute.conf\n"
              + "Bug report address: " + Version.BUG_REPORT + "\n"
              + "Project homepage:   " + Version.HOMEPAGE + "\n";
     }
