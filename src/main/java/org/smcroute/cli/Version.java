@@ -12,7 +12,7 @@ public final class Version {
      * This implementation has no public tracker yet; bugs in it must not be sent to the C
      * project's tracker, so the address points at our own documentation.
      */
-    public static final String BUG_REPORT = "file:///usr/local/share/doc/smcroute/README.md";
+    public static final String BUG_REPORT = "the maintainers of smcroute for Java, see its README.md";
     /** The original program whose behaviour this one reproduces. */
     public static final String HOMEPAGE = "https://troglobit.com/projects/smcroute/";
 
