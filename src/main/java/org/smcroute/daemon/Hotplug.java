@@ -66,6 +66,7 @@ final class Hotplug {
             }
             state.routes.slotChanged(f, s);
         }
+        state.groups.suspend(i);
     }
 
     private void reactivate(Iface i, int oldIndex) {
