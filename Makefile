@@ -3,6 +3,8 @@
 #   make check      all tests, unit + integration (mvn verify; the integration tests need root)
 #   make install    PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc RUNSTATEDIR=/run
 #   make demo       routing demo between network namespaces (needs root)
+#   make bench-reload  reload benchmark, 10,000 routes (needs root; BENCH_RELOAD_ARGS="--fetch-c"
+#                   adds the original C smcrouted as a baseline); table in target/bench/reload.md
 # The JDK is found by tools/find-jdk.sh (a JAVA_HOME >= 25, else /usr/lib/jvm/*25*); override
 # with make JDK=/path/to/jdk.
 
@@ -20,7 +22,7 @@ MVNENV = JAVA_HOME=$(JDK) MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $(MA
 JAR  = target/smcroute.jar
 AOT  = target/smcroutectl.aot
 
-.PHONY: all check install uninstall bench demo clean jdk
+.PHONY: all check install uninstall bench bench-reload demo clean jdk
 
 all: $(AOT)
 
@@ -57,6 +59,9 @@ uninstall:
 
 bench: all
 	@if [ -x tools/bench.sh ]; then tools/bench.sh; else echo "bench: not yet available (no tools/bench.sh)"; fi
+
+bench-reload: $(JAR)
+	JDK='$(JDK)' sh tools/bench-reload.sh $(BENCH_RELOAD_ARGS)
 
 demo: all
 	tools/demo.sh
