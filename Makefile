@@ -5,6 +5,8 @@
 #                   MANDIR=$(PREFIX)/share/man SYSTEMDUNITDIR=$(PREFIX)/lib/systemd/system
 #                   (the configuration and the default file are installed only if absent)
 #   make demo       routing demo between network namespaces (needs root)
+#   make bench-reload  reload benchmark, 10,000 routes (needs root; BENCH_RELOAD_ARGS="--fetch-c"
+#                   adds the original C smcrouted as a baseline); table in target/bench/reload.md
 # The JDK is found by tools/find-jdk.sh (a JAVA_HOME >= 25, else /usr/lib/jvm/*25*); override
 # with make JDK=/path/to/jdk.
 
@@ -28,7 +30,7 @@ MVNENV = JAVA_HOME=$(JDK) MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $(MA
 JAR  = target/smcroute.jar
 AOT  = target/smcroutectl.aot
 
-.PHONY: all check install uninstall bench demo clean jdk testclasses
+.PHONY: all check install uninstall bench bench-reload demo clean jdk testclasses
 
 all: $(AOT)
 
@@ -88,6 +90,9 @@ bench: testclasses
 # compiles them already, this only covers a tree built some other way.
 testclasses: all
 	@[ -f target/test-classes/org/smcroute/it/McastTool.class ] || $(MVNENV) $(MVN) -q -B test-compile
+
+bench-reload: testclasses
+	JDK='$(JDK)' sh tools/bench-reload.sh $(BENCH_RELOAD_ARGS)
 
 demo: testclasses
 	tools/demo.sh

@@ -62,6 +62,7 @@ final class Hotplug {
             state.ifaces.deactivate(i, f);
             state.routes.slotChanged(f, s);
         }
+        state.groups.suspend(i);
     }
 
     private void reactivate(Iface i, int oldIndex) {

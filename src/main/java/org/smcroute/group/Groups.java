@@ -202,7 +202,7 @@ public final class Groups {
     private void leave(ConfGroup cg) {
         for (KernelJoin j : new ArrayList<>(joins)) {
             if (j.owner() == cg) {
-                pools[j.family().ordinal()].leave(j.socket(), j.ifindex(), j.source(), j.group());
+                leaveKernel(j);
                 joins.remove(j);
             }
         }
@@ -229,8 +229,30 @@ public final class Groups {
     public void forgetInterface(String ifname) {
         for (KernelJoin j : new ArrayList<>(joins)) {
             if (j.ifname().equals(ifname)) {
-                pools[j.family().ordinal()].leave(j.socket(), j.ifindex(), j.source(), j.group());
+                leaveKernel(j);
                 joins.remove(j);
+            }
+        }
+    }
+
+    /** Leaves one kernel join on the socket that holds it; a suspended join holds none. */
+    private void leaveKernel(KernelJoin j) {
+        if (j.socket() != null) {
+            pools[j.family().ordinal()].leave(j.socket(), j.ifindex(), j.source(), j.group());
+        }
+    }
+
+    /**
+     * Leaves the kernel joins of an interface that vanished or lost IFF_MULTICAST, keeping
+     * their records (without a socket) for {@link #rejoin} (§8.6 deactivation; errors are
+     * tolerated: a deleted device took its memberships with it).
+     */
+    public void suspend(Iface i) {
+        for (int k = 0; k < joins.size(); k++) {
+            KernelJoin j = joins.get(k);
+            if (j.ifname().equals(i.name()) && j.socket() != null) {
+                leaveKernel(j);
+                joins.set(k, new KernelJoin(j.owner(), j.ifname(), j.ifindex(), j.family(), j.source(), j.group(), null));
             }
         }
     }
@@ -246,7 +268,7 @@ public final class Groups {
                 continue;
             }
             JoinPool pool = pools[j.family().ordinal()];
-            pool.leave(j.socket(), j.ifindex(), j.source(), j.group());
+            leaveKernel(j);
             try {
                 JoinPool.Socket s = pool.join(i.index(), j.source(), j.group());
                 if (s == null) {

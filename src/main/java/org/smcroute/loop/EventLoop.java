@@ -175,9 +175,14 @@ public final class EventLoop {
         return n;
     }
 
+    /**
+     * Runs the tasks queued so far, not those they post themselves: a task that re-posts itself
+     * (a reload applied in slices) yields to I/O and to a SIGTERM between turns. Nothing more
+     * runs once a task stopped the loop.
+     */
     private void runPosted() {
         Runnable r;
-        while ((r = posted.poll()) != null) {
+        for (int n = posted.size(); n > 0 && running && (r = posted.poll()) != null; n--) {
             try {
                 r.run();
             } catch (RuntimeException e) {

@@ -88,4 +88,18 @@ class HotplugTest {
         hotplug.refresh();
         assertThat(kernel.memberships()).containsExactly("30 * 225.9.9.9");
     }
+
+    @Test
+    void joinsAreLeftWhileMulticastIsOffAndRejoinedWhenItReturns() {
+        state.groups.join(Origin.IPC, "eth1", null, "225.9.9.8");
+        kernel.links.replaceAll(l -> l.name().equals("eth1") ? new Link("eth1", 3, Link.IFF_UP, null) : l);
+        hotplug.refresh();
+        assertThat(kernel.memberships()).isEmpty();
+        assertThat(state.groups.kernelJoins()).hasSize(1); // the record stays for the re-join
+        kernel.links.replaceAll(l -> l.name().equals("eth1") ? new Link("eth1", 3, Link.IFF_UP | Link.IFF_MULTICAST, null) : l);
+        hotplug.refresh();
+        assertThat(kernel.memberships()).containsExactly("3 * 225.9.9.8");
+        state.groups.leave(Origin.IPC, "eth1", null, "225.9.9.8");
+        assertThat(kernel.memberships()).isEmpty();
+    }
 }
