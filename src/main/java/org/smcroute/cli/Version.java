@@ -9,10 +9,10 @@ public final class Version {
     /** Keep in step with the pom's {@code <version>}; SMCRoute 2.6 behaviour, Java release 1. */
     public static final String VERSION = "2.6.0-java1";
     /**
-     * This implementation has no public tracker yet; bugs in it must not be sent to the C
-     * project's tracker, so the address points at our own documentation.
+     * This implementation has no public tracker yet, and its bugs must not go to the C
+     * project's tracker: the address is the manual page's REPORTING BUGS section.
      */
-    public static final String BUG_REPORT = "the maintainers of smcroute for Java, see its README.md";
+    public static final String BUG_REPORT = "man:smcrouted(8)";
     /** The original program whose behaviour this one reproduces. */
     public static final String HOMEPAGE = "https://troglobit.com/projects/smcroute/";
 
