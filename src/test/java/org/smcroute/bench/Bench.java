@@ -50,7 +50,7 @@ public final class Bench {
     private final int starts = Integer.parseInt(env("BENCH_STARTS", "5"));
     private final int showRuns = Integer.parseInt(env("BENCH_SHOW_RUNS", "20"));
     /** The C daemon installs routes in quadratic time (10k: about 3 s, so 100k: about 5 min). */
-    private final int cMaxRoutes = Integer.parseInt(env("BENCH_C_MAX_ROUTES", "20000"));
+    final int cMaxRoutes = Integer.parseInt(env("BENCH_C_MAX_ROUTES", "20000"));
     private final boolean build = !env("BENCH_BUILD", "1").equals("0");
     private final boolean check = env("BENCH_CHECK", "0").equals("1");
 
@@ -145,8 +145,10 @@ public final class Bench {
         return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "–" : String.format(Locale.ROOT, "%.2f×", a / b);
     }
 
+    private final long started = System.nanoTime();
+
     void say(String s) {
-        System.err.println("bench: " + s);
+        System.err.printf(Locale.ROOT, "bench: [%4.0f s] %s%n", (System.nanoTime() - started) / 1e9, s);
     }
 
     void line(String s) {
@@ -222,25 +224,48 @@ public final class Bench {
                 : cimpl.name() + " (Debian package, `" + cimpl.daemon() + "`)"));
         line("- sizes: BENCH_ROUTES=\"" + env("BENCH_ROUTES", "1000 10000 100000") + "\" BENCH_BATCH=" + batch
                 + " BENCH_STARTS=" + starts + " BENCH_SHOW_RUNS=" + showRuns + " BENCH_STORM_RATES=\""
-                + env("BENCH_STORM_RATES", "2000 5000 10000 20000") + "\" BENCH_STORM_SOURCES=" + env("BENCH_STORM_SOURCES", "4000"));
+                + env("BENCH_STORM_RATES", "2000 5000 10000 20000") + "\" BENCH_STORM_SOURCES=" + env("BENCH_STORM_SOURCES", "4000")
+                + " BENCH_JOINS=" + env("BENCH_JOINS", "2000") + " BENCH_JOIN_SSM=" + env("BENCH_JOIN_SSM", "1")
+                + " BENCH_RELOAD_ROUTES=" + env("BENCH_RELOAD_ROUTES", "10000") + " BENCH_RELOAD_RUNS="
+                + env("BENCH_RELOAD_RUNS", "3"));
         line("- the machine is shared (other builds and tests run on it): compare ratios within this run.");
         line("");
-        if (build) {
+        if (build && on("build")) {
             buildTime();
         }
         if (check) {
             checkTime();
         }
-        Map<Impl, Double> emptyReady = startup();
-        showLatency();
-        routeInstall(emptyReady);
-        batchAdd();
-        new StormBench(this).run();
+        Map<Impl, Double> emptyReady = on("startup") ? startup() : Map.of();
+        if (on("show")) {
+            showLatency();
+        }
+        if (on("routes")) {
+            routeInstall(emptyReady);
+        }
+        if (on("batch")) {
+            batchAdd();
+        }
+        if (on("join")) {
+            new JoinBench(this).run();
+        }
+        if (on("reload")) {
+            new ReloadBench(this).run();
+        }
+        if (on("storm")) {
+            new StormBench(this).run();
+        }
         line("");
         line(String.format(Locale.ROOT, "_Total bench time: %.0f s._", (System.nanoTime() - t0) / 1e9));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);
         System.out.print(md);
+    }
+
+    /** BENCH_ONLY="join reload ...": run only these sections (build startup show routes batch join reload storm). */
+    private boolean on(String section) {
+        List<String> only = List.of(env("BENCH_ONLY", "").split("[\\s,]+"));
+        return only.equals(List.of("")) || only.contains(section);
     }
 
     private String git(String... args) {
