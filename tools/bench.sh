@@ -18,6 +18,8 @@
 #   BENCH_JOIN_RUNS=3                  interleaved runs of the join figures
 #   BENCH_RELOAD_ROUTES=10000          routes in the one-line reload figures (0 skips)
 #   BENCH_RELOAD_RUNS=3                reloads per daemon (apply time, IPC stall)
+#   BENCH_RELOAD_C_RUNS=1              reloads of the C daemon (each re-adds every route: slow); with
+#                                      2 or more its MFC calls are also counted for an unchanged file
 #   BENCH_RELOAD_STRACE=1              0: do not count the reload's MFC calls with strace
 #   BENCH_BUILD=1                      time a clean offline build (0 skips)
 #   BENCH_CHECK=0                      1: also time `make check`

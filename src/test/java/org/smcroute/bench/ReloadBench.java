@@ -35,6 +35,8 @@ final class ReloadBench {
     private final Bench b;
     private final int n = Integer.parseInt(Bench.env("BENCH_RELOAD_ROUTES", "10000"));
     private final int reloads = Integer.parseInt(Bench.env("BENCH_RELOAD_RUNS", "3"));
+    /** The C daemon re-adds every route on reload (seconds for 10k, much more on a loaded machine). */
+    private final int cReloads = Integer.parseInt(Bench.env("BENCH_RELOAD_C_RUNS", "1"));
     private final boolean strace = !Bench.env("BENCH_RELOAD_STRACE", "1").equals("0");
 
     ReloadBench(Bench b) {
@@ -98,11 +100,12 @@ final class ReloadBench {
             Res r = new Res();
             res.put(impl, r);
             try (Topology t = Topology.create(2)) {
-                b.say("reload, " + impl.name() + ", " + n + " routes, " + reloads + " one-line reloads with the IPC probe");
-                reloadsAndTerm(t, impl, r);
+                int k = impl == b.cimpl ? Math.max(1, cReloads) : reloads;
+                b.say("reload, " + impl.name() + ", " + n + " routes, " + k + " one-line reloads with the IPC probe");
+                reloadsAndTerm(t, impl, r, k);
                 if (haveStrace) {
                     b.say("reload, " + impl.name() + ", MFC operations under strace");
-                    countOps(t, impl, r);
+                    countOps(t, impl, r, impl != b.cimpl || cReloads > 1);
                 }
                 b.say("reload, " + impl.name() + ", SIGTERM → exit when idle");
                 r.termIdle = termIdle(t, impl);
@@ -113,7 +116,7 @@ final class ReloadBench {
 
     // ---------------------------------------------------------------- (a), (c), (d)
 
-    private void reloadsAndTerm(Topology t, Bench.Impl impl, Res r) throws Exception {
+    private void reloadsAndTerm(Topology t, Bench.Impl impl, Res r, int reloads) throws Exception {
         try (Running d = new Running(b, impl, t.router(), config(0))) {
             d.awaitReady();
             if (Double.isNaN(d.awaitCache(n, 300_000))) {
@@ -277,7 +280,7 @@ final class ReloadBench {
      * the daemon only stops at those calls): one reload with the line changed, one with the same
      * file; [MRT_ADD_MFC, MRT_DEL_MFC, other MRT_*] between the SIGHUP and the PID file's new mtime.
      */
-    private void countOps(Topology t, Bench.Impl impl, Res r) throws Exception {
+    private void countOps(Topology t, Bench.Impl impl, Res r, boolean sameFile) throws Exception {
         Path trace = b.work.resolve("strace-" + System.nanoTime() + ".txt");
         List<String> wrapper = List.of("strace", "-f", "--seccomp-bpf", "-qq", "-ttt", "-e", "trace=setsockopt",
                 "-e", "signal=none", "-o", trace.toString());
@@ -285,7 +288,7 @@ final class ReloadBench {
         try (Running d = new Running(b, impl, t.router(), config(0), wrapper, "notice")) {
             d.awaitReady();
             d.awaitCache(n, 300_000);
-            for (int k = 0; k < 2; k++) {
+            for (int k = 0; k < (sameFile ? 2 : 1); k++) {
                 Bench.sleepNanos(200_000_000L);
                 if (k == 0) {
                     write(d, config(1));
@@ -304,7 +307,7 @@ final class ReloadBench {
         }
         // closing the daemon ends strace, which then has written everything
         r.opsChanged = new int[3];
-        r.opsSame = new int[3];
+        r.opsSame = sameFile ? new int[3] : null;
         for (String l : Files.readAllLines(trace)) {
             Matcher m = STRACE.matcher(l);
             if (!m.find()) {
@@ -318,7 +321,7 @@ final class ReloadBench {
             }
             if (!at.isBefore(w[0]) && !at.isAfter(w[1])) {
                 r.opsChanged[kind]++;
-            } else if (!at.isBefore(w[2]) && !at.isAfter(w[3])) {
+            } else if (sameFile && !at.isBefore(w[2]) && !at.isAfter(w[3])) {
                 r.opsSame[kind]++;
             }
         }
@@ -333,7 +336,8 @@ final class ReloadBench {
         b.line("N = " + Bench.k(n) + " lines `mroute from eth0 source 10.0.0.2 group G to eth1` (the first also to eth2); "
                 + "each reload changes one more line (N/2, N/2 + 1, ...) from `to eth1` to `to eth1 eth2`; the file is "
                 + "replaced atomically, then SIGHUP. "
-                + "Median of " + reloads + " reloads of one daemon. "
+                + "Median of " + reloads + " reloads of one daemon (C: " + Math.max(1, cReloads)
+                + ", BENCH_RELOAD_C_RUNS; its reload re-adds every route). "
                 + "**(a) apply** = SIGHUP → the end of the first read of the router namespace's /proc/net/ip_mr_cache "
                 + "(about every 1 ms, read only up to the entry) that shows the new OIF set; **ready** = SIGHUP → "
                 + "PID file mtime changed. **(b) MFC ops** = `setsockopt` MRT_ADD_MFC / MRT_DEL_MFC calls between "
@@ -355,7 +359,7 @@ final class ReloadBench {
             int probes = r.probes.stream().mapToInt(Integer::intValue).min().orElse(0);
             b.line("| " + e.getKey().name() + " | " + Bench.f(Bench.median(r.apply)) + " ms | "
                     + Bench.f(Bench.median(r.ready)) + " ms | " + ops(r.opsChanged, haveStrace) + " | "
-                    + ops(r.opsSame, haveStrace) + " | " + Bench.f(stall) + " ms | " + probes + " | "
+                    + (r.opsSame == null && r.opsChanged != null ? "not run" : ops(r.opsSame, haveStrace)) + " | " + Bench.f(stall) + " ms | " + probes + " | "
                     + f2(r.idleRtt) + " ms | " + Bench.f(r.termDuring) + " ms" + (r.termHow.isEmpty() ? "" : " (" + r.termHow + ")")
                     + " | " + Bench.f(r.termIdle) + " ms |"
                     + (r.note.isEmpty() ? "" : " " + r.note + " |"));
