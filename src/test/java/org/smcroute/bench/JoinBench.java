@@ -111,6 +111,16 @@ final class JoinBench {
             }
         }
         b.line("");
+        StringBuilder raw = new StringBuilder();
+        for (var e : obs.entrySet()) {
+            for (var p : e.getValue().entrySet()) {
+                raw.append(raw.isEmpty() ? "" : "; ").append(e.getKey() ? "SSM " : "ASM ").append(p.getKey()).append(": apply ")
+                        .append(String.join(" ", p.getValue().stream().map(o -> Bench.f(o.apply())).toList()))
+                        .append(", leave ").append(String.join(" ", p.getValue().stream().map(o -> Bench.f(o.leave())).toList()));
+            }
+        }
+        b.line("Per run (ms): " + raw + ".");
+        b.line("");
     }
 
     private static double median(List<Obs> l, java.util.function.ToDoubleFunction<Obs> f) {
