@@ -13,13 +13,24 @@
 #   BENCH_SHOW_RUNS=20                 interleaved `smcroutectl show` runs
 #   BENCH_STORM_RATES="2000 5000 10000 20000"  (*,G) storm rates, new sources/s
 #   BENCH_STORM_SOURCES=4000           sources per storm rate (0 skips the storm)
+#   BENCH_JOINS=2000                   `mgroup` lines for the group join/leave figures (0 skips)
+#   BENCH_JOIN_SSM=1                   0: only the ASM variant (no `source` lines)
+#   BENCH_JOIN_RUNS=3                  interleaved runs of the join figures
+#   BENCH_RELOAD_ROUTES=10000          routes in the one-line reload figures (0 skips)
+#   BENCH_RELOAD_RUNS=3                reloads per daemon (apply time, IPC stall)
+#   BENCH_RELOAD_C_RUNS=1              reloads of the C daemon (each re-adds every route: slow); with
+#                                      2 or more its MFC calls are also counted for an unchanged file
+#   BENCH_RELOAD_STRACE=1              0: do not count the reload's MFC calls with strace
 #   BENCH_BUILD=1                      time a clean offline build (0 skips)
 #   BENCH_CHECK=0                      1: also time `make check`
 #   BENCH_C=1                          0: skip the C smcrouted baseline
 #   BENCH_C_MAX_ROUTES=20000           larger route sizes skip C (its install time is quadratic)
 #   BENCH_OUT=target/bench/results.md
+#   BENCH_ONLY="join reload"           run only these sections (build startup show routes batch join
+#                                      reload storm; default all)
 # Quick run: BENCH_ROUTES=1000 BENCH_BATCH=1000 BENCH_STARTS=2 BENCH_SHOW_RUNS=5 \
-#            BENCH_STORM_RATES=2000 BENCH_STORM_SOURCES=1000 BENCH_BUILD=0 tools/bench.sh  (about 40 s)
+#            BENCH_STORM_RATES=2000 BENCH_STORM_SOURCES=1000 BENCH_BUILD=0 \
+#            BENCH_JOINS=500 BENCH_JOIN_RUNS=1 BENCH_RELOAD_ROUTES=2000 BENCH_RELOAD_RUNS=2 tools/bench.sh
 set -eu
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root (network namespaces, multicast routing)" >&2; exit 1; }
@@ -48,5 +59,5 @@ if [ "${BENCH_C:-1}" != 0 ]; then
 fi
 
 BENCH_C_DIR=$cdir BENCH_C_VERSION=$cver BENCH_OUT=${BENCH_OUT:-target/bench/results.md} \
-exec "$jdk/bin/java" -XX:+UseSerialGC -Dsmcroute.home="$(pwd)" \
+exec "$jdk/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Dsmcroute.home="$(pwd)" \
     -cp target/test-classes:target/classes org.smcroute.bench.Bench

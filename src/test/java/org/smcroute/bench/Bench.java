@@ -1,9 +1,7 @@
 package org.smcroute.bench;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,24 +35,22 @@ public final class Bench {
     }
 
     private final Path home = Path.of(System.getProperty("smcroute.home", ".")).toAbsolutePath().normalize();
-    private final String jdk = System.getProperty("java.home");
-    private final String java = jdk + "/bin/java";
-    private final String cp = home.resolve("target/test-classes") + ":" + home.resolve("target/classes");
-    private final Impl jimpl = new Impl("smcroute-java", home.resolve("bin/smcrouted").toString(),
+    final String jdk = System.getProperty("java.home");
+    final String java = jdk + "/bin/java";
+    final String cp = home.resolve("target/test-classes") + ":" + home.resolve("target/classes");
+    final Impl jimpl = new Impl("smcroute-java", home.resolve("bin/smcrouted").toString(),
             home.resolve("bin/smcroutectl").toString());
-    private final Impl cimpl;
-    private final List<String> daemonFlags;
+    final Impl cimpl;
+    final List<String> daemonFlags;
     private final StringBuilder md = new StringBuilder();
-    private final Path work;
+    final Path work;
 
     private final List<Integer> routeSizes = ints(env("BENCH_ROUTES", "1000 10000 100000"));
     private final int batch = Integer.parseInt(env("BENCH_BATCH", "10000"));
     private final int starts = Integer.parseInt(env("BENCH_STARTS", "5"));
     private final int showRuns = Integer.parseInt(env("BENCH_SHOW_RUNS", "20"));
-    private final List<Integer> stormRates = ints(env("BENCH_STORM_RATES", "2000 5000 10000 20000"));
-    private final int stormSources = Integer.parseInt(env("BENCH_STORM_SOURCES", "4000"));
     /** The C daemon installs routes in quadratic time (10k: about 3 s, so 100k: about 5 min). */
-    private final int cMaxRoutes = Integer.parseInt(env("BENCH_C_MAX_ROUTES", "20000"));
+    final int cMaxRoutes = Integer.parseInt(env("BENCH_C_MAX_ROUTES", "20000"));
     private final boolean build = !env("BENCH_BUILD", "1").equals("0");
     private final boolean check = env("BENCH_CHECK", "0").equals("1");
 
@@ -86,7 +82,7 @@ public final class Bench {
         return v == null || v.isBlank() ? dflt : v.strip();
     }
 
-    private static List<Integer> ints(String s) {
+    static List<Integer> ints(String s) {
         List<Integer> l = new ArrayList<>();
         for (String w : s.split("[\\s,]+")) {
             if (!w.isEmpty()) {
@@ -149,16 +145,18 @@ public final class Bench {
         return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "–" : String.format(Locale.ROOT, "%.2f×", a / b);
     }
 
-    private void say(String s) {
-        System.err.println("bench: " + s);
+    private final long started = System.nanoTime();
+
+    void say(String s) {
+        System.err.printf(Locale.ROOT, "bench: [%4.0f s] %s%n", (System.nanoTime() - started) / 1e9, s);
     }
 
-    private void line(String s) {
+    void line(String s) {
         md.append(s).append('\n');
     }
 
     /** Runs a command to completion; returns wall time in ms, or NaN (with a note) on failure. */
-    private double timed(List<String> cmd, Path dir, File stdin, File stdout, Map<String, String> env) {
+    double timed(List<String> cmd, Path dir, File stdin, File stdout, Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir == null ? null : dir.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .redirectOutput(stdout == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stdout))
@@ -187,7 +185,7 @@ public final class Bench {
         }
     }
 
-    private double timed(List<String> cmd) {
+    double timed(List<String> cmd) {
         return timed(cmd, null, null, null, Map.of());
     }
 
@@ -199,133 +197,7 @@ public final class Bench {
         }
     }
 
-    /** A running daemon in a namespace, with its files in a private directory. */
-    final class Running implements AutoCloseable {
-        final Impl impl;
-        final Netns ns;
-        final Path dir;
-        final Process p;
-        final long t0;
-        double readyMs = Double.NaN;
-
-        Running(Impl impl, Netns ns, String config) throws IOException {
-            this.impl = impl;
-            this.ns = ns;
-            this.dir = Files.createTempDirectory(work, "d");
-            Files.writeString(dir.resolve("smcroute.conf"), config);
-            List<String> cmd = List.of("env", "JAVA_HOME=" + jdk, impl.daemon(), "-n", "-f", dir.resolve("smcroute.conf").toString(),
-                    "-u", sock(), "-P", dir.resolve("smcroute.pid").toString(), "-l", "notice");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("daemon.log").toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            t0 = System.nanoTime();
-            p = ns.start(pb);
-        }
-
-        String sock() {
-            return dir.resolve("smcroute.sock").toString();
-        }
-
-        /** Waits for the PID file (readiness, SPEC §4.4); ms since launch. */
-        double awaitReady() {
-            Path pid = dir.resolve("smcroute.pid");
-            while (true) {
-                try {
-                    if (Files.size(pid) > 0 && Files.readString(pid).endsWith("\n")) {
-                        readyMs = (System.nanoTime() - t0) / 1e6;
-                        return readyMs;
-                    }
-                } catch (IOException e) {
-                    // not yet
-                }
-                if (!p.isAlive()) {
-                    throw new IllegalStateException(impl.name() + " exited " + p.exitValue() + " before ready:\n" + log());
-                }
-                if (System.nanoTime() - t0 > 120_000_000_000L) {
-                    throw new IllegalStateException(impl.name() + " not ready after 120 s:\n" + log());
-                }
-                sleepNanos(1_000_000);
-            }
-        }
-
-        String log() {
-            try {
-                String s = Files.readString(dir.resolve("daemon.log"));
-                return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
-            } catch (IOException e) {
-                return "";
-            }
-        }
-
-        /** Kernel IPv4 MFC entries, read through the daemon's own view of /proc/net. */
-        List<String> cacheLines() {
-            try {
-                List<String> l = Files.readAllLines(Path.of("/proc/" + p.pid() + "/net/ip_mr_cache"));
-                return l.isEmpty() ? l : l.subList(1, l.size());
-            } catch (IOException e) {
-                return List.of();
-            }
-        }
-
-        int cacheCount() {
-            try (var lines = Files.lines(Path.of("/proc/" + p.pid() + "/net/ip_mr_cache"))) {
-                return (int) Math.max(0, lines.count() - 1);
-            } catch (IOException e) {
-                return -1;
-            }
-        }
-
-        /**
-         * Polls until the kernel holds {@code n} entries; ms since launch to the start of the
-         * read that saw them (reading /proc/net/ip_mr_cache is itself slow with 100k entries:
-         * the kernel re-walks the list for every chunk), NaN on timeout.
-         */
-        double awaitCache(int n, long timeoutMs) {
-            long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-            while (System.nanoTime() < deadline && p.isAlive()) {
-                long at = System.nanoTime();
-                if (cacheCount() >= n) {
-                    return (at - t0) / 1e6;
-                }
-                sleepNanos(10_000_000);
-            }
-            say(impl.name() + ": kernel has " + cacheCount() + " of " + n + " entries");
-            return Double.NaN;
-        }
-
-        double rssMb() {
-            try {
-                for (String l : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
-                    if (l.startsWith("VmRSS:")) {
-                        return Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
-                    }
-                }
-            } catch (IOException e) {
-                // gone
-            }
-            return Double.NaN;
-        }
-
-        List<String> ctl(String... args) {
-            List<String> c = new ArrayList<>(List.of(impl.ctl(), "-u", sock()));
-            c.addAll(List.of(args));
-            return c;
-        }
-
-        @Override
-        public void close() {
-            p.destroy();
-            try {
-                if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void sleepNanos(long n) {
+    static void sleepNanos(long n) {
         try {
             Thread.sleep(n / 1_000_000, (int) (n % 1_000_000));
         } catch (InterruptedException e) {
@@ -333,7 +205,7 @@ public final class Bench {
         }
     }
 
-    private List<Impl> impls() {
+    List<Impl> impls() {
         return cimpl == null ? List.of(jimpl) : List.of(jimpl, cimpl);
     }
 
@@ -352,25 +224,48 @@ public final class Bench {
                 : cimpl.name() + " (Debian package, `" + cimpl.daemon() + "`)"));
         line("- sizes: BENCH_ROUTES=\"" + env("BENCH_ROUTES", "1000 10000 100000") + "\" BENCH_BATCH=" + batch
                 + " BENCH_STARTS=" + starts + " BENCH_SHOW_RUNS=" + showRuns + " BENCH_STORM_RATES=\""
-                + env("BENCH_STORM_RATES", "2000 5000 10000 20000") + "\" BENCH_STORM_SOURCES=" + stormSources);
+                + env("BENCH_STORM_RATES", "2000 5000 10000 20000") + "\" BENCH_STORM_SOURCES=" + env("BENCH_STORM_SOURCES", "4000")
+                + " BENCH_JOINS=" + env("BENCH_JOINS", "2000") + " BENCH_JOIN_SSM=" + env("BENCH_JOIN_SSM", "1")
+                + " BENCH_RELOAD_ROUTES=" + env("BENCH_RELOAD_ROUTES", "10000") + " BENCH_RELOAD_RUNS="
+                + env("BENCH_RELOAD_RUNS", "3"));
         line("- the machine is shared (other builds and tests run on it): compare ratios within this run.");
         line("");
-        if (build) {
+        if (build && on("build")) {
             buildTime();
         }
         if (check) {
             checkTime();
         }
-        Map<Impl, Double> emptyReady = startup();
-        showLatency();
-        routeInstall(emptyReady);
-        batchAdd();
-        storm();
+        Map<Impl, Double> emptyReady = on("startup") ? startup() : Map.of();
+        if (on("show")) {
+            showLatency();
+        }
+        if (on("routes")) {
+            routeInstall(emptyReady);
+        }
+        if (on("batch")) {
+            batchAdd();
+        }
+        if (on("join")) {
+            new JoinBench(this).run();
+        }
+        if (on("reload")) {
+            new ReloadBench(this).run();
+        }
+        if (on("storm")) {
+            new StormBench(this).run();
+        }
         line("");
         line(String.format(Locale.ROOT, "_Total bench time: %.0f s._", (System.nanoTime() - t0) / 1e9));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);
         System.out.print(md);
+    }
+
+    /** BENCH_ONLY="join reload ...": run only these sections (build startup show routes batch join reload storm). */
+    private boolean on(String section) {
+        List<String> only = List.of(env("BENCH_ONLY", "").split("[\\s,]+"));
+        return only.equals(List.of("")) || only.contains(section);
     }
 
     private String git(String... args) {
@@ -452,7 +347,7 @@ public final class Bench {
                 p.destroy();
                 p.waitFor();
                 for (Impl impl : impls()) {
-                    try (Running d = new Running(impl, t.router(), "")) {
+                    try (Running d = new Running(this, impl, t.router(), "")) {
                         ready.computeIfAbsent(impl.name(), k -> new ArrayList<>()).add(d.awaitReady());
                         sleepNanos(3_000_000_000L);
                         rss.computeIfAbsent(impl.name(), k -> new ArrayList<>()).add(d.rssMb());
@@ -482,7 +377,7 @@ public final class Bench {
         return empty;
     }
 
-    private static double rssOf(long pid) {
+    static double rssOf(long pid) {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (l.startsWith("VmRSS:")) {
@@ -513,7 +408,7 @@ public final class Bench {
             for (Impl impl : impls()) {
                 Topology topo = Topology.create(2);
                 topos.add(topo);
-                Running d = new Running(impl, topo.router(), FEW_ROUTES);
+                Running d = new Running(this, impl, topo.router(), FEW_ROUTES);
                 ds.add(d);
                 d.awaitReady();
             }
@@ -570,11 +465,11 @@ public final class Bench {
         }
     }
 
-    private static double perSec(int n, double ms) {
+    static double perSec(int n, double ms) {
         return Double.isNaN(ms) || ms <= 0 ? Double.NaN : n / (ms / 1000);
     }
 
-    private static String k(double v) {
+    static String k(double v) {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,.0f", v);
     }
 
@@ -607,7 +502,7 @@ public final class Bench {
                             continue;
                         }
                         double empty;
-                        try (Running d = new Running(impl, t.router(), "")) {
+                        try (Running d = new Running(this, impl, t.router(), "")) {
                             empty = d.awaitReady();
                         }
                         Row row = installOnce(impl, t, conf.toString(), n, run == 0);
@@ -696,7 +591,7 @@ public final class Bench {
 
     /** One daemon start on N routes; show routes and RSS only when {@code probe}. */
     private Row installOnce(Impl impl, Topology t, String conf, int n, boolean probe) throws IOException {
-        try (Running d = new Running(impl, t.router(), conf)) {
+        try (Running d = new Running(this, impl, t.router(), conf)) {
             double ready = d.awaitReady();
             double full = d.awaitCache(n, 300_000);
             if (!probe) {
@@ -750,7 +645,7 @@ public final class Bench {
         Map<Impl, double[]> res = new LinkedHashMap<>();
         try (Topology t = Topology.create(2)) {
             for (Impl impl : impls()) {
-                try (Running d = new Running(impl, t.router(), "")) {
+                try (Running d = new Running(this, impl, t.router(), "")) {
                     d.awaitReady();
                     double ms = timed(d.ctl("-b"), null, in.toFile(), null, Map.of());
                     int have = d.cacheCount();
@@ -771,103 +666,5 @@ public final class Bench {
                     + k(perSec(batch, ms)) + " | " + ratio(ms, fl) + " |");
         }
         line("");
-    }
-
-    private void storm() throws Exception {
-        if (stormRates.isEmpty() || stormSources <= 0) {
-            return;
-        }
-        record StormRow(String impl, int rate, double achieved, int sent, int installed, int forwarded, long p50, long p90) {
-        }
-        List<StormRow> rows = new ArrayList<>();
-        for (Impl impl : impls()) {
-            try (Topology t = Topology.create(1)) {
-                t.router().sh("ip route add 10.192.0.0/10 via " + t.sender().hostV4() + "\n");
-                try (Running d = new Running(impl, t.router(), "mroute from eth0 group 225.1.0.0/16 to eth1\n")) {
-                    d.awaitReady();
-                    int step = 0;
-                    for (int rate : stormRates) {
-                        say("(*,G) storm, " + impl.name() + ", " + stormSources + " sources at " + rate + "/s");
-                        int prefix = 200 + step++;
-                        rows.add(stormStep(t, d, impl, rate, prefix, StormRow::new));
-                    }
-                }
-            }
-        }
-        line("## (*,G) source storm (issue 3)");
-        line("");
-        line("Template `mroute from eth0 group 225.1.0.0/16 to eth1`; the sender offers " + k(stormSources)
-                + " new sources (forged with a raw socket, one packet each, to 225.1.2.3) at the given rate. "
-                + "**Installed** = kernel MFC entries for those sources; **forwarded** = distinct sources the receiver "
-                + "got; latency = a source's packet sent → received (the kernel holds it while the daemon answers "
-                + "the upcall, up to 10 s). A source is lost when its upcall is: the kernel drops upcalls that do not fit "
-                + "in the routing socket's receive buffer (Linux ≥ 5.3 no longer caps unresolved entries at 10).");
-        line("");
-        line("| daemon | offered rate | achieved | installed | share | forwarded | share | latency p50 | p90 |");
-        line("|---|---|---|---|---|---|---|---|---|");
-        for (StormRow r : rows) {
-            line("| " + r.impl() + " | " + k(r.rate()) + "/s | " + k(r.achieved()) + "/s | " + r.installed() + " | "
-                    + pctOf(r.installed(), r.sent()) + " | " + r.forwarded() + " | " + pctOf(r.forwarded(), r.sent()) + " | "
-                    + ms(r.p50()) + " | " + ms(r.p90()) + " |");
-        }
-        line("");
-    }
-
-    private static String pctOf(int a, int b) {
-        return b <= 0 ? "–" : String.format(Locale.ROOT, "%.1f %%", 100.0 * a / b);
-    }
-
-    private static String ms(long us) {
-        return us < 0 ? "–" : String.format(Locale.ROOT, "%.2f ms", us / 1000.0);
-    }
-
-    interface RowMaker<R> {
-        R make(String impl, int rate, double achieved, int sent, int installed, int forwarded, long p50, long p90);
-    }
-
-    private <R> R stormStep(Topology t, Running d, Impl impl, int rate, int prefix, RowMaker<R> rows) throws Exception {
-        String base = "10." + prefix + ".0.1";
-        Netns rcv = t.receiver(1).host();
-        List<String> rc = new ArrayList<>(rcv.argv(java, "-XX:+UseSerialGC", "-cp", cp, Storm.class.getName(), "recv",
-                "--iface", "eth0", "--group", "225.1.2.3", "--port", "4000"));
-        Process r = new ProcessBuilder(rc).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader rout = new BufferedReader(new InputStreamReader(r.getInputStream(), StandardCharsets.US_ASCII));
-        String l = rout.readLine();
-        if (!"ready".equals(l)) {
-            throw new IllegalStateException("storm receiver: " + l);
-        }
-        List<String> sc = new ArrayList<>(t.sender().host().argv(java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-                "-cp", cp, Storm.class.getName(), "send", "--iface", "eth0", "--group", "225.1.2.3", "--port", "4000",
-                "--base", base, "--count", String.valueOf(stormSources), "--rate", String.valueOf(rate)));
-        Process s = new ProcessBuilder(sc).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String sent = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-        s.waitFor();
-        Matcher m = Pattern.compile("sent (\\d+) (\\d+)").matcher(sent);
-        if (!m.find()) {
-            throw new IllegalStateException("storm sender: " + sent);
-        }
-        int n = Integer.parseInt(m.group(1));
-        double achieved = n / (Long.parseLong(m.group(2)) / 1e9);
-        sleepNanos(1_500_000_000L); // late upcalls and the kernel's unresolved-queue timeout
-        r.getOutputStream().close();
-        String got = rout.readLine();
-        r.waitFor(10, TimeUnit.SECONDS);
-        String[] g = got == null ? new String[0] : got.split(" ");
-        int installed = 0;
-        for (String line : d.cacheLines()) {
-            String[] w = line.trim().split("\\s+");
-            if (w.length > 1) {
-                int origin = Integer.reverseBytes((int) Long.parseLong(w[1], 16));
-                if ((origin >>> 16) == (10 << 8 | prefix)) {
-                    installed++;
-                }
-            }
-        }
-        if (g.length < 7) {
-            say("storm receiver said: " + got);
-            return rows.make(impl.name(), rate, achieved, n, installed, 0, -1, -1);
-        }
-        return rows.make(impl.name(), rate, achieved, n, installed, Integer.parseInt(g[1]),
-                Long.parseLong(g[3]), Long.parseLong(g[4]));
     }
 }

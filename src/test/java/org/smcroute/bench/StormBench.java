@@ -1,0 +1,123 @@
+package org.smcroute.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.smcroute.it.Netns;
+import org.smcroute.it.Topology;
+
+/** The (*,G) source storm section of {@link Bench} (issue 3): senders and receivers are {@link Storm}. */
+final class StormBench {
+
+    private final Bench b;
+    private final List<Integer> rates = Bench.ints(Bench.env("BENCH_STORM_RATES", "2000 5000 10000 20000"));
+    private final int sources = Integer.parseInt(Bench.env("BENCH_STORM_SOURCES", "4000"));
+
+    StormBench(Bench b) {
+        this.b = b;
+    }
+
+    void run() throws Exception {
+        if (rates.isEmpty() || sources <= 0) {
+            return;
+        }
+        record StormRow(String impl, int rate, double achieved, int sent, int installed, int forwarded, long p50, long p90) {
+        }
+        List<StormRow> rows = new ArrayList<>();
+        for (Bench.Impl impl : b.impls()) {
+            try (Topology t = Topology.create(1)) {
+                t.router().sh("ip route add 10.192.0.0/10 via " + t.sender().hostV4() + "\n");
+                try (Running d = new Running(b, impl, t.router(), "mroute from eth0 group 225.1.0.0/16 to eth1\n")) {
+                    d.awaitReady();
+                    int step = 0;
+                    for (int rate : rates) {
+                        b.say("(*,G) storm, " + impl.name() + ", " + sources + " sources at " + rate + "/s");
+                        int prefix = 200 + step++;
+                        rows.add(stormStep(t, d, impl, rate, prefix, StormRow::new));
+                    }
+                }
+            }
+        }
+        b.line("## (*,G) source storm (issue 3)");
+        b.line("");
+        b.line("Template `mroute from eth0 group 225.1.0.0/16 to eth1`; the sender offers " + Bench.k(sources)
+                + " new sources (forged with a raw socket, one packet each, to 225.1.2.3) at the given rate. "
+                + "**Installed** = kernel MFC entries for those sources; **forwarded** = distinct sources the receiver "
+                + "got; latency = a source's packet sent → received (the kernel holds it while the daemon answers "
+                + "the upcall, up to 10 s). A source is lost when its upcall is: the kernel drops upcalls that do not fit "
+                + "in the routing socket's receive buffer (Linux ≥ 5.3 no longer caps unresolved entries at 10).");
+        b.line("");
+        b.line("| daemon | offered rate | achieved | installed | share | forwarded | share | latency p50 | p90 |");
+        b.line("|---|---|---|---|---|---|---|---|---|");
+        for (StormRow r : rows) {
+            b.line("| " + r.impl() + " | " + Bench.k(r.rate()) + "/s | " + Bench.k(r.achieved()) + "/s | " + r.installed() + " | "
+                    + pctOf(r.installed(), r.sent()) + " | " + r.forwarded() + " | " + pctOf(r.forwarded(), r.sent()) + " | "
+                    + ms(r.p50()) + " | " + ms(r.p90()) + " |");
+        }
+        b.line("");
+    }
+
+    private static String pctOf(int a, int b) {
+        return b <= 0 ? "–" : String.format(Locale.ROOT, "%.1f %%", 100.0 * a / b);
+    }
+
+    private static String ms(long us) {
+        return us < 0 ? "–" : String.format(Locale.ROOT, "%.2f ms", us / 1000.0);
+    }
+
+    interface RowMaker<R> {
+        R make(String impl, int rate, double achieved, int sent, int installed, int forwarded, long p50, long p90);
+    }
+
+    private <R> R stormStep(Topology t, Running d, Bench.Impl impl, int rate, int prefix, RowMaker<R> rows) throws Exception {
+        String base = "10." + prefix + ".0.1";
+        Netns rcv = t.receiver(1).host();
+        List<String> rc = new ArrayList<>(rcv.argv(b.java, "-XX:+UseSerialGC", "-cp", b.cp, Storm.class.getName(), "recv",
+                "--iface", "eth0", "--group", "225.1.2.3", "--port", "4000"));
+        Process r = new ProcessBuilder(rc).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader rout = new BufferedReader(new InputStreamReader(r.getInputStream(), StandardCharsets.US_ASCII));
+        String l = rout.readLine();
+        if (!"ready".equals(l)) {
+            throw new IllegalStateException("storm receiver: " + l);
+        }
+        List<String> sc = new ArrayList<>(t.sender().host().argv(b.java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+                "-cp", b.cp, Storm.class.getName(), "send", "--iface", "eth0", "--group", "225.1.2.3", "--port", "4000",
+                "--base", base, "--count", String.valueOf(sources), "--rate", String.valueOf(rate)));
+        Process s = new ProcessBuilder(sc).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String sent = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        s.waitFor();
+        Matcher m = Pattern.compile("sent (\\d+) (\\d+)").matcher(sent);
+        if (!m.find()) {
+            throw new IllegalStateException("storm sender: " + sent);
+        }
+        int n = Integer.parseInt(m.group(1));
+        double achieved = n / (Long.parseLong(m.group(2)) / 1e9);
+        Bench.sleepNanos(1_500_000_000L); // late upcalls and the kernel's unresolved-queue timeout
+        r.getOutputStream().close();
+        String got = rout.readLine();
+        r.waitFor(10, TimeUnit.SECONDS);
+        String[] g = got == null ? new String[0] : got.split(" ");
+        int installed = 0;
+        for (String line : d.cacheLines()) {
+            String[] w = line.trim().split("\\s+");
+            if (w.length > 1) {
+                int origin = Integer.reverseBytes((int) Long.parseLong(w[1], 16));
+                if ((origin >>> 16) == (10 << 8 | prefix)) {
+                    installed++;
+                }
+            }
+        }
+        if (g.length < 7) {
+            b.say("storm receiver said: " + got);
+            return rows.make(impl.name(), rate, achieved, n, installed, 0, -1, -1);
+        }
+        return rows.make(impl.name(), rate, achieved, n, installed, Integer.parseInt(g[1]),
+                Long.parseLong(g[3]), Long.parseLong(g[4]));
+    }
+}
