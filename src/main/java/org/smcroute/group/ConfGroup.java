@@ -41,10 +41,6 @@ public final class ConfGroup {
         this.unused = unused;
     }
 
-    boolean sameIdentity(String ifn, Prefix src, Prefix grp) {
-        return ifname.equals(ifn) && java.util.Objects.equals(source, src) && group.equals(grp);
-    }
-
     /** {@code (<S|*>,<G>)} as used in join/leave messages. */
     String label() {
         return "(" + (source == null ? "*" : source.toString()) + "," + group + ")";

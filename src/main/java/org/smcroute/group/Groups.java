@@ -33,7 +33,11 @@ public final class Groups {
     private final Log log;
     private final int rangeLimit;
     private final JoinPool[] pools;
-    private final List<ConfGroup> groups = new ArrayList<>();
+    /** Configured groups by identity (§7.6), in the order they were added. */
+    private final java.util.Map<Identity, ConfGroup> groups = new java.util.LinkedHashMap<>();
+
+    private record Identity(String ifname, Prefix source, Prefix group) {
+    }
     private final List<KernelJoin> joins = new ArrayList<>();
 
     public Groups(Kernel kernel, Interfaces ifaces, Log log, int rangeLimit) {
@@ -43,8 +47,8 @@ public final class Groups {
         this.pools = new JoinPool[] {new JoinPool(kernel, Family.INET, log), new JoinPool(kernel, Family.INET6, log)};
     }
 
-    public List<ConfGroup> configured() {
-        return groups;
+    public java.util.Collection<ConfGroup> configured() {
+        return groups.values();
     }
 
     /** Kernel joins in join order, for {@code show groups -d}. */
@@ -133,7 +137,7 @@ public final class Groups {
             return new Outcome(text, true);
         }
         cg = new ConfGroup(ifname, pg.source, pg.group);
-        groups.add(cg);
+        groups.put(new Identity(ifname, pg.source, pg.group), cg);
         boolean failed = false;
         for (Iface i : matched) {
             failed |= !joinAll(cg, i);
@@ -173,12 +177,7 @@ public final class Groups {
     }
 
     private ConfGroup find(String ifname, Prefix src, Prefix grp) {
-        for (ConfGroup g : groups) {
-            if (g.sameIdentity(ifname, src, grp)) {
-                return g;
-            }
-        }
-        return null;
+        return groups.get(new Identity(ifname, src, grp));
     }
 
     /** Leaves per SPEC §9.2, whatever the state of the interface. */
@@ -200,25 +199,26 @@ public final class Groups {
     }
 
     private void leave(ConfGroup cg) {
-        for (KernelJoin j : new ArrayList<>(joins)) {
-            if (j.owner() == cg) {
-                leaveKernel(j);
-                joins.remove(j);
+        joins.removeIf(j -> {
+            if (j.owner() != cg) {
+                return false;
             }
-        }
-        groups.remove(cg);
+            leaveKernel(j);
+            return true;
+        });
+        groups.remove(new Identity(cg.ifname(), cg.source(), cg.group()));
     }
 
     /** Marks every configured group unused (reload mark, §11). */
     public void markAllUnused() {
-        for (ConfGroup g : groups) {
+        for (ConfGroup g : groups.values()) {
             g.setUnused(true);
         }
     }
 
     /** Leaves every group still unused after a reload's parse (§11 step 7). */
     public void sweepUnused() {
-        for (ConfGroup g : new ArrayList<>(groups)) {
+        for (ConfGroup g : new ArrayList<>(groups.values())) {
             if (g.unused()) {
                 leave(g);
             }
