@@ -118,6 +118,48 @@ class IpcHardeningIT {
         assertThat(daemon.isAlive()).isTrue();
     }
 
+    /**
+     * Pipelined requests are all answered wherever the daemon's read buffer happens to end:
+     * 25 requests of 41 bytes fill exactly 1025 bytes, and the 26th is already waiting in the
+     * socket (SPEC §14.5: close only when no more bytes are waiting).
+     */
+    @ParameterizedTest(name = "{0} requests")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {24, 25, 26, 50, 51, 100})
+    @Order(2)
+    void pipelinedRequestsAreAllAnsweredWhereverTheBufferEnds(int n) {
+        byte[] one = RawIpc.request('s', "interfaces" + "x".repeat(13));
+        assertThat(one).hasSize(41);
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < n; i++) {
+            all.writeBytes(one);
+        }
+        RawIpc.Outcome o = RawIpc.exchange(daemon.socket(), all.toByteArray(), REPLY);
+        assertThat(o.closed()).isTrue();
+        assertThat(o.replies()).hasSize(n);
+        assertThat(o.replies()).allSatisfy(r -> assertThat(r).contains("eth0"));
+    }
+
+    /** A long pipelined stream on one connection: served in a loop (no deep recursion), in turns. */
+    @Test
+    @Order(2)
+    void fiveThousandPipelinedRequestsOnOneConnection() {
+        byte[] one = RawIpc.request('F');
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 5000; i++) {
+            all.writeBytes(one);
+        }
+        try (RawIpc c = RawIpc.connect(daemon.socket())) {
+            c.send(all.toByteArray());
+            // meanwhile others are served
+            RawIpc.Outcome other = RawIpc.exchange(daemon.socket(), RawIpc.request('s', "interfaces"), REPLY);
+            assertThat(other.text()).contains("eth0");
+            RawIpc.Outcome o = c.readUntilClosed(Duration.ofSeconds(20));
+            assertThat(o.closed()).isTrue();
+            assertThat(o.bytes()).hasSize(5000).containsOnly(0);
+        }
+        assertThat(daemon.isAlive()).isTrue();
+    }
+
     @Test
     @Order(3)
     void partialRequestThenSilenceIsClosedWithoutReplyAfterFiveSeconds() {
