@@ -40,6 +40,8 @@ public final class Routes {
     private int learnedCount;
     private int learnedLimit = Integer.MAX_VALUE;
     private boolean limitLogged;
+    /** False only when a scan found no stop filter and none was created since. */
+    private boolean mayHaveStopFilters = true;
 
     /** What the routing tables need to know about a VIF/MIF slot. */
     public interface Thresholds {
@@ -101,13 +103,15 @@ public final class Routes {
             limitLogged = false;
             return true;
         }
-        if (forwarding) {
+        if (forwarding && mayHaveStopFilters) {
             for (KernelEntry e : cache.values()) {
                 if (e.learned() && !e.covered()) {
                     delete(e);
                     return true;
                 }
             }
+            // none: skip this scan of the whole cache until the next stop filter is made
+            mayHaveStopFilters = false;
         }
         if (!limitLogged) {
             log.warn("Learned route cache full (" + learnedLimit + " entries), not caching new sources until entries expire");
@@ -385,6 +389,7 @@ public final class Routes {
         int want = desired(f, s, g, vif);
         KernelEntry old = cache.get(k);
         if (!isStatic && (old == null || !old.learned()) && !roomForLearned(want >= 0)) {
+            dropUnresolved(f, s, g, vif);
             return;
         }
         KernelEntry e = new KernelEntry(k, vif, !isStatic);
@@ -394,8 +399,25 @@ public final class Routes {
             push(e, want);
             listener.installed(f, s, g);
         } else {
+            mayHaveStopFilters = true;
             push(e, 0);
             log.info("Multicast from " + s + ", group " + g + ", on " + ifname + " does not match any (*,G) rule");
+        }
+    }
+
+    /**
+     * The cache is full and this flow is not cached. The kernel would keep its unresolved entry
+     * (and queued packets) for 10 s, and recent kernels do not cap how many there are: a flood
+     * of new sources then grows that queue, which the kernel scans linearly for every packet.
+     * Resolving the entry with no OIFs and deleting it at once drops the queued packets and
+     * leaves nothing behind; the flow's next packet is simply reported again.
+     */
+    private void dropUnresolved(Family f, Addr s, Addr g, int vif) {
+        try {
+            kernel.addMfc(f, s, g, vif, new byte[32]);
+            kernel.delMfc(f, s, g, vif);
+        } catch (KernelException x) {
+            log.debug("Failed dropping unresolved (" + s + ", " + g + "): " + x.reason());
         }
     }
 
