@@ -31,6 +31,8 @@ public final class IpcServer {
 
     static final long TIMEOUT_NANOS = 5_000_000_000L;
     private static final int MAX = Wire.MAX_SIZE;
+    /** Requests served from one connection before the others get a turn. */
+    static final int TURN = 32;
 
     private final EventLoop loop;
     private final UnixServer server;
@@ -57,6 +59,9 @@ public final class IpcServer {
         Runnable afterSend;
         long deadline = System.nanoTime() + TIMEOUT_NANOS;
         boolean closeAfterWrite;
+        /** Gave up its turn with requests still to serve; POLLOUT brings it back. */
+        boolean yielded;
+        boolean closed;
 
         Conn(UnixConnection sock) {
             this.sock = sock;
@@ -82,9 +87,23 @@ public final class IpcServer {
     }
 
     private void onReady(Conn c, int revents) {
+        if (c.closed) {
+            return; // closed earlier in the same poll round
+        }
         if (c.out != null) {
-            if ((revents & (Poller.POLLOUT | Poller.POLLERR | Poller.POLLHUP)) != 0) {
-                flush(c);
+            if ((revents & (Poller.POLLOUT | Poller.POLLERR | Poller.POLLHUP)) != 0 && flush(c) && next(c)) {
+                serve(c, false);
+            }
+            return;
+        }
+        if (c.yielded) {
+            // our turn again after letting other connections run (see serve)
+            c.yielded = false;
+            loop.register(c.sock.fd(), Poller.POLLIN, r -> onReady(c, r));
+            if (c.inLen > 0 || fill(c)) {
+                serve(c, false);
+            } else {
+                close(c);
             }
             return;
         }
@@ -92,6 +111,7 @@ public final class IpcServer {
     }
 
     private void readAvailable(Conn c) {
+        boolean eof = false;
         while (c.inLen < c.in.length) {
             int n;
             try {
@@ -109,16 +129,71 @@ public final class IpcServer {
                     return;
                 }
                 // the peer half-closed after a partial request: answer what we can
-                process(c, true);
-                return;
+                eof = true;
+                break;
             }
             c.inLen += n;
         }
-        process(c, false);
+        serve(c, eof);
     }
 
-    /** Decodes the buffered bytes: runs a complete request or answers a malformed one. */
-    private void process(Conn c, boolean eof) {
+    /**
+     * Answers the buffered requests in order until one is incomplete, a reply has to wait for
+     * the socket, or the connection ends. A loop, not a recursion, so a long pipelined stream
+     * cannot exhaust the stack; after {@link #TURN} requests it yields to the other connections.
+     */
+    private void serve(Conn c, boolean eof) {
+        for (int served = 0; ; served++) {
+            if (served == TURN) {
+                // POLLOUT is as good as immediate on a connected socket: a fair "call me again"
+                c.yielded = true;
+                loop.register(c.sock.fd(), Poller.POLLOUT, r -> onReady(c, r));
+                return;
+            }
+            if (!process(c, eof)) {
+                return;
+            }
+            if (!flush(c) || !next(c)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * After a reply went out completely: closes after an error reply, or when no bytes of another
+     * request are buffered or waiting in the socket (SPEC §14.5); else restarts the read timeout.
+     *
+     * @return true when the connection goes on with the buffered bytes
+     */
+    private boolean next(Conn c) {
+        if (c.closeAfterWrite || (c.inLen == 0 && !fill(c))) {
+            close(c);
+            return false;
+        }
+        c.deadline = System.nanoTime() + TIMEOUT_NANOS;
+        loop.register(c.sock.fd(), Poller.POLLIN, r -> onReady(c, r));
+        return true;
+    }
+
+    /** Reads what is waiting into the empty buffer, without blocking; false if nothing (or EOF). */
+    private boolean fill(Conn c) {
+        try {
+            int n = c.sock.read(c.in, 0, c.in.length);
+            if (n > 0) {
+                c.inLen = n;
+                return true;
+            }
+        } catch (KernelException e) {
+            // reset by the peer: nothing more to serve
+        }
+        return false;
+    }
+
+    /**
+     * Decodes the buffered bytes and prepares the reply of a complete or malformed request in
+     * {@code c.out}; false when more bytes are needed (or the connection was closed at EOF).
+     */
+    private boolean process(Conn c, boolean eof) {
         Decoded d = Wire.decode(c.in, 0, c.inLen);
         String error = switch (d) {
             case Decoded.NeedMore m -> null;
@@ -129,7 +204,7 @@ public final class IpcServer {
             if (eof) {
                 close(c);
             }
-            return;
+            return false;
         }
         if (d instanceof Decoded.Complete done) {
             System.arraycopy(c.in, done.consumed(), c.in, 0, c.inLen - done.consumed());
@@ -140,8 +215,8 @@ public final class IpcServer {
             log.warn(error);
             c.inLen = 0;
             c.closeAfterWrite = true;
-            send(c, error, null);
-            return;
+            prepare(c, error, null);
+            return true;
         }
         Reply reply;
         try {
@@ -150,10 +225,11 @@ public final class IpcServer {
             log.err("Internal error executing IPC request: " + e);
             reply = Reply.of("Internal error: " + e.getClass().getSimpleName());
         }
-        send(c, reply.text(), reply.afterSend());
+        prepare(c, reply.text(), reply.afterSend());
+        return true;
     }
 
-    private void send(Conn c, String text, Runnable afterSend) {
+    private void prepare(Conn c, String text, Runnable afterSend) {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         byte[] msg = new byte[body.length + 1];
         System.arraycopy(body, 0, msg, 0, body.length);
@@ -161,36 +237,33 @@ public final class IpcServer {
         c.outPos = 0;
         c.afterSend = afterSend;
         c.deadline = System.nanoTime() + TIMEOUT_NANOS;
-        loop.register(c.sock.fd(), Poller.POLLOUT, r -> onReady(c, r));
-        flush(c);
     }
 
-    private void flush(Conn c) {
+    /**
+     * Writes as much of the pending reply as the socket takes. True when all of it went out;
+     * false when the rest waits for POLLOUT or the connection was closed (EPIPE/ECONNRESET).
+     */
+    private boolean flush(Conn c) {
         while (c.outPos < c.out.length) {
             int n;
             try {
                 n = c.sock.write(c.out, c.outPos, c.out.length - c.outPos);
             } catch (KernelException e) {
                 // EPIPE/ECONNRESET: the client went away; only its connection ends
+                c.out = null;
                 runAfterSend(c);
                 close(c);
-                return;
+                return false;
             }
             if (n < 0) {
-                return;
+                loop.register(c.sock.fd(), Poller.POLLOUT, r -> onReady(c, r));
+                return false;
             }
             c.outPos += n;
         }
         c.out = null;
         runAfterSend(c);
-        if (c.closeAfterWrite || c.inLen == 0) {
-            close(c);
-            return;
-        }
-        // more bytes of a pipelined request are already here: serve them
-        c.deadline = System.nanoTime() + TIMEOUT_NANOS;
-        loop.register(c.sock.fd(), Poller.POLLIN, r -> onReady(c, r));
-        process(c, false);
+        return true;
     }
 
     private static void runAfterSend(Conn c) {
@@ -214,6 +287,7 @@ public final class IpcServer {
     }
 
     private void close(Conn c) {
+        c.closed = true;
         if (conns.remove(c)) {
             loop.unregister(c.sock.fd());
             c.sock.close();

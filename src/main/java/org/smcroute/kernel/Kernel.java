@@ -49,7 +49,8 @@ public interface Kernel extends AutoCloseable {
     int upcallFd(Family f);
 
     /**
-     * Reads every queued upcall without blocking and hands each decoded one to {@code sink};
+     * Reads queued upcalls without blocking, a bounded batch per call (the poll loop calls again
+     * while more are queued), and hands each decoded one to {@code sink};
      * ordinary IGMP/ICMPv6 traffic on the socket is skipped.
      *
      * @return the number of upcalls delivered

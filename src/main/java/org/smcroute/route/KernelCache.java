@@ -31,6 +31,8 @@ final class KernelCache {
     private int learnedCount;
     private int learnedLimit = Integer.MAX_VALUE;
     private boolean limitLogged;
+    /** False only when a scan found no stop filter and none was created since. */
+    private boolean mayHaveStopFilters = true;
 
     KernelCache(Kernel kernel, Log log, Routes.Thresholds slots) {
         this.kernel = kernel;
@@ -86,19 +88,42 @@ final class KernelCache {
             limitLogged = false;
             return true;
         }
-        if (forwarding) {
+        if (forwarding && mayHaveStopFilters) {
             for (KernelEntry e : cache.values()) {
                 if (e.learned() && !e.covered()) {
                     delete(e);
                     return true;
                 }
             }
+            // none: skip this scan of the whole cache until the next stop filter is made
+            mayHaveStopFilters = false;
         }
         if (!limitLogged) {
             log.warn("Learned route cache full (" + learnedLimit + " entries), not caching new sources until entries expire");
             limitLogged = true;
         }
         return false;
+    }
+
+    /** A stop filter was just created: eviction scans may find one again. */
+    void noteStopFilter() {
+        mayHaveStopFilters = true;
+    }
+
+    /**
+     * The cache is full and this flow is not cached. The kernel would keep its unresolved entry
+     * (and queued packets) for 10 s, and recent kernels do not cap how many there are: a flood
+     * of new sources then grows that queue, which the kernel scans linearly for every packet.
+     * Resolving the entry with no OIFs and deleting it at once drops the queued packets and
+     * leaves nothing behind; the flow's next packet is simply reported again.
+     */
+    void dropUnresolved(Family f, org.smcroute.net.Addr s, org.smcroute.net.Addr g, int vif) {
+        try {
+            kernel.addMfc(f, s, g, vif, new byte[32]);
+            kernel.delMfc(f, s, g, vif);
+        } catch (KernelException x) {
+            log.debug("Failed dropping unresolved (" + s + ", " + g + "): " + x.reason());
+        }
     }
 
     /** Pushes the entry when its active OIFs or their TTLs differ from what the kernel has. */

@@ -326,6 +326,7 @@ public final class Routes {
         int want = desired(f, s, g, vif);
         KernelEntry old = cache.get(k);
         if (!isStatic && (old == null || !old.learned()) && !cache.roomForLearned(want >= 0)) {
+            cache.dropUnresolved(f, s, g, vif);
             return;
         }
         KernelEntry e = new KernelEntry(k, vif, !isStatic);
@@ -335,6 +336,7 @@ public final class Routes {
             cache.push(e, want);
             listener.installed(f, s, g);
         } else {
+            cache.noteStopFilter();
             cache.push(e, 0);
             if (log.enabled(Log.INFO)) {
                 log.info("Multicast from " + s + ", group " + g + ", on " + thresholds.name(f, vif)

@@ -323,11 +323,20 @@ public final class LinuxKernel implements Kernel {
         return fds[f.ordinal()];
     }
 
+    /** Most upcalls read in one {@link #readUpcalls} call. */
+    static final int UPCALL_BATCH = 256;
+    /** Longest stretch spent on upcalls in one {@link #readUpcalls} call. */
+    static final long UPCALL_SLICE_NANOS = 20_000_000L;
+
     @Override
     public int readUpcalls(Family f, Consumer<Upcall> sink) {
         int fd = fds[f.ordinal()];
         int count = 0;
-        while (fd >= 0) {
+        // At most a batch, and at most a time slice, per call: under a flood of new sources the
+        // socket never runs dry, and the event loop must still get to IPC, timers and signals
+        // (poll reports the rest). Each upcall may wait on the kernel's global rtnl lock.
+        long until = System.nanoTime() + UPCALL_SLICE_NANOS;
+        for (int reads = 0; fd >= 0 && reads < UPCALL_BATCH && (reads == 0 || System.nanoTime() - until < 0); reads++) {
             long n = LibC.recv(fd, buf, BUF_SIZE, Abi.MSG_DONTWAIT);
             if (n == -Errno.EINTR) {
                 continue;

@@ -221,4 +221,29 @@ class RoutesTest {
         assertThat(fx.routes.flush()).isEqualTo(3);
         assertThat(fx.routes.learnedCount()).isZero();
     }
+
+    @Test
+    void aFullCacheLeavesNoUnresolvedEntryAndStillEvictsNewStopFilters() throws Exception {
+        Fixture fx = new Fixture("eth0", "eth1");
+        fx.add("eth0", null, "225.1.0.0/16", "eth1");
+        fx.routes.setLearnedLimit(2);
+        int eth0 = fx.slot("eth0");
+        fx.routes.onNoCache(Family.INET, Addr.parse("10.0.0.1"), Addr.parse("225.1.0.1"), eth0);
+        fx.routes.onNoCache(Family.INET, Addr.parse("10.0.0.2"), Addr.parse("225.1.0.2"), eth0);
+        // full, no stop filter to evict: the kernel's unresolved entry is resolved empty and deleted
+        fx.kernel.clearCalls();
+        fx.routes.onNoCache(Family.INET, Addr.parse("10.0.0.3"), Addr.parse("225.1.0.3"), eth0);
+        assertThat(fx.kernel.calls).containsExactly(
+                "addMfc INET (10.0.0.3,225.1.0.3) " + eth0 + " oifs=0", "delMfc INET (10.0.0.3,225.1.0.3)");
+        assertThat(fx.kernel.mfc(Family.INET, "10.0.0.3", "225.1.0.3")).isNull();
+        assertThat(fx.routes.learnedCount()).isEqualTo(2);
+        // a stop filter made after room appears is evicted again by the next forwarding flow
+        fx.routes.flush();
+        fx.routes.onNoCache(Family.INET, Addr.parse("10.0.0.4"), Addr.parse("225.1.0.4"), eth0);
+        fx.routes.onNoCache(Family.INET, Addr.parse("10.0.0.5"), Addr.parse("226.0.0.5"), eth0); // stop filter
+        fx.routes.onNoCache(Family.INET, Addr.parse("10.0.0.6"), Addr.parse("225.1.0.6"), eth0);
+        assertThat(fx.kernel.mfc(Family.INET, "10.0.0.5", "226.0.0.5")).isNull();
+        assertThat(fx.kernel.mfc(Family.INET, "10.0.0.6", "225.1.0.6").oifMask()).isEqualTo(1 << fx.slot("eth1"));
+        assertThat(fx.routes.learnedCount()).isEqualTo(2);
+    }
 }
