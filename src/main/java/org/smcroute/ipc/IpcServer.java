@@ -34,6 +34,8 @@ public final class IpcServer {
     /** Requests served from one connection before the others get a turn. */
     static final int TURN = 32;
 
+    private static final byte[] NUL = {0};
+
     private final EventLoop loop;
     private final UnixServer server;
     private final Log log;
@@ -56,6 +58,7 @@ public final class IpcServer {
         int inLen;
         byte[] out;
         int outPos;
+        boolean nulPending;
         Runnable afterSend;
         long deadline = System.nanoTime() + TIMEOUT_NANOS;
         boolean closeAfterWrite;
@@ -230,11 +233,10 @@ public final class IpcServer {
     }
 
     private void prepare(Conn c, String text, Runnable afterSend) {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        byte[] msg = new byte[body.length + 1];
-        System.arraycopy(body, 0, msg, 0, body.length);
-        c.out = msg;
+        // the terminating NUL goes out as its own write, so a big show reply is not copied again
+        c.out = text.getBytes(StandardCharsets.UTF_8);
         c.outPos = 0;
+        c.nulPending = true;
         c.afterSend = afterSend;
         c.deadline = System.nanoTime() + TIMEOUT_NANOS;
     }
@@ -244,7 +246,12 @@ public final class IpcServer {
      * false when the rest waits for POLLOUT or the connection was closed (EPIPE/ECONNRESET).
      */
     private boolean flush(Conn c) {
-        while (c.outPos < c.out.length) {
+        while (c.outPos < c.out.length || c.nulPending) {
+            if (c.outPos == c.out.length) {
+                c.out = NUL;
+                c.outPos = 0;
+                c.nulPending = false;
+            }
             int n;
             try {
                 n = c.sock.write(c.out, c.outPos, c.out.length - c.outPos);

@@ -7,7 +7,16 @@ package org.smcroute.show;
  */
 public final class Lines {
 
-    private final StringBuilder sb = new StringBuilder(1024);
+    private final StringBuilder sb;
+
+    public Lines() {
+        this(1024);
+    }
+
+    /** {@code capacity}: expected characters, so a big table is not copied while it grows. */
+    public Lines(int capacity) {
+        sb = new StringBuilder(capacity);
+    }
 
     public Lines title(String text) {
         sb.append(text).append("_\n");

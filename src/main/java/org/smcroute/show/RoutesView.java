@@ -57,7 +57,8 @@ public final class RoutesView {
                 ? Lines.left("ROUTE (S,G)", 42) + " " + Lines.left("IIF", w) + " " + Lines.right("PACKETS", 10) + " "
                         + Lines.right("BYTES", 10) + "  OIFS"
                 : Lines.left("ROUTE (S,G)", 42) + " " + Lines.left("IIF", w) + "  OIFS";
-        Lines out = new Lines();
+        int rows = routes.templates().size() + routes.ssmRoutes().size() + routes.cache().size();
+        Lines out = new Lines(1024 + rows * (64 + 2 * w));
         if (!routes.templates().isEmpty()) {
             out.title("(*,G) Template Rules").heading(heading);
             for (ConfRoute r : routes.templates()) {
