@@ -32,4 +32,13 @@ else
     echo "runtime: java.security kept as is (the stripped copy differs)" >&2
     rm -f "$sec.new"
 fi
+# The client's first SocketChannel also asks ServiceLoader for a SelectorProvider, which scans
+# the class path and opens the jimage reader (about 10 ms CPU). The public system property
+# java.nio.channels.spi.SelectorProvider names the provider directly; the name is the JDK's own
+# default on Linux, so it is only offered (lib/smcroutectl.options, read by bin/smcroutectl) when
+# this image has that class.
+if "$jdk/bin/jimage" list "$out.tmp/lib/modules" | grep -q 'sun/nio/ch/EPollSelectorProvider.class'; then
+    echo "-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider" \
+        > "$out.tmp/lib/smcroutectl.options"
+fi
 mv "$out.tmp" "$out"
