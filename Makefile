@@ -1,5 +1,5 @@
 # smcroute for Java: build, test and install.
-#   make            build target/smcroute.jar and the client AOT cache
+#   make            build target/smcroute.jar, the jlink runtime target/runtime and the AOT caches
 #   make check      all tests, unit + integration (mvn verify; the integration tests need root)
 #   make install    PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc RUNSTATEDIR=/run
 #                   MANDIR=$(PREFIX)/share/man SYSTEMDUNITDIR=$(PREFIX)/lib/systemd/system
@@ -29,6 +29,9 @@ MVN  ?= mvn
 MVNENV = JAVA_HOME=$(JDK) MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $(MAVEN_OPTS)"
 JAR  = target/smcroute.jar
 AOT  = target/smcroutectl.aot
+DAOT = target/smcrouted.aot
+# The jlink runtime (tools/runtime.sh); its release file stands for the whole tree.
+RUNTIME = target/runtime/release
 
 .PHONY: all check install uninstall bench bench-reload demo clean jdk testclasses
 
@@ -39,12 +42,21 @@ jdk:
 	@command -v $(MVN) >/dev/null || { echo "Maven not found: install maven (apt-get install maven)" >&2; exit 1; }
 
 # Maven decides what is out of date, so it always runs (make then re-checks the jar's time).
-# The cache is retrained when the jar, the client's flags (its launcher) or the training change.
-AOT_INPUTS = $(JAR) bin/smcroutectl tools/aot-train.sh tools/AotTrainServer.java
+# The caches are retrained when the jar, the runtime, the launchers' flags or the training change
+# (one training run makes both; the daemon's is skipped with a warning without a namespace).
+AOT_INPUTS = $(JAR) $(RUNTIME) bin/smcroutectl bin/smcrouted tools/aot-train.sh \
+	tools/aot-train-daemon.sh tools/AotTrainServer.java
 
 $(JAR): jdk
 	$(MVNENV) $(MVN) -q -B package -DskipTests
 	printf 'java=%s/bin/java\n' '$(JDK)' > target/launcher.conf
+
+# jlink prints warnings about JDK classes outside the two modules; they go to the log.
+$(RUNTIME): tools/runtime.sh tools/SameProperties.java | jdk
+	@mkdir -p target
+	sh tools/runtime.sh '$(JDK)' target/runtime > target/runtime.log 2>&1 \
+		|| { tail -n 20 target/runtime.log >&2; exit 1; }
+	@echo "runtime: target/runtime ($$(du -sh target/runtime | cut -f1))"
 
 $(AOT): $(AOT_INPUTS)
 	sh tools/aot-train.sh '$(JDK)'
@@ -57,6 +69,9 @@ install: all
 	install -m 0755 bin/smcrouted bin/smcroutectl $(DESTDIR)$(SBINDIR)/
 	install -m 0644 $(JAR) $(DESTDIR)$(DATADIR)/
 	if [ -f $(AOT) ]; then install -m 0644 $(AOT) $(DESTDIR)$(DATADIR)/; fi
+	if [ -f $(DAOT) ]; then install -m 0644 $(DAOT) $(DESTDIR)$(DATADIR)/; fi
+	rm -rf $(DESTDIR)$(DATADIR)/runtime
+	if [ -f $(RUNTIME) ]; then cp -R target/runtime $(DESTDIR)$(DATADIR)/runtime; fi
 	printf 'java=%s/bin/java\nsysconfdir=%s\nrunstatedir=%s\n' \
 		'$(JDK)' '$(SYSCONFDIR)' '$(RUNSTATEDIR)' > $(DESTDIR)$(DATADIR)/launcher.conf
 	chmod 0644 $(DESTDIR)$(DATADIR)/launcher.conf

@@ -1,9 +1,13 @@
 #!/bin/sh
-# Build the client AOT cache (JAVA-NOTES §3.2) with one training run of the real launcher, so the
-# cache is made with exactly the flags the launcher uses. The client talks to a canned stand-in
-# daemon (tools/AotTrainServer.java) in batch mode, covering option parsing, request encoding,
-# connecting, reply decoding and show rendering in one JVM. Any failure here only means no
-# cache, which costs start-up speed, never correctness.
+# Build the AOT caches (JAVA-NOTES §3.2) with one training run of each real launcher, so every
+# cache is made with exactly the runtime and flags its launcher uses (the launchers prefer
+# target/runtime, see tools/runtime.sh). Any failure here only means no cache, which costs
+# start-up speed, never correctness.
+#  - client: talks to a canned stand-in daemon (tools/AotTrainServer.java) in batch mode,
+#    covering option parsing, request encoding, connecting, reply decoding and show rendering.
+#  - daemon: runs in a private network namespace (unshare -n, or unshare -rn without root; never
+#    in the host's), loads a small configuration, answers the client, and is stopped by SIGTERM;
+#    the JVM writes the cache as it exits.
 # Usage: tools/aot-train.sh JDK_HOME   (run from the project root, after mvn package)
 jdk=$1
 out=target/smcroutectl.aot
@@ -27,5 +31,17 @@ if [ -f "$out" ]; then
     echo "aot-train: client AOT cache $out ($(du -h "$out" | cut -f1))"
 else
     echo "aot-train: WARNING: no AOT cache built (see target/aot-train.log); smcroutectl will start slower" >&2
+fi
+
+dout=target/smcrouted.aot
+rm -f "$dout"
+if [ "$(id -u)" -eq 0 ]; then ns="unshare -n"; else ns="unshare -rn"; fi
+if $ns true 2>/dev/null; then
+    JAVA_HOME=$jdk $ns sh tools/aot-train-daemon.sh "$dout" >target/aot-train-daemon.log 2>&1
+fi
+if [ -f "$dout" ]; then
+    echo "aot-train: daemon AOT cache $dout ($(du -h "$dout" | cut -f1))"
+else
+    echo "aot-train: WARNING: no daemon AOT cache built (needs a network namespace: root or unshare -rn; see target/aot-train-daemon.log); smcrouted will start slower" >&2
 fi
 exit 0

@@ -10,6 +10,7 @@
 #   BENCH_ROUTES="1000 10000 100000"   (S,G) lines in the configuration file
 #   BENCH_BATCH=10000                  `add` lines for smcroutectl -b (0 skips)
 #   BENCH_STARTS=5                     start-up / idle RSS runs (3 s idle each)
+#   BENCH_IDLE_LONG=12                 second idle RSS sample of the Java daemon, s (0 skips)
 #   BENCH_SHOW_RUNS=20                 interleaved `smcroutectl show` runs
 #   BENCH_STORM_RATES="2000 5000 10000 20000"  (*,G) storm rates, new sources/s
 #   BENCH_STORM_SOURCES=4000           sources per storm rate (0 skips the storm)

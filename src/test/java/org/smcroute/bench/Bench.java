@@ -37,6 +37,9 @@ public final class Bench {
     private final Path home = Path.of(System.getProperty("smcroute.home", ".")).toAbsolutePath().normalize();
     final String jdk = System.getProperty("java.home");
     final String java = jdk + "/bin/java";
+    /** The jlink runtime the launchers prefer (tools/runtime.sh), or null: a second floor. */
+    private final String rtJava = Files.isExecutable(home.resolve("target/runtime/bin/java"))
+            ? home.resolve("target/runtime/bin/java").toString() : null;
     final String cp = home.resolve("target/test-classes") + ":" + home.resolve("target/classes");
     final Impl jimpl = new Impl("smcroute-java", home.resolve("bin/smcrouted").toString(),
             home.resolve("bin/smcroutectl").toString());
@@ -48,6 +51,8 @@ public final class Bench {
     private final List<Integer> routeSizes = ints(env("BENCH_ROUTES", "1000 10000 100000"));
     private final int batch = Integer.parseInt(env("BENCH_BATCH", "10000"));
     private final int starts = Integer.parseInt(env("BENCH_STARTS", "5"));
+    /** Seconds of idle before the second RSS sample of the Java daemon (0: none). */
+    private final long idleLong = Long.parseLong(env("BENCH_IDLE_LONG", "12"));
     private final int showRuns = Integer.parseInt(env("BENCH_SHOW_RUNS", "20"));
     /** The C daemon installs routes in quadratic time (10k: about 3 s, so 100k: about 5 min). */
     final int cMaxRoutes = Integer.parseInt(env("BENCH_C_MAX_ROUTES", "20000"));
@@ -326,31 +331,26 @@ public final class Bench {
         say("start-up and idle RSS (" + starts + " interleaved runs, 3 s idle each)");
         Map<String, List<Double>> ready = new LinkedHashMap<>();
         Map<String, List<Double>> rss = new LinkedHashMap<>();
+        List<Double> rssLong = new ArrayList<>();
         String floorName = "JVM floor (`Idle` main, daemon flags)";
+        String rtFloorName = "JVM floor (`Idle` main, daemon flags, jlink runtime)";
         try (Topology t = Topology.create(2)) {
             for (int run = 0; run < starts; run++) {
                 // floor: a JVM with the daemon's flags that writes a PID file and sleeps
-                Path pid = work.resolve("idle.pid");
-                Files.deleteIfExists(pid);
-                List<String> cmd = new ArrayList<>(List.of(java));
-                cmd.addAll(daemonFlags);
-                cmd.addAll(List.of("-cp", cp, Idle.class.getName(), pid.toString()));
-                long t0 = System.nanoTime();
-                Process p = t.router().start(new ProcessBuilder(cmd).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD));
-                while (!(Files.exists(pid) && Files.readString(pid).endsWith("\n"))) {
-                    sleepNanos(1_000_000);
+                idleFloor(t, java, floorName, ready, rss);
+                if (rtJava != null) {
+                    idleFloor(t, rtJava, rtFloorName, ready, rss);
                 }
-                ready.computeIfAbsent(floorName, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e6);
-                sleepNanos(3_000_000_000L);
-                rss.computeIfAbsent(floorName, k -> new ArrayList<>()).add(rssOf(p.pid()));
-                p.destroy();
-                p.waitFor();
                 for (Impl impl : impls()) {
                     try (Running d = new Running(this, impl, t.router(), "")) {
                         ready.computeIfAbsent(impl.name(), k -> new ArrayList<>()).add(d.awaitReady());
                         sleepNanos(3_000_000_000L);
                         rss.computeIfAbsent(impl.name(), k -> new ArrayList<>()).add(d.rssMb());
+                        if (impl == jimpl && idleLong > 3) {
+                            // the JIT's start-up malloc memory is trimmed some seconds later
+                            sleepNanos((idleLong - 3) * 1_000_000_000L);
+                            rssLong.add(d.rssMb());
+                        }
                     }
                 }
             }
@@ -370,11 +370,36 @@ public final class Bench {
             line("| " + k + " | " + f(r) + " ms | " + ratio(r, fr) + " | " + f(m) + " MB | " + ratio(m, fm) + " |");
         }
         line("");
+        if (!rssLong.isEmpty()) {
+            line(jimpl.name() + " idle RSS after " + idleLong + " s (once the JVM has trimmed its start-up malloc "
+                    + "memory): " + f(median(rssLong)) + " MB, median of " + rssLong.size() + ".");
+            line("");
+        }
         Map<Impl, Double> empty = new LinkedHashMap<>();
         for (Impl impl : impls()) {
             empty.put(impl, median(ready.get(impl.name())));
         }
         return empty;
+    }
+
+    private void idleFloor(Topology t, String javaBin, String name, Map<String, List<Double>> ready,
+            Map<String, List<Double>> rss) throws Exception {
+        Path pid = work.resolve("idle.pid");
+        Files.deleteIfExists(pid);
+        List<String> cmd = new ArrayList<>(List.of(javaBin));
+        cmd.addAll(daemonFlags);
+        cmd.addAll(List.of("-cp", cp, Idle.class.getName(), pid.toString()));
+        long t0 = System.nanoTime();
+        Process p = t.router().start(new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD));
+        while (!(Files.exists(pid) && Files.readString(pid).endsWith("\n"))) {
+            sleepNanos(1_000_000);
+        }
+        ready.computeIfAbsent(name, k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e6);
+        sleepNanos(3_000_000_000L);
+        rss.computeIfAbsent(name, k -> new ArrayList<>()).add(rssOf(p.pid()));
+        p.destroy();
+        p.waitFor();
     }
 
     static double rssOf(long pid) {
@@ -402,6 +427,7 @@ public final class Bench {
         say("smcroutectl show latency (" + showRuns + " interleaved runs)");
         Map<String, List<Double>> t = new LinkedHashMap<>();
         String floorName = "`java -version` (floor, same JDK)";
+        String rtFloorName = "`java -version` (jlink runtime the launcher uses)";
         List<Topology> topos = new ArrayList<>();
         List<Running> ds = new ArrayList<>();
         try {
@@ -416,6 +442,12 @@ public final class Bench {
                 double v = timed(List.of(java, "-version"));
                 if (i > 0) { // the first round warms the page cache
                     t.computeIfAbsent(floorName, k -> new ArrayList<>()).add(v);
+                }
+                if (rtJava != null) {
+                    double rv = timed(List.of(rtJava, "-version"));
+                    if (i > 0) {
+                        t.computeIfAbsent(rtFloorName, k -> new ArrayList<>()).add(rv);
+                    }
                 }
                 for (Running d : ds) {
                     double s = timed(d.ctl("show"));
@@ -433,12 +465,15 @@ public final class Bench {
         line("Wall time of the whole client process against a daemon with 4 routes and a join; " + showRuns
                 + " interleaved runs. Target: Java client ≤ 1.3× the floor.");
         line("");
-        line("| command | median | p90 | median ratio to floor |");
-        line("|---|---|---|---|");
+        boolean rt = t.containsKey(rtFloorName);
+        line("| command | median | p90 | median ratio to floor |" + (rt ? " ratio to runtime floor |" : ""));
+        line("|---|---|---|---|" + (rt ? "---|" : ""));
         double floor = median(t.get(floorName));
+        double rtFloor = rt ? median(t.get(rtFloorName)) : Double.NaN;
         for (var e : t.entrySet()) {
             line("| " + e.getKey() + " | " + f(median(e.getValue())) + " ms | " + f(pct(e.getValue(), 90)) + " ms | "
-                    + ratio(median(e.getValue()), floor) + " |");
+                    + ratio(median(e.getValue()), floor) + " |"
+                    + (rt ? " " + ratio(median(e.getValue()), rtFloor) + " |" : ""));
         }
         line("");
     }
