@@ -99,7 +99,7 @@ uninstall:
 	@echo "uninstall: $(SYSCONFDIR)/smcroute.conf and $(SYSCONFDIR)/default/smcroute are left in place"
 
 bench: testclasses
-	@if [ -x tools/bench.sh ]; then tools/bench.sh; else echo "bench: not yet available (no tools/bench.sh)"; fi
+	tools/bench.sh
 
 # The demo and the benchmarks run test-scope tools (McastTool, org.smcroute.bench); `mvn package`
 # compiles them already, this only covers a tree built some other way.
