@@ -5,6 +5,7 @@ import org.smcroute.conf.Origin;
 import org.smcroute.group.Groups;
 import org.smcroute.ipc.IpcServer.Reply;
 import org.smcroute.ipc.Request;
+import org.smcroute.ipc.Wire;
 import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
 import org.smcroute.net.Prefix;
@@ -63,7 +64,7 @@ final class Commands {
                 yield Reply.of("");
             }
             case 'k' -> new Reply("", control::shutdown);
-            default -> Reply.of(malformed(req.cmd()));
+            default -> Reply.of(error(Wire.malformed(req.cmd())));
         };
     }
 
@@ -72,15 +73,10 @@ final class Commands {
         return text;
     }
 
-    private String malformed(char cmd) {
-        return error("Unknown or malformed IPC message '" + cmd + "' from client.");
-    }
-
     /** Positional parsing of {@code add}/{@code remove} arguments (§14.3). */
     private String mroute(char cmd, List<String> a) {
-        if (a.size() < 2) {
-            return malformed(cmd);
-        }
+        // argument counts (at least 2, a group after a source, at most 32 OIFs) were checked by
+        // Wire.checkArgs before the request reached the state thread
         String iif = a.get(0);
         String first = Prefix.Text.split(a.get(1)).addr();
         Addr x = Addr.parse(first);
@@ -91,9 +87,6 @@ final class Commands {
         String grp = a.get(1);
         int next = 2;
         if (!x.isMulticast()) {
-            if (a.size() < 3) {
-                return malformed(cmd);
-            }
             src = a.get(1);
             grp = a.get(2);
             next = 3;
@@ -104,9 +97,6 @@ final class Commands {
             }
         }
         List<String> oifs = a.subList(next, a.size());
-        if (oifs.size() > 32) {
-            return malformed(cmd);
-        }
         RouteEditor.Outcome o = cmd == 'a'
                 ? editor.add(Origin.IPC, iif, src, grp, oifs)
                 : editor.remove(Origin.IPC, iif, src, grp, oifs);
@@ -115,9 +105,6 @@ final class Commands {
 
     /** {@code join}/{@code leave}: exactly 3 words are IIF SOURCE GROUP, else IIF GROUP (§14.3). */
     private String group(char cmd, List<String> a) {
-        if (a.size() < 2) {
-            return malformed(cmd);
-        }
         String src = a.size() == 3 ? a.get(1) : null;
         String grp = a.size() == 3 ? a.get(2) : a.get(1);
         Groups.Outcome o = cmd == 'j'

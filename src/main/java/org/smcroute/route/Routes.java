@@ -238,9 +238,12 @@ public final class Routes {
     // ---- reconciliation ------------------------------------------------------------------
 
     /** Union of the OIFs of all conf routes covering the flow on {@code inbound}; -1 if none. */
-    int desired(Family f, Addr s, Addr g, int inbound) {
+    int desired(SgKey k, int inbound) {
+        Family f = k.family();
+        Addr s = k.source();
+        Addr g = k.group();
         int oifs = -1;
-        ConfRoute r = ssm.get(new SgKey(f, s, g));
+        ConfRoute r = ssm.get(k);
         if (r != null && r.inbound() == inbound) {
             oifs = r.oifs();
         }
@@ -302,7 +305,7 @@ public final class Routes {
             }
             return;
         }
-        int want = desired(k.family(), k.source(), k.group(), e.inbound());
+        int want = desired(k, e.inbound());
         if (want >= 0) {
             e.setCovered(true);
             cache.push(e, want);
@@ -323,7 +326,7 @@ public final class Routes {
         SgKey k = new SgKey(f, s, g);
         ConfRoute owner = ssm.get(k);
         boolean isStatic = owner != null && owner.inbound() == vif;
-        int want = desired(f, s, g, vif);
+        int want = desired(k, vif);
         KernelEntry old = cache.get(k);
         if (!isStatic && (old == null || !old.learned()) && !cache.roomForLearned(want >= 0)) {
             cache.dropUnresolved(f, s, g, vif);
@@ -350,7 +353,7 @@ public final class Routes {
         String ifname = thresholds.name(f, vif);
         SgKey k = new SgKey(f, s, g);
         KernelEntry old = cache.get(k);
-        int want = desired(f, s, g, vif);
+        int want = desired(k, vif);
         if ((old != null && !old.learned()) || want < 0) {
             log.info("Multicast from " + s + ", group " + g + " on wrong " + f.vifName() + " " + vif + ", iface " + ifname);
             return;
