@@ -102,6 +102,8 @@ class OperationsIT {
         assertThat(dir.resolve("smcroute.sock")).doesNotExist();
         assertThat(Files.getPosixFilePermissions(dir.resolve("foo.sock"))).isEqualTo(PosixFilePermissions.fromString("rw-rw----"));
         assertThat(Files.getPosixFilePermissions(dir.resolve("foo.pid"))).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
+        // the PID file is written before "Ready" is logged (SPEC §4.1 step 16): wait for the line
+        awaitLog(d, "foo[" + d.pid() + "]: " + READY);
         assertThat(d.log()).contains("foo[" + d.pid() + "]: " + READY);
 
         Exec.Result show = ctl(ns, env, "-i", "foo", "-p", "show");
@@ -472,6 +474,8 @@ class OperationsIT {
                     "-n", "-i", "a", "-t", "1", "-f", dir.resolve("a.conf").toString());
             Running b = Running.start(rtr, dir, env, dir.resolve("b.pid"),
                     "-n", "-i", "b", "-t", "2", "-f", dir.resolve("b.conf").toString());
+            awaitLog(a, "a[" + a.pid() + "]: " + READY);
+            awaitLog(b, "b[" + b.pid() + "]: " + READY);
             assertThat(a.log()).contains("a[" + a.pid() + "]: " + READY);
             assertThat(b.log()).contains("b[" + b.pid() + "]: " + READY);
 
@@ -764,5 +768,9 @@ class OperationsIT {
             process.destroy();
             return waitExit();
         }
+    }
+
+    private static void awaitLog(Running d, String line) {
+        Waits.until("log line " + line, java.time.Duration.ofSeconds(5), () -> d.log().contains(line));
     }
 }
