@@ -101,6 +101,7 @@ class ChurnIT {
                     r2.await(src, GROUP, 20, Duration.ofSeconds(10));
                 }
                 assertThat(IpcHardeningIT.count(d.log(), "Reloading configuration")).isEqualTo(reloadsBefore);
+                d.awaitLog("Interface eth2 is back");
                 assertThat(d.log()).contains("Interface eth2 is back");
 
                 // ---- no leaks ---------------------------------------------------------------

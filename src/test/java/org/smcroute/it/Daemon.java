@@ -116,6 +116,22 @@ public final class Daemon implements AutoCloseable {
         return text == null ? "" : text;
     }
 
+    /**
+     * Waits (at most 5 s) until the log holds every line: a message follows the kernel change
+     * it reports, so a test that saw the change must still wait for the text.
+     */
+    public void awaitLog(String... lines) {
+        Waits.until("log lines " + java.util.Arrays.toString(lines), java.time.Duration.ofSeconds(5), () -> {
+            String log = log();
+            for (String l : lines) {
+                if (!log.contains(l)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
     public long pid() {
         return process.pid();
     }

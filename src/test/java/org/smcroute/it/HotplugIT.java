@@ -74,6 +74,8 @@ class HotplugIT {
             assertThat(ctl.run("-p", "show", "pending").ok().out())
                     .isEqualTo(new It.Wire().data("No pending routes or groups").plain());
             assertThat(ctl.run("-j", "show", "pending").ok().out()).isEqualTo("{\"pending\":[]}\n");
+            d.awaitLog("Activated pending mroute from eth0 group 225.3.0.1",
+                    "Activated pending mroute from eth0 group 225.3.0.2", "Activated pending mgroup from eth5 group 225.3.9.9");
             assertThat(d.log()).contains("Activated pending mroute from eth0 group 225.3.0.1",
                     "Activated pending mroute from eth0 group 225.3.0.2", "Activated pending mgroup from eth5 group 225.3.9.9");
             assertThat(ProcFiles.mroutes(t.router(), false)).containsExactlyInAnyOrder(
@@ -144,6 +146,7 @@ class HotplugIT {
                     .contains(org.assertj.core.groups.Tuple.tuple(2, "eth2"));
             assertThat(ProcFiles.mroutes(r, false)).containsExactlyInAnyOrderElementsOf(all4);
             assertThat(ProcFiles.mroutes(r, true)).containsExactlyInAnyOrderElementsOf(all6);
+            d.awaitLog("Interface eth2 is back (ifindex " + new2 + "), re-applying routes and groups");
             assertThat(d.log()).contains("Interface eth2 is back (ifindex " + new2 + "), re-applying routes and groups");
             address(r, "eth2", t.receiver(2).host(), 2, false);
             forwards(t, t.receiver(2).host(), "225.3.1.2", 10);
@@ -164,6 +167,7 @@ class HotplugIT {
             assertThat(slots(d, "eth1")).isEqualTo(new Slots(It.ifindex(r, "eth1"), 1, 1));
             assertThat(ProcFiles.mroutes(r, false)).containsExactlyInAnyOrderElementsOf(all4);
             assertThat(ProcFiles.mroutes(r, true)).containsExactlyInAnyOrderElementsOf(all6);
+            d.awaitLog("Interface eth0 is back (ifindex " + new0 + "), re-applying routes and groups");
             assertThat(d.log()).contains("Interface eth0 is back (ifindex " + new0 + "), re-applying routes and groups");
             address(r, "eth0", t.sender().host(), 0, true);
             forwards(t, t.receiver(2).host(), "225.3.1.2", 10);
@@ -233,6 +237,7 @@ class HotplugIT {
             // nothing reached eth2's host while it was not multicast capable
             assertThat(r2.stop()).containsExactlyInAnyOrderEntriesOf(Map.of(
                     new Flow(S4, "225.3.2.1"), twenty, new Flow(S4, "225.3.2.2"), twenty, new Flow(S4, "225.3.3.1"), twenty));
+            d.awaitLog("Interface eth2 is back (ifindex " + It.ifindex(r, "eth2") + ")");
             assertThat(d.log()).contains("Interface eth2 is back (ifindex " + It.ifindex(r, "eth2") + ")")
                     .doesNotContain("Reloading configuration");
             d.stopCleanly();
