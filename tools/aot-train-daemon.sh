@@ -12,19 +12,37 @@ ip link add eth0 type veth peer name peer0 2>/dev/null
 ip link add eth1 type veth peer name eth2 2>/dev/null
 for i in eth0 peer0 eth1 eth2; do ip link set "$i" up 2>/dev/null; done
 ip addr add 10.0.0.1/24 dev eth0 2>/dev/null
+ip addr add 10.0.0.2/24 dev peer0 2>/dev/null
+ip addr add fd00::1/64 dev eth0 nodad 2>/dev/null
+ip addr add fd00::2/64 dev peer0 nodad 2>/dev/null
+ip route add 225.0.0.0/8 dev peer0 2>/dev/null
+ip -6 route add ff0e::/16 dev peer0 table local 2>/dev/null
 cat > "$dir/smcroute.conf" <<END
 phyint eth0 enable
 mgroup from eth0 group 225.1.2.3
 mroute from eth0 source 10.0.0.2 group 225.1.2.3 to eth1 eth2
 mroute from eth0 group 225.3.0.0/16 to eth2
 mroute from eth0 source fd00::2 group ff0e::114 to eth1 eth2
+mroute from eth0 group ff0e::3:0/112 to eth2
 END
 JDK_JAVA_OPTIONS="-XX:AOTCacheOutput=$out" bin/smcrouted -n -f "$dir/smcroute.conf" \
     -u "$dir/smcroute.sock" -P "$dir/smcroute.pid" -l notice & daemon=$!
 i=0
 while [ ! -s "$dir/smcroute.pid" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+# Kernel upcalls: new (S,G) flows from peer0 into eth0, in and out of the (*,G) templates, so
+# the first real source storm does not pay for loading and linking the upcall path. bash's
+# /dev/udp sends one datagram per redirection (TTL 1: upcalls, nothing is forwarded).
+if command -v bash >/dev/null; then
+    bash -c 'for i in $(seq 1 400); do
+        echo x 2>/dev/null >/dev/udp/225.3.$((i / 200)).$((i % 200 + 1))/4000
+        echo x 2>/dev/null >/dev/udp/ff0e::3:$i/4000
+        [ $((i % 10)) -eq 0 ] && echo x 2>/dev/null >/dev/udp/225.4.0.$((i / 10))/4000
+    done' 2>/dev/null
+    sleep 0.5
+fi
 bin/smcroutectl -u "$dir/smcroute.sock" -b <<END
 show
+show routes
 show interfaces
 show groups
 join eth1 225.1.2.4

@@ -28,6 +28,9 @@ final class KernelCache {
     private final Map<SgKey, KernelEntry> cache = new LinkedHashMap<>();
     /** Pushed TTL vectors, interned: there are few distinct ones, and 100k entries share them. */
     private final Map<ByteBuffer, byte[]> ttlPool = new HashMap<>();
+    /** {@link #push}'s work array, and a lookup key over it for {@link #ttlPool}. */
+    private final byte[] scratch = new byte[32];
+    private final ByteBuffer scratchKey = ByteBuffer.wrap(scratch);
     private int learnedCount;
     private int learnedLimit = Integer.MAX_VALUE;
     private boolean limitLogged;
@@ -128,8 +131,11 @@ final class KernelCache {
 
     /** Pushes the entry when its active OIFs or their TTLs differ from what the kernel has. */
     void push(KernelEntry e, int wanted) {
+        // runs per new flow in a source storm: the vector is built in a scratch array and only
+        // copied when it is a TTL pattern never seen before (the pool keeps one array per pattern)
         Family f = e.family();
-        byte[] t = new byte[32];
+        byte[] t = scratch;
+        Arrays.fill(t, (byte) 0);
         int oifs = 0;
         for (int slot = 0; wanted != 0 && slot < 32; slot++) {
             int bit = 1 << slot;
@@ -144,9 +150,14 @@ final class KernelCache {
         if (e.ttls() != null && e.oifs() == oifs && Arrays.equals(t, e.ttls())) {
             return;
         }
+        byte[] pooled = ttlPool.get(scratchKey.clear());
+        if (pooled == null) {
+            pooled = t.clone();
+            ttlPool.put(ByteBuffer.wrap(pooled), pooled);
+        }
         try {
-            kernel.addMfc(e.family(), e.source(), e.group(), e.inbound(), t);
-            e.pushed(oifs, ttlPool.computeIfAbsent(ByteBuffer.wrap(t), b -> t));
+            kernel.addMfc(e.family(), e.source(), e.group(), e.inbound(), pooled);
+            e.pushed(oifs, pooled);
         } catch (KernelException x) {
             log.warn("Failed adding (" + e.source() + ", " + e.group() + ") to the kernel: " + x.reason());
         }

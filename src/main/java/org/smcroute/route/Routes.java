@@ -247,7 +247,8 @@ public final class Routes {
         if (r != null && r.inbound() == inbound) {
             oifs = r.oifs();
         }
-        for (ConfRoute t : templates) {
+        for (int i = 0, n = templates.size(); i < n; i++) { // no iterator: runs per new flow
+            ConfRoute t = templates.get(i);
             if (t.covers(f, s, g, inbound)) {
                 oifs = oifs < 0 ? t.oifs() : oifs | t.oifs();
             }

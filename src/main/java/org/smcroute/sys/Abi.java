@@ -115,6 +115,7 @@ final class Abi {
     static final int MAXVIFS = 32;
     static final int MAXMIFS = 32;
     static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_PEEK = 0x2;
     static final int MSG_NOSIGNAL = 0x4000;
     static final int EFD_NONBLOCK = 0x800;
     static final int EFD_CLOEXEC = 0x80000;

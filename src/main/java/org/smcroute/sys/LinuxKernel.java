@@ -63,6 +63,12 @@ public final class LinuxKernel implements Kernel {
     private final MrdiscSockets mrdisc = new MrdiscSockets();
     private final int[] fds = {-1, -1};
     private final MemorySegment buf = Arena.ofAuto().allocate(BUF_SIZE, 8);
+    /**
+     * The mfcctl / mf6cctl of every MFC call, reused: one is made per new flow in a source storm,
+     * and like every kernel call it is made on the state thread only.
+     */
+    private final MemorySegment mfcctl = Arena.ofAuto().allocate(Layouts.MFCCTL);
+    private final MemorySegment mf6cctl = Arena.ofAuto().allocate(Layouts.MF6CCTL);
 
     public LinuxKernel(Log log) {
         this.log = log;
@@ -104,6 +110,7 @@ public final class LinuxKernel implements Kernel {
                 enableMcForwarding();
                 blockIcmp6(fd);
             }
+            primeUpcallPath(f, fd);
         } catch (KernelException | RuntimeException e) {
             LibC.close(fd);
             throw e;
@@ -254,27 +261,58 @@ public final class LinuxKernel implements Kernel {
         requireFamily(f, source, group);
         String op = f.v6() ? (add ? "MRT6_ADD_MFC" : "MRT6_DEL_MFC") : (add ? "MRT_ADD_MFC" : "MRT_DEL_MFC");
         int fd = fd(f, op);
+        if (f.v6()) {
+            check(op, setsockopt(fd, Abi.IPPROTO_IPV6, add ? Abi.MRT6_ADD_MFC : Abi.MRT6_DEL_MFC,
+                    encodeMf6cctl(mf6cctl, source, group, parent, ttls)));
+        } else {
+            check(op, setsockopt(fd, Abi.IPPROTO_IP, add ? Abi.MRT_ADD_MFC : Abi.MRT_DEL_MFC,
+                    encodeMfcctl(mfcctl, source, group, parent, ttls)));
+        }
+    }
+
+    private static MemorySegment encodeMfcctl(MemorySegment m, Addr source, Addr group, int parent, byte[] ttls) {
+        m.fill((byte) 0);
+        m.set(Layouts.IN_ADDR, 0, source.ipv4());
+        m.set(Layouts.IN_ADDR, MFC_GROUP, group.ipv4());
+        m.set(JAVA_SHORT, MFC_PARENT, (short) parent);
+        MemorySegment.copy(ttls, 0, m, JAVA_BYTE, MFC_TTLS, Math.min(ttls.length, Abi.MAXVIFS));
+        return m;
+    }
+
+    private static MemorySegment encodeMf6cctl(MemorySegment m, Addr source, Addr group, int parent, byte[] ttls) {
+        m.fill((byte) 0);
+        sockaddrIn6(m, 0, source);
+        sockaddrIn6(m, MF6C_GROUP, group);
+        m.set(JAVA_SHORT, MF6C_PARENT, (short) parent);
+        for (int n = 0; n < Math.min(ttls.length, Abi.MAXMIFS); n++) {
+            if (ttls[n] != 0) {
+                long word = MF6C_IFSET + 4L * (n / 32);
+                m.set(JAVA_INT, word, m.get(JAVA_INT, word) | (1 << (n % 32)));
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Links the upcall path before the first new flow needs it: the JVM builds the method-handle
+     * code of a downcall and of each memory accessor on first use, which took tens of
+     * milliseconds at the first upcall of a source storm. This runs that code once on scratch
+     * memory: a peek at the routing socket (MSG_PEEK leaves any queued upcall in place), an
+     * upcall decoded from a made-up buffer, and an MFC request encoded but never sent.
+     */
+    private void primeUpcallPath(Family f, int fd) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment m;
+            LibC.recv(fd, a.allocate(BUF_SIZE), BUF_SIZE, Abi.MSG_DONTWAIT | Abi.MSG_PEEK);
+            MemorySegment scratch = a.allocate(BUF_SIZE, 8);
+            Addr any = f.v6() ? Addr.parse("::") : Addr.parse("0.0.0.0");
             if (f.v6()) {
-                m = a.allocate(Layouts.MF6CCTL);
-                sockaddrIn6(m, 0, source);
-                sockaddrIn6(m, MF6C_GROUP, group);
-                m.set(JAVA_SHORT, MF6C_PARENT, (short) parent);
-                for (int n = 0; n < Math.min(ttls.length, Abi.MAXMIFS); n++) {
-                    if (ttls[n] != 0) {
-                        long word = MF6C_IFSET + 4L * (n / 32);
-                        m.set(JAVA_INT, word, m.get(JAVA_INT, word) | (1 << (n % 32)));
-                    }
-                }
-                check(op, setsockopt(fd, Abi.IPPROTO_IPV6, add ? Abi.MRT6_ADD_MFC : Abi.MRT6_DEL_MFC, m));
+                scratch.set(JAVA_BYTE, IM6_TYPE, (byte) Upcall.NOCACHE);
+                decode6(scratch, Layouts.MRT6MSG.byteSize());
+                encodeMf6cctl(a.allocate(Layouts.MF6CCTL), any, any, 0, new byte[Abi.MAXMIFS]);
             } else {
-                m = a.allocate(Layouts.MFCCTL);
-                m.set(Layouts.IN_ADDR, 0, source.ipv4());
-                m.set(Layouts.IN_ADDR, MFC_GROUP, group.ipv4());
-                m.set(JAVA_SHORT, MFC_PARENT, (short) parent);
-                MemorySegment.copy(ttls, 0, m, JAVA_BYTE, MFC_TTLS, Math.min(ttls.length, Abi.MAXVIFS));
-                check(op, setsockopt(fd, Abi.IPPROTO_IP, add ? Abi.MRT_ADD_MFC : Abi.MRT_DEL_MFC, m));
+                scratch.set(JAVA_BYTE, IM_TYPE, (byte) Upcall.NOCACHE);
+                decode4(scratch, Layouts.IGMPMSG.byteSize());
+                encodeMfcctl(a.allocate(Layouts.MFCCTL), any, any, 0, new byte[Abi.MAXVIFS]);
             }
         }
     }
@@ -347,7 +385,7 @@ public final class LinuxKernel implements Kernel {
                 }
                 break;
             }
-            Upcall u = f.v6() ? decode6(n) : decode4(n);
+            Upcall u = f.v6() ? decode6(buf, n) : decode4(buf, n);
             if (u != null) {
                 sink.accept(u);
                 count++;
@@ -357,7 +395,7 @@ public final class LinuxKernel implements Kernel {
     }
 
     /** SPEC §16.4: an igmpmsg has {@code im_mbz == 0} where real IGMP carries protocol 2. */
-    private Upcall decode4(long n) {
+    private static Upcall decode4(MemorySegment buf, long n) {
         if (n < Layouts.IGMPMSG.byteSize() || buf.get(JAVA_BYTE, IM_MBZ) != 0 || buf.get(JAVA_BYTE, IM_TYPE) == 0) {
             return null;
         }
@@ -366,7 +404,7 @@ public final class LinuxKernel implements Kernel {
     }
 
     /** SPEC §16.4: an mrt6msg has ICMPv6 type 0, which no real ICMPv6 message uses. */
-    private Upcall decode6(long n) {
+    private static Upcall decode6(MemorySegment buf, long n) {
         if (n < Layouts.MRT6MSG.byteSize() || buf.get(JAVA_BYTE, IM6_MBZ) != 0 || buf.get(JAVA_BYTE, IM6_TYPE) == 0) {
             return null;
         }

@@ -32,11 +32,12 @@ import java.util.concurrent.locks.LockSupport;
  *     Raw IPv4 socket with a hand-made header (IPPROTO_RAW implies IP_HDRINCL), so source i is
  *     base + i without adding N addresses to the interface. Run it only inside a private
  *     namespace. The payload carries i and System.nanoTime() at sending; prints
- *     "sent N NANOS" (time from the first to the last packet).
- * recv --iface IF --group G --port P
+ *     "sent N NANOS BURST" (time from the first to the last packet, largest burst sent at once).
+ * recv --iface IF --group G --port P [--trace FILE]
  *     Joins G, prints "ready", and until EOF on stdin records one latency per distinct source
  *     (arrival nanoTime minus the payload's); then prints
- *     "got SOURCES PACKETS P50_US P90_US P99_US MAX_US".
+ *     "got SOURCES PACKETS P50_US P90_US P99_US MAX_US". With --trace, FILE gets one line per
+ *     source in arrival order: "INDEX SENT_NANOS LATENCY_NANOS".
  * </pre>
  * Sender and receiver compare System.nanoTime() of two JVMs: on Linux HotSpot it is
  * CLOCK_MONOTONIC, one clock for the whole host whatever the network namespace.
@@ -49,6 +50,7 @@ public final class Storm {
     private static final int IPPROTO_IP = 0;
     private static final int IPPROTO_RAW = 255;
     private static final int IP_MULTICAST_IF = 32;
+    private static final int PR_SET_TIMERSLACK = 29;
 
     private Storm() {
     }
@@ -76,6 +78,8 @@ public final class Storm {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
         MethodHandle setsockopt = l.downcallHandle(lib.find("setsockopt").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        MethodHandle prctl = l.downcallHandle(lib.find("prctl").orElseThrow(),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
         MethodHandle sendto = l.downcallHandle(lib.find("sendto").orElseThrow(),
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
 
@@ -110,40 +114,53 @@ public final class Storm {
             b.putShort(20, (short) 5000).putShort(22, (short) port).putShort(24, (short) (8 + payload));
             b.putInt(28, MAGIC); // UDP checksum 0 = none
 
-            // Warm-up to 127.0.0.1 (never leaves the namespace): links the downcall and compiles
-            // the loop, so the timed stream does not start with a burst after a slow first call.
+            // Paced by sleeping, not spinning: on a 2-core machine a spinning sender would take a
+            // whole core from the router under test. Whatever is due when the thread wakes is sent
+            // at once (a burst of a few packets); each packet carries its own send time.
+            int slack = (int) prctl.invokeExact(PR_SET_TIMERSLACK, 1000L, 0L, 0L, 0L);
+
+            // Warm-up: the same paced loop to 127.0.0.1 (never leaves the namespace), so the timed
+            // stream does not start with stalls and bursts of a cold sender.
             MemorySegment lo = a.allocate(16);
             lo.set(JAVA_BYTE, 0, (byte) AF_INET);
             lo.set(JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN), 4, 0x7f000001);
-            b.putInt(16, 0x7f000001).putInt(12, 0x7f000001);
-            for (int i = 0; i < 3000; i++) {
-                long r = (long) sendto.invokeExact(fd, pkt, (long) len, 0, lo, 16);
+            b.putInt(16, 0x7f000001);
+            for (int round = 0; round < 3; round++) {
+                paced(sendto, fd, pkt, b, lo, 0x7f000001, 10_000, 100_000);
             }
             b.putInt(16, group);
 
-            long interval = 1_000_000_000L / rate;
-            long start = System.nanoTime();
-            long next = start;
-            long failed = 0;
-            for (int i = 0; i < count; i++) {
-                long now = System.nanoTime();
-                if (next - now > 100_000) {
-                    LockSupport.parkNanos(next - now - 50_000);
-                }
-                while (System.nanoTime() < next) {
-                    Thread.onSpinWait();
-                }
-                b.putInt(12, base + i);
-                b.putInt(32, i);
-                b.putLong(36, System.nanoTime());
-                if ((long) sendto.invokeExact(fd, pkt, (long) len, 0, to, 16) < 0) {
-                    failed++;
-                }
-                next += interval;
-            }
-            long took = System.nanoTime() - start;
-            System.out.println("sent " + (count - failed) + " " + took);
+            long[] r = paced(sendto, fd, pkt, b, to, base, count, rate);
+            System.out.println("sent " + r[0] + " " + r[1] + " " + r[2]);
         }
+    }
+
+    /** Sends {@code count} packets from {@code base + i} at {@code rate}/s; returns sent, nanos, largest burst. */
+    private static long[] paced(MethodHandle sendto, int fd, MemorySegment pkt, ByteBuffer b, MemorySegment to,
+            int base, int count, int rate) throws Throwable {
+        long len = pkt.byteSize();
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        long next = start;
+        long failed = 0;
+        int burst = 0;
+        int maxBurst = 0;
+        for (int i = 0; i < count; i++) {
+            long now = System.nanoTime();
+            if (next - now > 0) {
+                LockSupport.parkNanos(next - now);
+                burst = 0;
+            }
+            maxBurst = Math.max(maxBurst, ++burst);
+            b.putInt(12, base + i);
+            b.putInt(32, i);
+            b.putLong(36, System.nanoTime());
+            if ((long) sendto.invokeExact(fd, pkt, len, 0, to, 16) < 0) {
+                failed++;
+            }
+            next += interval;
+        }
+        return new long[] {count - failed, System.nanoTime() - start, maxBurst};
     }
 
     static void recv(Map<String, String> o) throws Exception {
@@ -156,46 +173,120 @@ public final class Storm {
         ch.bind(new InetSocketAddress(group, port));
         ch.join(group, nif);
 
-        Map<Integer, Long> latency = new HashMap<>();
-        long[] packets = {0};
-        Thread rx = new Thread(() -> {
-            ByteBuffer buf = ByteBuffer.allocate(2048);
-            try {
-                while (true) {
-                    InetSocketAddress from = (InetSocketAddress) ch.receive(buf.clear());
-                    long now = System.nanoTime();
-                    buf.flip();
-                    if (buf.remaining() < 16 || buf.getInt(0) != MAGIC) {
-                        continue;
-                    }
-                    int src = ByteBuffer.wrap(from.getAddress().getAddress()).getInt();
-                    synchronized (latency) {
-                        packets[0]++;
-                        latency.putIfAbsent(src, now - buf.getLong(8));
-                    }
-                }
-            } catch (IOException e) {
-                // closed at the end
-            }
-        }, "rx");
-        rx.setDaemon(true);
-        rx.start();
+        Rx.warmUp();
+        Rx rx = new Rx();
+        Thread t = new Thread(() -> rx.run(ch), "rx");
+        t.start();
         System.out.println("ready");
         System.out.flush();
         InputStream in = System.in;
         while (in.read() >= 0) {
             // until EOF
         }
-        long[] l;
-        long p;
-        synchronized (latency) {
-            l = latency.values().stream().mapToLong(Long::longValue).sorted().toArray();
-            p = packets[0];
+        ch.close(); // ends rx.run; join() publishes what it recorded
+        t.join();
+        long[] l = rx.firstLatencies();
+        if (o.containsKey("trace")) {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(o.get("trace")), rx.trace());
         }
-        System.out.println("got " + l.length + " " + p + " " + us(pct(l, 50)) + " " + us(pct(l, 90))
+        System.out.println("got " + l.length + " " + rx.n + " " + us(pct(l, 50)) + " " + us(pct(l, 90))
                 + " " + us(pct(l, 99)) + " " + us(l.length == 0 ? -1 : l[l.length - 1]));
         System.out.flush();
         System.exit(0);
+    }
+
+    /**
+     * The receiving loop: records every packet in plain arrays (no per-packet map or lock, so the
+     * receiver itself adds as little as possible to the latency it measures) and is JIT-warmed
+     * on loopback before the measurement, so a cold receiver does not queue the first packets.
+     */
+    static final class Rx {
+        int n;
+        int[] src = new int[8192];
+        int[] index = new int[8192];
+        long[] sent = new long[8192];
+        long[] arrived = new long[8192];
+
+        void run(DatagramChannel ch) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(2048);
+            try {
+                while (true) {
+                    InetSocketAddress from = (InetSocketAddress) ch.receive(buf.clear());
+                    long now = System.nanoTime();
+                    if (buf.position() >= 16 && buf.getInt(0) == MAGIC) {
+                        record(ByteBuffer.wrap(from.getAddress().getAddress()).getInt(), buf.getInt(4), buf.getLong(8), now);
+                    }
+                }
+            } catch (IOException e) {
+                // closed at the end
+            }
+        }
+
+        private void record(int s, int i, long sentAt, long now) {
+            if (n == src.length) {
+                src = java.util.Arrays.copyOf(src, 2 * n);
+                index = java.util.Arrays.copyOf(index, 2 * n);
+                sent = java.util.Arrays.copyOf(sent, 2 * n);
+                arrived = java.util.Arrays.copyOf(arrived, 2 * n);
+            }
+            src[n] = s;
+            index[n] = i;
+            sent[n] = sentAt;
+            arrived[n] = now;
+            n++;
+        }
+
+        /** The first packet's latency of each distinct source, sorted. */
+        long[] firstLatencies() {
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            long[] l = new long[n];
+            int k = 0;
+            for (int j = 0; j < n; j++) {
+                if (seen.add(src[j])) {
+                    l[k++] = arrived[j] - sent[j];
+                }
+            }
+            l = java.util.Arrays.copyOf(l, k);
+            java.util.Arrays.sort(l);
+            return l;
+        }
+
+        /** One line per distinct source in arrival order: "INDEX SENT_NANOS LATENCY_NANOS". */
+        String trace() {
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            StringBuilder t = new StringBuilder();
+            for (int j = 0; j < n; j++) {
+                if (seen.add(src[j])) {
+                    t.append(index[j]).append(' ').append(sent[j]).append(' ').append(arrived[j] - sent[j]).append('\n');
+                }
+            }
+            return t.toString();
+        }
+
+        /** Runs the loop over 30,000 loopback datagrams so the JIT has compiled it. */
+        static void warmUp() throws Exception {
+            DatagramChannel in = DatagramChannel.open(StandardProtocolFamily.INET)
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            in.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
+            Thread feed = new Thread(() -> {
+                try (DatagramChannel out = DatagramChannel.open(StandardProtocolFamily.INET)) {
+                    ByteBuffer p = ByteBuffer.allocate(16).putInt(MAGIC).putInt(0).putLong(System.nanoTime()).flip();
+                    for (int i = 0; i < 30_000; i++) {
+                        out.send(p.rewind(), in.getLocalAddress());
+                        if (i % 64 == 0) {
+                            Thread.yield();
+                        }
+                    }
+                    Thread.sleep(200);
+                    in.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "warm-up");
+            feed.start();
+            new Rx().run(in);
+            feed.join();
+        }
     }
 
     static long pct(long[] sorted, int p) {

@@ -27,7 +27,8 @@ final class StormBench {
         if (rates.isEmpty() || sources <= 0) {
             return;
         }
-        record StormRow(String impl, int rate, double achieved, int sent, int installed, int forwarded, long p50, long p90) {
+        record StormRow(String impl, int rate, double achieved, int burst, int sent, int installed, int forwarded, long p50, long p90,
+                double cpuUs) {
         }
         List<StormRow> rows = new ArrayList<>();
         for (Bench.Impl impl : b.impls()) {
@@ -53,14 +54,28 @@ final class StormBench {
                 + "the upcall, up to 10 s). A source is lost when its upcall is: the kernel drops upcalls that do not fit "
                 + "in the routing socket's receive buffer (Linux ≥ 5.3 no longer caps unresolved entries at 10).");
         b.line("");
-        b.line("| daemon | offered rate | achieved | installed | share | forwarded | share | latency p50 | p90 |");
-        b.line("|---|---|---|---|---|---|---|---|---|");
+        b.line("| daemon | offered rate | achieved | largest burst | installed | share | forwarded | share | latency p50 | p90 | daemon CPU per source |");
+        b.line("|---|---|---|---|---|---|---|---|---|---|---|");
         for (StormRow r : rows) {
-            b.line("| " + r.impl() + " | " + Bench.k(r.rate()) + "/s | " + Bench.k(r.achieved()) + "/s | " + r.installed() + " | "
+            b.line("| " + r.impl() + " | " + Bench.k(r.rate()) + "/s | " + Bench.k(r.achieved()) + "/s | " + r.burst() + " | " + r.installed() + " | "
                     + pctOf(r.installed(), r.sent()) + " | " + r.forwarded() + " | " + pctOf(r.forwarded(), r.sent()) + " | "
-                    + ms(r.p50()) + " | " + ms(r.p90()) + " |");
+                    + ms(r.p50()) + " | " + ms(r.p90()) + " | " + String.format(Locale.ROOT, "%.0f µs", r.cpuUs()) + " |");
         }
         b.line("");
+    }
+
+    /** USER_HZ: the unit of utime and stime in /proc/PID/stat on every Linux architecture in use. */
+    private static final int TICKS_PER_SECOND = 100;
+
+    /** The daemon's user + system CPU time so far, in clock ticks (/proc/PID/stat fields 14 and 15). */
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (java.io.IOException e) {
+            return 0;
+        }
     }
 
     private static String pctOf(int a, int b) {
@@ -72,7 +87,8 @@ final class StormBench {
     }
 
     interface RowMaker<R> {
-        R make(String impl, int rate, double achieved, int sent, int installed, int forwarded, long p50, long p90);
+        R make(String impl, int rate, double achieved, int burst, int sent, int installed, int forwarded, long p50, long p90,
+                double cpuUs);
     }
 
     private <R> R stormStep(Topology t, Running d, Bench.Impl impl, int rate, int prefix, RowMaker<R> rows) throws Exception {
@@ -80,6 +96,10 @@ final class StormBench {
         Netns rcv = t.receiver(1).host();
         List<String> rc = new ArrayList<>(rcv.argv(b.java, "-XX:+UseSerialGC", "-cp", b.cp, Storm.class.getName(), "recv",
                 "--iface", "eth0", "--group", "225.1.2.3", "--port", "4000"));
+        String traceDir = System.getenv("BENCH_STORM_TRACE");
+        if (traceDir != null) {
+            rc.addAll(List.of("--trace", traceDir + "/storm-" + impl.name().replaceAll("\\W+", "_") + "-" + prefix + "-" + rate + ".txt"));
+        }
         Process r = new ProcessBuilder(rc).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader rout = new BufferedReader(new InputStreamReader(r.getInputStream(), StandardCharsets.US_ASCII));
         String l = rout.readLine();
@@ -89,16 +109,19 @@ final class StormBench {
         List<String> sc = new ArrayList<>(t.sender().host().argv(b.java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
                 "-cp", b.cp, Storm.class.getName(), "send", "--iface", "eth0", "--group", "225.1.2.3", "--port", "4000",
                 "--base", base, "--count", String.valueOf(sources), "--rate", String.valueOf(rate)));
+        long cpu0 = cpuTicks(d.pid());
         Process s = new ProcessBuilder(sc).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String sent = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
         s.waitFor();
-        Matcher m = Pattern.compile("sent (\\d+) (\\d+)").matcher(sent);
+        Matcher m = Pattern.compile("sent (\\d+) (\\d+) (\\d+)").matcher(sent);
         if (!m.find()) {
             throw new IllegalStateException("storm sender: " + sent);
         }
         int n = Integer.parseInt(m.group(1));
         double achieved = n / (Long.parseLong(m.group(2)) / 1e9);
         Bench.sleepNanos(1_500_000_000L); // late upcalls and the kernel's unresolved-queue timeout
+        double cpuUs = (cpuTicks(d.pid()) - cpu0) * 1e6 / TICKS_PER_SECOND / Math.max(1, n);
+        int burst = Integer.parseInt(m.group(3));
         r.getOutputStream().close();
         String got = rout.readLine();
         r.waitFor(10, TimeUnit.SECONDS);
@@ -115,9 +138,9 @@ final class StormBench {
         }
         if (g.length < 7) {
             b.say("storm receiver said: " + got);
-            return rows.make(impl.name(), rate, achieved, n, installed, 0, -1, -1);
+            return rows.make(impl.name(), rate, achieved, burst, n, installed, 0, -1, -1, cpuUs);
         }
-        return rows.make(impl.name(), rate, achieved, n, installed, Integer.parseInt(g[1]),
-                Long.parseLong(g[3]), Long.parseLong(g[4]));
+        return rows.make(impl.name(), rate, achieved, burst, n, installed, Integer.parseInt(g[1]),
+                Long.parseLong(g[3]), Long.parseLong(g[4]), cpuUs);
     }
 }

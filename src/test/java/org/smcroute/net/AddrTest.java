@@ -33,6 +33,27 @@ class AddrTest {
         assertThat(Addr.parse(net).covers(len, Addr.parse(addr))).isEqualTo(expected);
     }
 
+    /** The bitwise covers() must agree with comparing the masked addresses, for every length. */
+    @org.junit.jupiter.api.Test
+    void coversAgreesWithMasking() {
+        java.util.Random r = new java.util.Random(42);
+        for (int i = 0; i < 20_000; i++) {
+            boolean v6 = r.nextBoolean();
+            long hi = v6 ? r.nextLong() : 0;
+            long lo = v6 ? r.nextLong() : r.nextLong() & 0xffffffffL;
+            Addr a = new Addr(v6, hi, lo);
+            // flip one random bit so that near misses at every length are tried
+            int bit = r.nextInt(v6 ? 128 : 32);
+            Addr b = v6 ? (bit < 64 ? new Addr(true, hi ^ (1L << bit), lo) : new Addr(true, hi, lo ^ (1L << (bit - 64))))
+                    : new Addr(false, 0, lo ^ (1L << bit));
+            Addr other = r.nextInt(4) > 0 ? b : new Addr(!v6, 0, lo & 0xffffffffL); // sometimes the other family
+            for (int len = -1; len <= (v6 ? 129 : 33); len++) {
+                boolean masked = a.v6() == other.v6() && a.mask(len).equals(other.mask(len));
+                assertThat(a.covers(len, other)).as("%s /%d %s", a, len, other).isEqualTo(masked);
+            }
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"224.0.0.1, true", "239.255.255.255, true", "223.255.255.255, false", "240.0.0.0, false",
         "ff02::1, true", "fe80::1, false"})
