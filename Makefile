@@ -67,7 +67,7 @@ check: jdk
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)
 	install -m 0755 bin/smcrouted bin/smcroutectl $(DESTDIR)$(SBINDIR)/
-	install -m 0644 $(JAR) $(DESTDIR)$(DATADIR)/
+	install -m 0644 $(JAR) target/smcroutectl.security $(DESTDIR)$(DATADIR)/
 	if [ -f $(AOT) ]; then install -m 0644 $(AOT) $(DESTDIR)$(DATADIR)/; fi
 	if [ -f $(DAOT) ]; then install -m 0644 $(DAOT) $(DESTDIR)$(DATADIR)/; fi
 	rm -rf $(DESTDIR)$(DATADIR)/runtime
