@@ -223,7 +223,8 @@ class HotplugIT {
                             && oifs(k.cache(), "225.3.2.2").equals(Map.of(2, 1))
                             && oifs(k.cache(), "225.3.3.1").equals(Map.of(1, 1, 2, 1)));
             System.out.printf("HotplugIT: multicast on -> restored after %d ms%n", back);
-            assertThat(k.joined("eth2", "225.3.2.9")).isTrue();
+            // the re-join follows the routes in the same activation, so it may land a moment later
+            k.awaitMillis(System.nanoTime(), "225.3.2.9 joined again on eth2", () -> k.joined("eth2", "225.3.2.9"));
             Mcast.sendAll(t.sender().host(), "eth0", groups, 4000, 10, 200);
             r1.await(S4, "225.3.2.1", 30, It.WAIT);
             r2.await(S4, "225.3.2.1", 20, It.WAIT);
