@@ -16,6 +16,7 @@
 #   BENCH_STORM_SOURCES=4000           sources per storm rate (0 skips the storm)
 #   BENCH_STORM_TRACE=DIR              also write per-source latencies (arrival order) to DIR
 #   BENCH_STORM_COLD=1                 0: skip the extra storm on a fresh Java daemon
+#   BENCH_STORM_FLUSH=1                0: keep the learned entries between storm steps (no flush)
 #   BENCH_JOINS=2000                   `mgroup` lines for the group join/leave figures (0 skips)
 #   BENCH_JOIN_SSM=1                   0: only the ASM variant (no `source` lines)
 #   BENCH_JOIN_RUNS=3                  interleaved runs of the join figures

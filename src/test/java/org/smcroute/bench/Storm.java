@@ -129,6 +129,7 @@ public final class Storm {
                 paced(sendto, fd, pkt, b, lo, 0x7f000001, 10_000, 100_000);
             }
             b.putInt(16, group);
+            Thread.sleep(500); // let the JIT threads finish, so they do not compete with the router
 
             long[] r = paced(sendto, fd, pkt, b, to, base, count, rate);
             System.out.println("sent " + r[0] + " " + r[1] + " " + r[2]);
@@ -174,6 +175,7 @@ public final class Storm {
         ch.join(group, nif);
 
         Rx.warmUp();
+        Thread.sleep(500); // let the JIT threads finish before the measurement
         Rx rx = new Rx();
         Thread t = new Thread(() -> rx.run(ch), "rx");
         t.start();

@@ -19,6 +19,7 @@ final class StormBench {
     private final List<Integer> rates = Bench.ints(Bench.env("BENCH_STORM_RATES", "2000 5000 10000 20000"));
     private final int sources = Integer.parseInt(Bench.env("BENCH_STORM_SOURCES", "4000"));
     private final boolean cold = !"0".equals(Bench.env("BENCH_STORM_COLD", "1"));
+    private final boolean flush = !"0".equals(Bench.env("BENCH_STORM_FLUSH", "1"));
 
     StormBench(Bench b) {
         this.b = b;
@@ -42,6 +43,9 @@ final class StormBench {
                         b.say("(*,G) storm, " + impl.name() + ", " + sources + " sources at " + rate + "/s");
                         int prefix = 200 + step++;
                         rows.add(stormStep(t, d, impl, rate, prefix, StormRow::new));
+                        if (flush) {
+                            flush(d);
+                        }
                     }
                 }
                 // The same storm at the highest rate on a daemon that has seen no upcall yet (a
@@ -62,14 +66,16 @@ final class StormBench {
         b.line("");
         b.line("Template `mroute from eth0 group 225.1.0.0/16 to eth1`; the sender offers " + Bench.k(sources)
                 + " new sources (forged with a raw socket, one packet each, to 225.1.2.3) at each rate in turn, to one "
-                + "daemon. **Installed** = kernel MFC entries for those sources; **forwarded** = distinct sources the receiver "
+                + "daemon, with `smcroutectl flush` between the steps (" + (flush ? "on" : "off, BENCH_STORM_FLUSH=0")
+                + ": without it the learned entries add up and the 20k/s step starts where the kernel's MFC hash table "
+                + "grows past 12,288 entries and rehashes them, a stall of several ms here). **Installed** = kernel MFC entries for those sources; **forwarded** = distinct sources the receiver "
                 + "got; latency = a source's packet sent → received (the kernel holds it while the daemon answers "
                 + "the upcall, up to 10 s). A source is lost when its upcall is: the kernel drops upcalls that do not fit "
                 + "in the routing socket's receive buffer (Linux ≥ 5.3 no longer caps unresolved entries at 10).");
         b.line("");
         b.line("The sender paces itself by sleeping and sends whatever is due when it wakes (**largest burst** = most "
                 + "packets sent back to back), so it does not spin on one of the machine's two cores; sender and receiver "
-                + "JIT-warm their loops on loopback first. **Daemon CPU per source** = the daemon's user + system time during "
+                + "JIT-warm their loops on loopback first and then wait 0.5 s for their compiler threads. **Daemon CPU per source** = the daemon's user + system time during "
                 + "the step over the sources sent; it includes the kernel's forwarding of the held packet, which runs in "
                 + "the daemon's MRT_ADD_MFC call. The **first storm after start** row is a fresh daemon hit at the highest "
                 + "rate before it has handled any upcall (a restart under live traffic): the JVM still interprets the "
@@ -83,6 +89,23 @@ final class StormBench {
                     + ms(r.p50()) + " | " + ms(r.p90()) + " | " + String.format(Locale.ROOT, "%.0f µs", r.cpuUs()) + " |");
         }
         b.line("");
+    }
+
+    /**
+     * Empties the learned entries between steps (`smcroutectl flush`), so every rate starts from
+     * the same state: a warm daemon and an empty kernel cache. Without it the steps add up to
+     * 12,000 entries, and the 20k/s step starts right where the kernel's MFC hash table grows
+     * past 12,288 entries and rehashes them, a stall of several milliseconds on this machine.
+     */
+    private static void flush(Running d) throws Exception {
+        Process p = new ProcessBuilder(d.ctl("flush")).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        p.waitFor(10, TimeUnit.SECONDS);
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (d.cacheCount() > 10 && System.nanoTime() < until) {
+            Bench.sleepNanos(10_000_000L);
+        }
+        Bench.sleepNanos(500_000_000L); // the kernel shrinks the emptied table in a worker
     }
 
     /** USER_HZ: the unit of utime and stime in /proc/PID/stat on every Linux architecture in use. */
