@@ -150,7 +150,7 @@ final class KernelCache {
         if (e.ttls() != null && e.oifs() == oifs && Arrays.equals(t, e.ttls())) {
             return;
         }
-        byte[] pooled = ttlPool.get(scratchKey.clear());
+        byte[] pooled = ttlPool.get(scratchKey);
         if (pooled == null) {
             pooled = t.clone();
             ttlPool.put(ByteBuffer.wrap(pooled), pooled);

@@ -238,29 +238,22 @@ public final class Storm {
             n++;
         }
 
+        /** Indexes of the records that are a source's first packet, in arrival order. */
+        private int[] firsts() {
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            return java.util.stream.IntStream.range(0, n).filter(j -> seen.add(src[j])).toArray();
+        }
+
         /** The first packet's latency of each distinct source, sorted. */
         long[] firstLatencies() {
-            java.util.Set<Integer> seen = new java.util.HashSet<>();
-            long[] l = new long[n];
-            int k = 0;
-            for (int j = 0; j < n; j++) {
-                if (seen.add(src[j])) {
-                    l[k++] = arrived[j] - sent[j];
-                }
-            }
-            l = java.util.Arrays.copyOf(l, k);
-            java.util.Arrays.sort(l);
-            return l;
+            return java.util.Arrays.stream(firsts()).mapToLong(j -> arrived[j] - sent[j]).sorted().toArray();
         }
 
         /** One line per distinct source in arrival order: "INDEX SENT_NANOS LATENCY_NANOS". */
         String trace() {
-            java.util.Set<Integer> seen = new java.util.HashSet<>();
             StringBuilder t = new StringBuilder();
-            for (int j = 0; j < n; j++) {
-                if (seen.add(src[j])) {
-                    t.append(index[j]).append(' ').append(sent[j]).append(' ').append(arrived[j] - sent[j]).append('\n');
-                }
+            for (int j : firsts()) {
+                t.append(index[j]).append(' ').append(sent[j]).append(' ').append(arrived[j] - sent[j]).append('\n');
             }
             return t.toString();
         }

@@ -42,7 +42,7 @@ final class StormBench {
                     for (int rate : rates) {
                         b.say("(*,G) storm, " + impl.name() + ", " + sources + " sources at " + rate + "/s");
                         int prefix = 200 + step++;
-                        rows.add(stormStep(t, d, impl, rate, prefix, StormRow::new));
+                        rows.add(stormStep(t, d, impl, impl.name(), rate, prefix, StormRow::new));
                         if (flush) {
                             flush(d);
                         }
@@ -55,9 +55,7 @@ final class StormBench {
                     b.say("(*,G) storm, " + impl.name() + ", fresh daemon, " + sources + " sources at " + rate + "/s");
                     try (Running d = new Running(b, impl, t.router(), "mroute from eth0 group 225.1.0.0/16 to eth1\n")) {
                         d.awaitReady();
-                        StormRow r = stormStep(t, d, impl, rate, 250, StormRow::new);
-                        rows.add(new StormRow(r.impl() + ", first storm after start", r.rate(), r.achieved(), r.burst(),
-                                r.sent(), r.installed(), r.forwarded(), r.p50(), r.p90(), r.cpuUs()));
+                        rows.add(stormStep(t, d, impl, impl.name() + ", first storm after start", rate, 250, StormRow::new));
                     }
                 }
             }
@@ -135,7 +133,8 @@ final class StormBench {
                 double cpuUs);
     }
 
-    private <R> R stormStep(Topology t, Running d, Bench.Impl impl, int rate, int prefix, RowMaker<R> rows) throws Exception {
+    private <R> R stormStep(Topology t, Running d, Bench.Impl impl, String label, int rate, int prefix, RowMaker<R> rows)
+            throws Exception {
         String base = "10." + prefix + ".0.1";
         Netns rcv = t.receiver(1).host();
         List<String> rc = new ArrayList<>(rcv.argv(b.java, "-XX:+UseSerialGC", "-cp", b.cp, Storm.class.getName(), "recv",
@@ -182,9 +181,9 @@ final class StormBench {
         }
         if (g.length < 7) {
             b.say("storm receiver said: " + got);
-            return rows.make(impl.name(), rate, achieved, burst, n, installed, 0, -1, -1, cpuUs);
+            return rows.make(label, rate, achieved, burst, n, installed, 0, -1, -1, cpuUs);
         }
-        return rows.make(impl.name(), rate, achieved, burst, n, installed, Integer.parseInt(g[1]),
+        return rows.make(label, rate, achieved, burst, n, installed, Integer.parseInt(g[1]),
                 Long.parseLong(g[3]), Long.parseLong(g[4]), cpuUs);
     }
 }
