@@ -67,9 +67,10 @@ check: jdk
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)
 	install -m 0755 bin/smcrouted bin/smcroutectl $(DESTDIR)$(SBINDIR)/
-	install -m 0644 $(JAR) target/smcroutectl.security $(DESTDIR)$(DATADIR)/
-	if [ -f $(AOT) ]; then install -m 0644 $(AOT) $(DESTDIR)$(DATADIR)/; fi
-	if [ -f $(DAOT) ]; then install -m 0644 $(DAOT) $(DESTDIR)$(DATADIR)/; fi
+	# -p keeps the caches newer than the jar, which the launchers require before they use them
+	install -p -m 0644 $(JAR) target/smcroutectl.security $(DESTDIR)$(DATADIR)/
+	if [ -f $(AOT) ]; then install -p -m 0644 $(AOT) $(DESTDIR)$(DATADIR)/; fi
+	if [ -f $(DAOT) ]; then install -p -m 0644 $(DAOT) $(DESTDIR)$(DATADIR)/; fi
 	rm -rf $(DESTDIR)$(DATADIR)/runtime
 	if [ -f $(RUNTIME) ]; then cp -R target/runtime $(DESTDIR)$(DATADIR)/runtime; fi
 	printf 'java=%s/bin/java\nsysconfdir=%s\nrunstatedir=%s\n' \

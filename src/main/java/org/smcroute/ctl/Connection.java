@@ -42,19 +42,7 @@ final class Connection {
         }
         try (ch) {
             ch.write(ByteBuffer.wrap(request));
-            byte[] buf = new byte[4096];
-            int n = 0;
-            while (true) {
-                if (n == buf.length) {
-                    buf = Arrays.copyOf(buf, buf.length * 2);
-                }
-                int r = ch.read(ByteBuffer.wrap(buf, n, buf.length - n));
-                if (r < 0) {
-                    break;
-                }
-                n += r;
-            }
-            return Arrays.copyOf(buf, n);
+            return readReply(ch);
         } catch (IOException e) {
             err.println("smcroutectl: Failed communicating with daemon: " + reason(e));
             return null;
@@ -102,8 +90,24 @@ final class Connection {
         }
     }
 
+    /** Reads until the daemon closes the connection: the whole reply, possibly empty. */
+    static byte[] readReply(SocketChannel ch) throws IOException {
+        byte[] buf = new byte[4096];
+        int n = 0;
+        while (true) {
+            if (n == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            int r = ch.read(ByteBuffer.wrap(buf, n, buf.length - n));
+            if (r < 0) {
+                return Arrays.copyOf(buf, n);
+            }
+            n += r;
+        }
+    }
+
     /** The strerror-like part of an exception message. */
-    private static String reason(IOException e) {
+    static String reason(IOException e) {
         String m = e.getMessage();
         if (m == null) {
             return e.getClass().getSimpleName();
@@ -111,7 +115,7 @@ final class Connection {
         return m;
     }
 
-    private static void close(SocketChannel ch) {
+    static void close(SocketChannel ch) {
         if (ch != null) {
             try {
                 ch.close();

@@ -109,6 +109,7 @@ public final class Main {
 
     private int batch() {
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        Pipeline pipe = new Pipeline();
         int failed = 0;
         try {
             String line;
@@ -117,15 +118,59 @@ public final class Main {
                 if (words.isEmpty()) {
                     continue;
                 }
-                if (command(words) != 0 && failed < 255) {
-                    failed++;
+                byte[] msg = pipelined(words);
+                if (msg != null) {
+                    if (pipe.isFull()) {
+                        failed = count(failed, report(pipe.receive(err), null));
+                    }
+                    if (pipe.send(socketPath(), msg)) {
+                        continue;
+                    }
                 }
+                // anything else prints in line order, after the replies still in flight
+                failed = drain(pipe, failed);
+                failed = count(failed, command(words));
             }
         } catch (IOException e) {
+            failed = drain(pipe, failed);
             err.println("smcroutectl: Failed reading stdin: " + e.getMessage());
-            failed = Math.min(failed + 1, 255);
+            failed = count(failed, 1);
+        }
+        return drain(pipe, failed);
+    }
+
+    /** Adds a line's status to the batch's count of failed lines, which stops at 255. */
+    private static int count(int failed, int rc) {
+        return rc != 0 && failed < 255 ? failed + 1 : failed;
+    }
+
+    /** Reads and reports every reply still in flight, oldest first. */
+    private int drain(Pipeline pipe, int failed) {
+        while (!pipe.isEmpty()) {
+            failed = count(failed, report(pipe.receive(err), null));
         }
         return failed;
+    }
+
+    /**
+     * The request of a batch line that may go through the {@link Pipeline}: a well-formed add,
+     * remove, join or leave, whose reply is nothing or an error text. Null for anything else.
+     */
+    private static byte[] pipelined(List<String> words) {
+        int cmd = Commands.lookup(words.get(0));
+        if (cmd != Commands.ADD && cmd != Commands.REMOVE && cmd != Commands.DEL
+                && cmd != Commands.JOIN && cmd != Commands.LEAVE) {
+            return null;
+        }
+        List<String> args = words.subList(1, words.size());
+        if (args.size() < Commands.MIN_ARGS[cmd]) {
+            return null;
+        }
+        try {
+            return Wire.encode(new Request(Commands.CODES[cmd], args));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Batch line splitting (§13.4): runs of whitespace; a word starting with # ends the line. */
@@ -205,7 +250,14 @@ public final class Main {
             err.println("smcroutectl: Failed constructing IPC command: " + e.getMessage());
             return 1;
         }
-        byte[] reply = Connection.exchange(socketPath(), socketOpt != null, msg, err);
+        return report(Connection.exchange(socketPath(), socketOpt != null, msg, err), show ? req : null);
+    }
+
+    /**
+     * Reports a reply (null: the failure was already printed). Without a show request
+     * ({@code showReq} null) a non-empty reply is an error text, printed on stderr.
+     */
+    private int report(byte[] reply, Request showReq) {
         if (reply == null) {
             return 1;
         }
@@ -214,7 +266,7 @@ public final class Main {
             return 1;
         }
         int n = reply[reply.length - 1] == 0 ? reply.length - 1 : reply.length;
-        if (!show) {
+        if (showReq == null) {
             if (n == 0) {
                 return 0;
             }
@@ -225,7 +277,7 @@ public final class Main {
             err.println("smcroutectl: " + new String(reply, 0, eol, StandardCharsets.UTF_8));
             return 1;
         }
-        if (req.cmd() == 'J') {
+        if (showReq.cmd() == 'J') {
             out.write(reply, 0, n);
         } else {
             byte[] body = n == reply.length ? reply : java.util.Arrays.copyOf(reply, n);

@@ -35,6 +35,8 @@ public final class IpcServer {
     static final int TURN = 32;
 
     private static final byte[] NUL = {0};
+    /** Replies up to this size are sent with their NUL in one write. */
+    private static final int SHORT_REPLY = 4096;
 
     private final EventLoop loop;
     private final UnixServer server;
@@ -233,10 +235,12 @@ public final class IpcServer {
     }
 
     private void prepare(Conn c, String text, Runnable afterSend) {
-        // the terminating NUL goes out as its own write, so a big show reply is not copied again
-        c.out = text.getBytes(StandardCharsets.UTF_8);
+        // A big show reply is not copied again for its terminating NUL, which then goes out as
+        // its own write; a short reply (most are empty) takes one write with the NUL.
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        c.nulPending = b.length > SHORT_REPLY;
+        c.out = c.nulPending ? b : b.length == 0 ? NUL : java.util.Arrays.copyOf(b, b.length + 1);
         c.outPos = 0;
-        c.nulPending = true;
         c.afterSend = afterSend;
         c.deadline = System.nanoTime() + TIMEOUT_NANOS;
     }

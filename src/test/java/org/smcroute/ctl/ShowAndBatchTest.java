@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -153,6 +154,34 @@ class ShowAndBatchTest extends ClientTestBase {
                 + "smcroutectl: Unknown command bogus\n"
                 + "smcroutectl: Not enough arguments to command join\n");
         assertThat(stdout).startsWith("Usage:");
+    }
+
+    @Test
+    void batchRepliesInFlightAreReportedInLineOrder() throws IOException {
+        // remove lines fail on the daemon, unknown words in the client: with several lines in
+        // flight (ctl.Pipeline) every message must still come in line order
+        daemon = new FakeDaemon(sock, r -> FakeDaemon.reply(r.cmd() == 'r' ? "No such route " + r.args().get(2) : ""));
+        StringBuilder in = new StringBuilder();
+        StringBuilder want = new StringBuilder();
+        List<Request> sent = new ArrayList<>();
+        for (int i = 0; i < 3 * Pipeline.WINDOW; i++) {
+            String g = "225.1.0." + i;
+            in.append("add eth0 10.0.0.1 ").append(g).append(" eth1\n");
+            sent.add(new Request('a', List.of("eth0", "10.0.0.1", g, "eth1")));
+            if (i % 5 == 2) {
+                in.append("rem eth0 10.0.0.1 ").append(g).append('\n');
+                sent.add(new Request('r', List.of("eth0", "10.0.0.1", g)));
+                want.append("smcroutectl: No such route ").append(g).append('\n');
+            }
+            if (i % 17 == 9) {
+                in.append("nope").append(i).append('\n');
+                want.append("smcroutectl: Unknown command nope").append(i).append('\n');
+            }
+        }
+        int failures = want.toString().split("\n").length;
+        assertThat(batch(in.toString(), "-b")).isEqualTo(failures);
+        assertThat(stderr).isEqualTo(want.toString());
+        assertThat(daemon.requests).containsExactlyElementsOf(sent);
     }
 
     @Test
