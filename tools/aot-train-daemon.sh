@@ -25,6 +25,12 @@ mroute from eth0 group 225.3.0.0/16 to eth2
 mroute from eth0 source fd00::2 group ff0e::114 to eth1 eth2
 mroute from eth0 group ff0e::3:0/112 to eth2
 END
+# Enough (S,G) lines for the install path to get hot, so the cache's profiles cover it.
+i=0
+while [ $i -lt 3000 ]; do
+    echo "mroute from eth0 source 10.0.0.9 group 225.5.$((i / 250)).$((i % 250 + 1)) to eth1"
+    i=$((i + 1))
+done >> "$dir/smcroute.conf"
 JDK_JAVA_OPTIONS="-XX:AOTCacheOutput=$out" bin/smcrouted -n -f "$dir/smcroute.conf" \
     -u "$dir/smcroute.sock" -P "$dir/smcroute.pid" -l notice & daemon=$!
 i=0
@@ -40,6 +46,13 @@ if command -v bash >/dev/null; then
     done' 2>/dev/null
     sleep 0.5
 fi
+# IPC requests in bulk, as smcroutectl -b sends them
+i=0
+while [ $i -lt 500 ]; do
+    echo "add eth0 10.0.0.8 225.6.$((i / 250)).$((i % 250 + 1)) eth1"
+    echo "remove eth0 10.0.0.8 225.6.$((i / 250)).$((i % 250 + 1))"
+    i=$((i + 1))
+done | bin/smcroutectl -u "$dir/smcroute.sock" -b
 bin/smcroutectl -u "$dir/smcroute.sock" -b <<END
 show
 show routes

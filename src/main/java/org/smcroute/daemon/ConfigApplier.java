@@ -26,27 +26,27 @@ final class ConfigApplier implements DirectiveHandler {
         this.groups = groups;
     }
 
+    /**
+     * An instanceof chain rather than a pattern switch: the switch's bootstrap spins a class the
+     * first time it runs, a millisecond of every start that reads a configuration.
+     */
     @Override
     public boolean apply(Directive d) {
-        switch (d) {
-            case Directive.Phyint p -> {
-                phyints.apply(p);
+        if (d instanceof Directive.Mroute m) {
+            if (ifaces.matchPresent(m.from()).isEmpty()) {
+                routes.queue(m.origin(), new Pending.Entry("mroute", m.from(), m.source(), m.group(), m.to()));
                 return true;
             }
-            case Directive.Mroute m -> {
-                if (ifaces.matchPresent(m.from()).isEmpty()) {
-                    routes.queue(m.origin(), new Pending.Entry("mroute", m.from(), m.source(), m.group(), m.to()));
-                    return true;
-                }
-                return !routes.add(m.origin(), m.from(), m.source(), m.group(), m.to()).failing();
-            }
-            case Directive.Mgroup g -> {
-                if (ifaces.matchPresent(g.from()).isEmpty()) {
-                    routes.queue(g.origin(), new Pending.Entry("mgroup", g.from(), g.source(), g.group(), java.util.List.of()));
-                    return true;
-                }
-                return !groups.join(g.origin(), g.from(), g.source(), g.group()).failing();
-            }
+            return !routes.add(m.origin(), m.from(), m.source(), m.group(), m.to()).failing();
         }
+        if (d instanceof Directive.Mgroup g) {
+            if (ifaces.matchPresent(g.from()).isEmpty()) {
+                routes.queue(g.origin(), new Pending.Entry("mgroup", g.from(), g.source(), g.group(), java.util.List.of()));
+                return true;
+            }
+            return !groups.join(g.origin(), g.from(), g.source(), g.group()).failing();
+        }
+        phyints.apply((Directive.Phyint) d);
+        return true;
     }
 }

@@ -37,6 +37,17 @@ public final class Groups {
     private final java.util.Map<Identity, ConfGroup> groups = new java.util.LinkedHashMap<>();
 
     private record Identity(String ifname, Prefix source, Prefix group) {
+        // written out, not generated: see net.Addr
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Identity i && ifname.equals(i.ifname) && java.util.Objects.equals(source, i.source)
+                    && group.equals(i.group);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(ifname, source, group);
+        }
     }
     private final List<KernelJoin> joins = new ArrayList<>();
 

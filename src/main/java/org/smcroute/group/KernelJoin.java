@@ -1,5 +1,6 @@
 package org.smcroute.group;
 
+import java.util.Objects;
 import org.smcroute.kernel.Family;
 import org.smcroute.net.Addr;
 
@@ -9,4 +10,16 @@ import org.smcroute.net.Addr;
  * null while the interface is gone or not multicast capable (left, to be re-joined).
  */
 public record KernelJoin(ConfGroup owner, String ifname, int ifindex, Family family, Addr source, Addr group, JoinPool.Socket socket) {
+
+    // written out, not generated: see net.Addr
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KernelJoin j && owner == j.owner && ifname.equals(j.ifname) && ifindex == j.ifindex
+                && family == j.family && Objects.equals(source, j.source) && group.equals(j.group) && socket == j.socket;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(owner, ifname, ifindex, family, source, group, socket);
+    }
 }

@@ -2,6 +2,7 @@ package org.smcroute.iface;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Directives waiting for an interface to appear (SPEC §12): kept as the text the user wrote, so
@@ -14,6 +15,18 @@ public final class Pending {
         @Override
         public String toString() {
             return kind + " from " + iif + " group " + group;
+        }
+
+        // written out, not generated: see net.Addr
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Entry e && kind.equals(e.kind) && iif.equals(e.iif) && Objects.equals(source, e.source)
+                    && group.equals(e.group) && oifs.equals(e.oifs);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(kind, iif, source, group, oifs);
         }
     }
 

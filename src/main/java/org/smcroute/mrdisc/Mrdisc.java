@@ -72,6 +72,16 @@ public final class Mrdisc implements Interfaces.VifListener {
     }
 
     private record Key(String ifname, Family family) {
+        // written out, not generated: see net.Addr
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && ifname.equals(k.ifname) && family == k.family;
+        }
+
+        @Override
+        public int hashCode() {
+            return ifname.hashCode() * 31 + family.hashCode();
+        }
     }
 
     /** One registered interface and family: its socket and the ifindex it was bound with. */

@@ -12,6 +12,21 @@ public record Addr(boolean v6, long hi, long lo) implements Comparable<Addr> {
     public static final Addr ANY4 = new Addr(false, 0, 0);
     public static final Addr ANY6 = new Addr(true, 0, 0);
 
+    // equals and hashCode are written out instead of generated: a record's generated ones are
+    // bootstrapped on first use by spinning method-handle classes (java.lang.runtime.ObjectMethods),
+    // several milliseconds the AOT cache cannot save, paid when the first route is installed or
+    // the first flow arrives (SgKey, Prefix and the group and mrdisc keys do the same).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Addr a && v6 == a.v6 && hi == a.hi && lo == a.lo;
+    }
+
+    @Override
+    public int hashCode() {
+        long h = hi * 31 + lo;
+        return (int) (h ^ (h >>> 32)) ^ (v6 ? 1 : 0);
+    }
+
     /** Full prefix length of this address's family (32 or 128). */
     public int fullLength() {
         return v6 ? 128 : 32;

@@ -7,6 +7,17 @@ package org.smcroute.net;
  */
 public record Prefix(Addr addr, int len) {
 
+    // written out, not generated: see Addr
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Prefix p && len == p.len && addr.equals(p.addr);
+    }
+
+    @Override
+    public int hashCode() {
+        return addr.hashCode() * 31 + len;
+    }
+
     public static Prefix full(Addr a) {
         return new Prefix(a, a.fullLength());
     }

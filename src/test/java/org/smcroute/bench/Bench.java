@@ -98,6 +98,16 @@ public final class Bench {
     }
 
     /** The JVM flags bin/smcrouted passes, so the floors run on exactly the daemon's JVM setup. */
+    /** The options bin/smcrouted adds for the jlink runtime only (tools/runtime.sh), if any. */
+    private String runtimeOptions() {
+        Path f = home.resolve("target/runtime/lib/smcrouted.options");
+        try {
+            return Files.isReadable(f) ? ", and with the jlink runtime `" + Files.readString(f).strip() + "`" : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private static List<String> launcherFlags(Path launcher) throws IOException {
         List<String> flags = new ArrayList<>();
         Pattern flag = Pattern.compile("(?<=\\s)(--enable-native-access=\\S+|-XX:\\S+|-Xm[sx]\\S+|-Xss\\S+)");
@@ -224,7 +234,7 @@ public final class Bench {
                 + Runtime.getRuntime().availableProcessors() + " CPUs, kernel " + System.getProperty("os.version")
                 + ", JDK " + System.getProperty("java.vm.version"));
         line("- commit: " + git("rev-parse", "--short", "HEAD") + "; daemon JVM flags (from bin/smcrouted): `"
-                + String.join(" ", daemonFlags) + "`");
+                + String.join(" ", daemonFlags) + "`" + runtimeOptions());
         line("- C baseline: " + (cimpl == null ? "not available (apt-get download smcroute failed); C columns skipped"
                 : cimpl.name() + " (Debian package, `" + cimpl.daemon() + "`)"));
         line("- sizes: BENCH_ROUTES=\"" + env("BENCH_ROUTES", "1000 10000 100000") + "\" BENCH_BATCH=" + batch
