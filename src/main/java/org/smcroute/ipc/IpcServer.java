@@ -73,6 +73,14 @@ public final class IpcServer {
         }
     }
 
+    /**
+     * Registers every waiting connection; they are served from the next poll round on, in accept
+     * order (the loop dispatches in registration order). That is arrival order for a client that
+     * writes each request before it opens the next connection, as {@code smcroutectl -b} does
+     * with several connections open (SPEC §14.5): the earlier request is already waiting when the
+     * later connection is accepted. Serving a new connection right here would break that, since
+     * an older one may be ready in this very round.
+     */
     private void acceptAll() {
         while (true) {
             UnixConnection c;

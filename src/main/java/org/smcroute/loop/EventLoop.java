@@ -136,6 +136,8 @@ public final class EventLoop {
                 sleepQuietly();
                 continue;
             }
+            // in registration order: IPC connections are then served in accept order, which
+            // keeps the order of a client's requests across connections (ipc.IpcServer, BatchIT)
             for (int i = 0; ready > 0 && i < n; i++) {
                 if (pollRevents[i] != 0) {
                     ready--;
