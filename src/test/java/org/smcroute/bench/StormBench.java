@@ -49,7 +49,7 @@ final class StormBench {
                     }
                 }
                 // The same storm at the highest rate on a daemon that has seen no upcall yet (a
-                // restart under live traffic): the JVM still interprets and links the upcall path.
+                // restart under live traffic): its upcall path runs for the first time.
                 if (cold && impl == b.jimpl) {
                     int rate = rates.stream().mapToInt(Integer::intValue).max().orElseThrow();
                     b.say("(*,G) storm, " + impl.name() + ", fresh daemon, " + sources + " sources at " + rate + "/s");
@@ -76,8 +76,10 @@ final class StormBench {
                 + "JIT-warm their loops on loopback first and then wait 0.5 s for their compiler threads. **Daemon CPU per source** = the daemon's user + system time during "
                 + "the step over the sources sent; it includes the kernel's forwarding of the held packet, which runs in "
                 + "the daemon's MRT_ADD_MFC call. The **first storm after start** row is a fresh daemon hit at the highest "
-                + "rate before it has handled any upcall (a restart under live traffic): the JVM still interprets the "
-                + "upcall path.");
+                + "rate before it has handled any upcall (a restart under live traffic): its upcall path runs for the "
+                + "first time, queued for compilation at its first call thanks to the AOT cache's profiles "
+                + "(AOTCompileEagerly, jlink runtime only) rather than after thousands of calls, while the JIT is still "
+                + "busy with the rest of the start-up.");
         b.line("");
         b.line("| daemon | offered rate | achieved | largest burst | installed | share | forwarded | share | latency p50 | p90 | daemon CPU per source |");
         b.line("|---|---|---|---|---|---|---|---|---|---|---|");
