@@ -8,6 +8,7 @@ import static org.smcroute.sys.LibC.check;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.Consumer;
 import org.smcroute.kernel.Counters;
@@ -52,7 +53,7 @@ public final class LinuxKernel implements Kernel {
      */
     private final MemorySegment mfcctl = Arena.ofAuto().allocate(Layouts.MFCCTL);
     private final MemorySegment mf6cctl = Arena.ofAuto().allocate(Layouts.MF6CCTL);
-    private final byte[] mfcBytes = new byte[MfcCodec.SCRATCH_SIZE];
+    private final ByteBuffer mfcScratch = MfcCodec.scratch();
 
     public LinuxKernel(Log log) {
         this.log = log;
@@ -247,10 +248,10 @@ public final class LinuxKernel implements Kernel {
         int fd = fd(f, op);
         if (f.v6()) {
             check(op, setsockopt(fd, Abi.IPPROTO_IPV6, add ? Abi.MRT6_ADD_MFC : Abi.MRT6_DEL_MFC,
-                    MfcCodec.encodeMf6cctl(mf6cctl, mfcBytes, source, group, parent, ttls)));
+                    MfcCodec.encodeMf6cctl(mf6cctl, mfcScratch, source, group, parent, ttls)));
         } else {
             check(op, setsockopt(fd, Abi.IPPROTO_IP, add ? Abi.MRT_ADD_MFC : Abi.MRT_DEL_MFC,
-                    MfcCodec.encodeMfcctl(mfcctl, mfcBytes, source, group, parent, ttls)));
+                    MfcCodec.encodeMfcctl(mfcctl, mfcScratch, source, group, parent, ttls)));
         }
     }
 
@@ -270,11 +271,11 @@ public final class LinuxKernel implements Kernel {
             if (f.v6()) {
                 MfcCodec.setUpcallType6(scratch, Upcall.NOCACHE);
                 MfcCodec.decode6(scratch, Layouts.MRT6MSG.byteSize());
-                MfcCodec.encodeMf6cctl(a.allocate(Layouts.MF6CCTL), mfcBytes, any, any, 0, new byte[Abi.MAXMIFS]);
+                MfcCodec.encodeMf6cctl(a.allocate(Layouts.MF6CCTL), mfcScratch, any, any, 0, new byte[Abi.MAXMIFS]);
             } else {
                 MfcCodec.setUpcallType4(scratch, Upcall.NOCACHE);
                 MfcCodec.decode4(scratch, Layouts.IGMPMSG.byteSize());
-                MfcCodec.encodeMfcctl(a.allocate(Layouts.MFCCTL), mfcBytes, any, any, 0, new byte[Abi.MAXVIFS]);
+                MfcCodec.encodeMfcctl(a.allocate(Layouts.MFCCTL), mfcScratch, any, any, 0, new byte[Abi.MAXVIFS]);
             }
         }
     }

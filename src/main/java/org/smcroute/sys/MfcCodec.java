@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.smcroute.kernel.Family;
@@ -38,89 +39,65 @@ final class MfcCodec {
     private MfcCodec() {
     }
 
-    /** Bytes of an mfcctl and of an mf6cctl: the scratch array of the encoders holds either. */
+    /** Bytes of an mfcctl and of an mf6cctl: the scratch buffer of the encoders holds either. */
     static final int MFCCTL_SIZE = (int) Layouts.MFCCTL.byteSize();
     static final int MF6CCTL_SIZE = (int) Layouts.MF6CCTL.byteSize();
     static final int SCRATCH_SIZE = Math.max(MFCCTL_SIZE, MF6CCTL_SIZE);
     private static final int SOCKADDR_IN6_SIZE = (int) Layouts.SOCKADDR_IN6.byteSize();
-    private static final boolean LITTLE = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     /*
-     * The MFC requests are put together in a heap array and copied into the native segment in one
-     * go. Field by field through MemorySegment.set, C1 inlined each accessor's method-handle tree:
-     * compiling encodeMf6cctl took 4 MiB of compiler arena (encodeMfcctl 2.7 MiB), which HotSpot
-     * then keeps pooled for 5 s, and the compiled code went through that tree on every call.
+     * The MFC requests are put together in a heap buffer (native byte order) and copied into the
+     * native segment in one go. Field by field through MemorySegment.set, C1 inlined each
+     * accessor's method-handle tree: compiling encodeMf6cctl took 4 MiB of compiler arena
+     * (encodeMfcctl 2.7 MiB), which HotSpot then keeps pooled for 5 s, and the compiled code went
+     * through that tree on every call.
      */
 
-    /** Fills {@code m} (an mfcctl) for MRT_ADD_MFC / MRT_DEL_MFC, by way of {@code scratch}; returns it. */
-    static MemorySegment encodeMfcctl(MemorySegment m, byte[] scratch, Addr source, Addr group, int parent, byte[] ttls) {
-        Arrays.fill(scratch, 0, MFCCTL_SIZE, (byte) 0);
-        putBe32(scratch, 0, source.ipv4());
-        putBe32(scratch, (int) MFC_GROUP, group.ipv4());
-        putShort(scratch, (int) MFC_PARENT, parent);
-        System.arraycopy(ttls, 0, scratch, (int) MFC_TTLS, Math.min(ttls.length, Abi.MAXVIFS));
-        MemorySegment.copy(scratch, 0, m, JAVA_BYTE, 0, MFCCTL_SIZE);
+    /** A heap buffer for the encoders, in the machine's byte order. */
+    static ByteBuffer scratch() {
+        return ByteBuffer.allocate(SCRATCH_SIZE).order(ByteOrder.nativeOrder());
+    }
+
+    /** Fills {@code m} (an mfcctl) for MRT_ADD_MFC / MRT_DEL_MFC, by way of {@code b}; returns it. */
+    static MemorySegment encodeMfcctl(MemorySegment m, ByteBuffer b, Addr source, Addr group, int parent, byte[] ttls) {
+        Arrays.fill(b.array(), 0, MFCCTL_SIZE, (byte) 0);
+        b.put(0, source.toBytes());
+        b.put((int) MFC_GROUP, group.toBytes());
+        b.putShort((int) MFC_PARENT, (short) parent);
+        b.put((int) MFC_TTLS, ttls, 0, Math.min(ttls.length, Abi.MAXVIFS));
+        MemorySegment.copy(b.array(), 0, m, JAVA_BYTE, 0, MFCCTL_SIZE);
         return m;
     }
 
     /**
-     * Fills {@code m} (an mf6cctl) for MRT6_ADD_MFC / MRT6_DEL_MFC, by way of {@code scratch}: a
+     * Fills {@code m} (an mf6cctl) for MRT6_ADD_MFC / MRT6_DEL_MFC, by way of {@code b}: a
      * non-zero TTL is an ifset bit. Returns {@code m}.
      */
-    static MemorySegment encodeMf6cctl(MemorySegment m, byte[] scratch, Addr source, Addr group, int parent, byte[] ttls) {
-        Arrays.fill(scratch, 0, MF6CCTL_SIZE, (byte) 0);
-        sockaddrIn6(scratch, 0, source);
-        sockaddrIn6(scratch, (int) MF6C_GROUP, group);
-        putShort(scratch, (int) MF6C_PARENT, parent);
-        int mifs = Math.min(ttls.length, Abi.MAXMIFS);
-        for (int w = 0; w * 32 < mifs; w++) {
-            int word = 0;
-            for (int n = w * 32; n < Math.min(mifs, w * 32 + 32); n++) {
-                if (ttls[n] != 0) {
-                    word |= 1 << (n % 32);
-                }
+    static MemorySegment encodeMf6cctl(MemorySegment m, ByteBuffer b, Addr source, Addr group, int parent, byte[] ttls) {
+        Arrays.fill(b.array(), 0, MF6CCTL_SIZE, (byte) 0);
+        sockaddrIn6(b, 0, source);
+        sockaddrIn6(b, (int) MF6C_GROUP, group);
+        b.putShort((int) MF6C_PARENT, (short) parent);
+        for (int n = 0; n < Math.min(ttls.length, Abi.MAXMIFS); n++) {
+            if (ttls[n] != 0) {
+                int word = (int) MF6C_IFSET + 4 * (n / 32);
+                b.putInt(word, b.getInt(word) | 1 << (n % 32));
             }
-            putInt(scratch, (int) MF6C_IFSET + 4 * w, word);
         }
-        MemorySegment.copy(scratch, 0, m, JAVA_BYTE, 0, MF6CCTL_SIZE);
+        MemorySegment.copy(b.array(), 0, m, JAVA_BYTE, 0, MF6CCTL_SIZE);
         return m;
     }
 
     /** A sockaddr_in6 with family and address at {@code at} of {@code m}; port, flow info and scope stay 0. */
     static void sockaddrIn6(MemorySegment m, long at, Addr addr) {
-        byte[] b = new byte[SOCKADDR_IN6_SIZE];
+        ByteBuffer b = ByteBuffer.allocate(SOCKADDR_IN6_SIZE).order(ByteOrder.nativeOrder());
         sockaddrIn6(b, 0, addr);
-        MemorySegment.copy(b, 0, m, JAVA_BYTE, at, SOCKADDR_IN6_SIZE);
+        MemorySegment.copy(b.array(), 0, m, JAVA_BYTE, at, SOCKADDR_IN6_SIZE);
     }
 
-    private static void sockaddrIn6(byte[] b, int at, Addr addr) {
-        putShort(b, at, Abi.AF_INET6);
-        int a = at + (int) SIN6_ADDR;
-        for (int i = 0; i < 8; i++) {
-            b[a + i] = (byte) (addr.hi() >>> (56 - 8 * i));
-            b[a + 8 + i] = (byte) (addr.lo() >>> (56 - 8 * i));
-        }
-    }
-
-    /** An in_addr: network byte order. */
-    private static void putBe32(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
-    }
-
-    /** A C short in the machine's byte order. */
-    private static void putShort(byte[] b, int at, int v) {
-        b[at + (LITTLE ? 0 : 1)] = (byte) v;
-        b[at + (LITTLE ? 1 : 0)] = (byte) (v >>> 8);
-    }
-
-    /** A C int in the machine's byte order. */
-    private static void putInt(byte[] b, int at, int v) {
-        for (int i = 0; i < 4; i++) {
-            b[at + (LITTLE ? i : 3 - i)] = (byte) (v >>> (8 * i));
-        }
+    private static void sockaddrIn6(ByteBuffer b, int at, Addr addr) {
+        b.putShort(at, (short) Abi.AF_INET6);
+        b.put(at + (int) SIN6_ADDR, addr.toBytes());
     }
 
     /** SPEC §16.4: an igmpmsg has {@code im_mbz == 0} where real IGMP carries protocol 2. */

@@ -30,8 +30,7 @@ public final class Poller {
 
     private MemorySegment pollfds = MemorySegment.NULL;
     /** The pollfd array as bytes: built here and copied in (and back) in one go each. */
-    private byte[] bytes = new byte[0];
-    private ByteBuffer view = ByteBuffer.wrap(bytes);
+    private ByteBuffer view = ByteBuffer.allocate(0);
     private int capacity;
 
     /** Waits on all of {@code fds}; see {@link #poll(int[], short[], short[], int, int)}. */
@@ -52,8 +51,7 @@ public final class Poller {
         if (n > capacity) {
             capacity = Math.max(n, 16);
             pollfds = Arena.ofAuto().allocate(SIZE * capacity, 8);
-            bytes = new byte[(int) (SIZE * capacity)];
-            view = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+            view = ByteBuffer.allocate((int) (SIZE * capacity)).order(ByteOrder.nativeOrder());
         }
         ByteBuffer b = view;
         for (int i = 0; i < n; i++) {
@@ -63,14 +61,14 @@ public final class Poller {
             b.putShort(at + (int) REVENTS, (short) 0);
         }
         int len = (int) (n * SIZE);
-        MemorySegment.copy(bytes, 0, pollfds, JAVA_BYTE, 0, len);
+        MemorySegment.copy(b.array(), 0, pollfds, JAVA_BYTE, 0, len);
         int r = LibC.poll(n == 0 ? MemorySegment.NULL : pollfds, n, timeoutMs);
         if (r == -Errno.EINTR) {
             r = 0;
         }
         LibC.check("poll", r);
         if (r > 0) {
-            MemorySegment.copy(pollfds, JAVA_BYTE, 0, bytes, 0, len);
+            MemorySegment.copy(pollfds, JAVA_BYTE, 0, b.array(), 0, len);
         }
         for (int i = 0; i < n; i++) {
             revents[i] = r == 0 ? 0 : b.getShort((int) (i * SIZE + REVENTS));

@@ -492,24 +492,34 @@ public final class Bench {
     }
 
     private double floorMs(Topology t, int n) {
+        Matcher m = floorTool(t, MfcFloor.class, "floor (\\d+) (\\d+)", "eth0", "eth1", String.valueOf(n));
+        return m == null ? Double.NaN : Long.parseLong(m.group(2)) / 1e6;
+    }
+
+    /**
+     * Runs a floor program ({@code main}: MfcFloor, JoinFloor) in {@code t}'s router namespace with
+     * the daemon's JVM flags; the match of {@code result} in its output, or null (said) if none.
+     */
+    Matcher floorTool(Topology t, Class<?> main, String result, String... args) {
         List<String> cmd = new ArrayList<>(t.router().argv(java));
         cmd.addAll(daemonFlags);
-        cmd.addAll(List.of("-cp", cp, MfcFloor.class.getName(), "eth0", "eth1", String.valueOf(n)));
+        cmd.addAll(List.of("-cp", cp, main.getName()));
+        cmd.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
-            Matcher m = Pattern.compile("floor (\\d+) (\\d+)").matcher(out);
+            Matcher m = Pattern.compile(result).matcher(out);
             if (!m.find()) {
-                say("MfcFloor failed: " + out);
-                return Double.NaN;
+                say(main.getSimpleName() + " failed: " + out);
+                return null;
             }
-            return Long.parseLong(m.group(2)) / 1e6;
+            return m;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Double.NaN;
+            return null;
         }
     }
 

@@ -1,15 +1,12 @@
 package org.smcroute.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.smcroute.it.Topology;
 
 /**
@@ -159,30 +156,14 @@ final class JoinBench {
     }
 
     private Obs floor(Topology ft, boolean v) {
-        List<String> cmd = new ArrayList<>(ft.router().argv(b.java));
-        cmd.addAll(b.daemonFlags);
-        cmd.addAll(List.of("-cp", b.cp, JoinFloor.class.getName(), "eth1", String.valueOf(n)));
-        if (v) {
-            cmd.add(SSM_SOURCE);
-        }
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            Matcher m = Pattern.compile("floor (\\d+) (\\d+) (\\d+) (\\d+) (\\d+) (\\d+) (\\d+)").matcher(out);
-            if (!m.find()) {
-                b.say("JoinFloor failed: " + out);
-                return new Obs(Double.NaN, Double.NaN, -1, -1, Double.NaN);
-            }
-            int before = Integer.parseInt(m.group(4));
-            return new Obs(Long.parseLong(m.group(2)) / 1e6, Long.parseLong(m.group(3)) / 1e6,
-                    Integer.parseInt(m.group(5)) - before, Integer.parseInt(m.group(6)) - before,
-                    Long.parseLong(m.group(7)) / 1e6);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        String[] args = v ? new String[] {"eth1", String.valueOf(n), SSM_SOURCE} : new String[] {"eth1", String.valueOf(n)};
+        Matcher m = b.floorTool(ft, JoinFloor.class, "floor (\\d+) (\\d+) (\\d+) (\\d+) (\\d+) (\\d+) (\\d+)", args);
+        if (m == null) {
             return new Obs(Double.NaN, Double.NaN, -1, -1, Double.NaN);
         }
+        int before = Integer.parseInt(m.group(4));
+        return new Obs(Long.parseLong(m.group(2)) / 1e6, Long.parseLong(m.group(3)) / 1e6,
+                Integer.parseInt(m.group(5)) - before, Integer.parseInt(m.group(6)) - before,
+                Long.parseLong(m.group(7)) / 1e6);
     }
 }

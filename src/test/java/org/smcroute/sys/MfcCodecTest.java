@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.smcroute.net.Addr;
@@ -18,7 +19,7 @@ import org.smcroute.net.Addr;
 class MfcCodecTest {
 
     private final Random random = new Random(7);
-    private final byte[] scratch = new byte[MfcCodec.SCRATCH_SIZE];
+    private final ByteBuffer scratch = MfcCodec.scratch();
 
     @Test
     void mfcctlFieldsAreWhereTheLayoutPutsThem() {
