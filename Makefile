@@ -5,8 +5,8 @@
 #                   MANDIR=$(PREFIX)/share/man SYSTEMDUNITDIR=$(PREFIX)/lib/systemd/system
 #                   (the configuration and the default file are installed only if absent)
 #   make demo       routing demo between network namespaces (needs root)
-#   make bench-reload  reload benchmark, 10,000 routes (needs root; BENCH_RELOAD_ARGS="--fetch-c"
-#                   adds the original C smcrouted as a baseline); table in target/bench/reload.md
+#   make bench      benchmark suite (needs root); BENCH_ONLY="reload" runs one section, see
+#                   tools/bench.sh; the table goes to target/bench/results.md
 # The JDK is found by tools/find-jdk.sh (a JAVA_HOME >= 25, else /usr/lib/jvm/*25*); override
 # with make JDK=/path/to/jdk.
 
@@ -25,7 +25,8 @@ DOCSUBST = -e 's|/usr/local/share/doc/smcroute|$(DOCDIR)|g' -e 's|/etc\b|$(SYSCO
 
 JDK  ?= $(shell sh tools/find-jdk.sh 2>/dev/null)
 MVN  ?= mvn
-# Maven itself runs on the JDK 25 too; the option silences a harmless Guava warning (JAVA-NOTES §2).
+# Maven itself runs on the JDK 25 too; the option silences a harmless warning about Maven's own
+# Guava calling sun.misc.Unsafe.
 MVNENV = JAVA_HOME=$(JDK) MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow $(MAVEN_OPTS)"
 JAR  = target/smcroute.jar
 AOT  = target/smcroutectl.aot
@@ -33,7 +34,7 @@ DAOT = target/smcrouted.aot
 # The jlink runtime (tools/runtime.sh); its release file stands for the whole tree.
 RUNTIME = target/runtime/release
 
-.PHONY: all check install uninstall bench bench-reload demo clean jdk testclasses
+.PHONY: all check install uninstall bench demo clean jdk testclasses
 
 all: $(AOT)
 
@@ -106,9 +107,6 @@ bench: testclasses
 # compiles them already, this only covers a tree built some other way.
 testclasses: all
 	@[ -f target/test-classes/org/smcroute/it/McastTool.class ] || $(MVNENV) $(MVN) -q -B test-compile
-
-bench-reload: testclasses
-	JDK='$(JDK)' sh tools/bench-reload.sh $(BENCH_RELOAD_ARGS)
 
 demo: testclasses
 	tools/demo.sh

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Build the AOT caches (JAVA-NOTES §3.2) with one training run of each real launcher, so every
+# Build the AOT caches (JEP 483/514/515) with one training run of each real launcher, so every
 # cache is made with exactly the runtime and flags its launcher uses (the launchers prefer
 # target/runtime, see tools/runtime.sh). Any failure here only means no cache, which costs
 # start-up speed, never correctness.

@@ -1,12 +1,12 @@
 #!/bin/sh
-# Build the jlink runtime the launchers prefer to the JDK (JAVA-NOTES §3.4): java.base (client)
-# plus jdk.unsupported (the daemon's sun.misc.Signal), as jdeps reports for smcroute.jar. One
-# runtime serves both: a java.base-only client runtime measured no faster, and a second image
-# would double the 83 MB and the jlink time.
+# Build the jlink runtime the launchers prefer to the JDK, which starts both programs faster and
+# keeps the daemon smaller: java.base (client) plus jdk.unsupported (the daemon's
+# sun.misc.Signal), as jdeps reports for smcroute.jar. One runtime serves both: a java.base-only
+# client runtime is no faster, and a second image would double the size and the jlink time.
 #   - --generate-cds-archive: the default CDS archive, used by anything run without our AOT caches;
-#     classes_nocoops.jsa is only for heaps over 32 GB, so it is dropped (14 MB).
+#     classes_nocoops.jsa is only for heaps over 32 GB, so it is dropped.
 #   - no --compress: it slows start-up.
-#   - conf/security/java.security loses its comments (72 KB -> 3 KB) with every property, value
+#   - conf/security/java.security loses its comments with every property, value
 #     and order unchanged: the client's first SocketChannel.open(UNIX) initialises
 #     sun.nio.ch.UnixDomainSockets, whose SecureRandom makes java.security.Security parse the
 #     whole file in the interpreter. tools/SameProperties.java checks they are equal.
@@ -33,7 +33,7 @@ else
     rm -f "$sec.new"
 fi
 # The client's first SocketChannel also asks ServiceLoader for a SelectorProvider, which scans
-# the class path and opens the jimage reader (about 10 ms CPU). The public system property
+# the class path and opens the jimage reader. The public system property
 # java.nio.channels.spi.SelectorProvider names the provider directly; the name is the JDK's own
 # default on Linux, so it is only offered (lib/smcroutectl.options, read by bin/smcroutectl) when
 # this image has that class.
@@ -43,9 +43,8 @@ if "$jdk/bin/jimage" list "$out.tmp/lib/modules" | grep -q 'sun/nio/ch/EPollSele
 fi
 # The daemon compiles what its AOT cache's training run compiled as soon as it is first called
 # (JEP 515 profiles), instead of interpreting it until it is hot: the first configuration load
-# and the first source storm after a start then run compiled code sooner (measured: 1,000 routes
-# loaded in about 16 ms instead of 26; tools/bench.sh: the first storm's p90 2-6 ms instead of
-# 5-25), for about 1.5 MiB more RSS in the first seconds. The flag is experimental, so it is
+# and the first source storm after a start then run compiled code sooner, for a little more RSS
+# in the first seconds (doc/benchmarks.md). The flag is experimental, so it is
 # only offered (lib/smcrouted.options, read by bin/smcrouted) for this image, and only if its
 # java accepts it.
 if "$out.tmp/bin/java" -XX:+UnlockExperimentalVMOptions -XX:+AOTCompileEagerly -version >/dev/null 2>&1; then

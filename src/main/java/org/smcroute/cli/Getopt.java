@@ -7,7 +7,8 @@ import java.util.List;
  * A small emulation of GNU {@code getopt_long(3)}, because both programs must accept exactly the
  * command lines the C originals accept (grouped flags, {@code -c10} and {@code -c 10}, options
  * after operands, {@code --}) and complain in the same words. Hand-rolled and free of lambdas so
- * the client's start-up path stays cheap (JAVA-NOTES §3).
+ * the client's start-up path stays cheap: an option library costs more start-up time than the
+ * whole client.
  *
  * <p>Usage: call {@link #next()} until it returns {@link #END}. It returns the option character,
  * {@link #LONG}{@code + i} for the i-th long option, or {@code '?'} on an error, in which case

@@ -18,11 +18,21 @@ public sealed interface Directive {
     record Phyint(Origin origin, String ifname, Boolean enable, boolean mrdisc, String ttl) implements Directive {
     }
 
-    /** {@code mroute from IIF [source S] group G [to OIF ...]}; source null when absent. */
-    record Mroute(Origin origin, String from, String source, String group, List<String> to) implements Directive {
+    /**
+     * {@code mroute from IIF [source S] group G [to OIF ...]}; source null when absent.
+     * {@code ttl} is a {@code ttl-threshold} token, which only {@code phyint} lines use, or null.
+     */
+    record Mroute(Origin origin, String from, String source, String group, List<String> to, String ttl)
+            implements Directive {
+        public Mroute(Origin origin, String from, String source, String group, List<String> to) {
+            this(origin, from, source, group, to, null);
+        }
     }
 
-    /** {@code mgroup|ssmgroup from IIF [source S] group G}; source null when absent. */
-    record Mgroup(Origin origin, String from, String source, String group) implements Directive {
+    /** {@code mgroup|ssmgroup from IIF [source S] group G}; source and {@code ttl} as for mroute. */
+    record Mgroup(Origin origin, String from, String source, String group, String ttl) implements Directive {
+        public Mgroup(Origin origin, String from, String source, String group) {
+            this(origin, from, source, group, null);
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.smcroute.text.Words;
 
 /**
  * Shell-glob expansion for {@code include} (SPEC §6.6), written by hand because Java's glob
@@ -262,7 +263,7 @@ final class Glob {
             case "upper" -> c >= 'A' && c <= 'Z';
             case "lower" -> c >= 'a' && c <= 'z';
             case "xdigit" -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-            case "space" -> LineParser.isSpace(c);
+            case "space" -> Words.isSpace(c);
             case "blank" -> c == ' ' || c == '\t';
             case "punct" -> c > 32 && c < 127 && !Character.isLetterOrDigit(c);
             case "print" -> c >= 32 && c < 127;

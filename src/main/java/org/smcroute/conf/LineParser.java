@@ -1,16 +1,14 @@
 package org.smcroute.conf;
 
-import java.util.ArrayList;
 import java.util.List;
+import org.smcroute.kernel.Kernel;
+import org.smcroute.text.Words;
 
 /**
  * Turns the text of one line into what the reader must do with it (SPEC §6.1, §6.2). Pure and
  * stateless, so every lexical and keyword rule can be tested without files or a handler.
  */
 final class LineParser {
-
-    /** Most OIF tokens one {@code mroute} line may carry (SPEC §6.5). */
-    static final int MAX_OIFS = 32;
 
     /** What a line asks for. Warning texts carry no {@code <file> line <n>: } prefix. */
     sealed interface Parsed {
@@ -41,33 +39,8 @@ final class LineParser {
     private LineParser() {
     }
 
-    /** Whitespace of SPEC §6.1: space, \t, \n, \v, \f, \r. */
-    static boolean isSpace(char c) {
-        return c == ' ' || (c >= '\t' && c <= '\r');
-    }
-
-    /** Splits into tokens; a token beginning with '#' ends the line. */
-    static List<String> tokens(String text) {
-        List<String> out = new ArrayList<>();
-        int n = text.length();
-        int i = 0;
-        while (true) {
-            while (i < n && isSpace(text.charAt(i))) {
-                i++;
-            }
-            if (i == n || text.charAt(i) == '#') {
-                return out;
-            }
-            int start = i;
-            while (i < n && !isSpace(text.charAt(i))) {
-                i++;
-            }
-            out.add(text.substring(start, i));
-        }
-    }
-
     static Parsed parse(Origin origin, String text) {
-        List<String> t = tokens(text);
+        List<String> t = Words.split(text);
         if (t.isEmpty()) {
             return BLANK;
         }
@@ -98,7 +71,7 @@ final class LineParser {
         if (k.group == null) {
             return new Failing("mgroup: missing 'group' address");
         }
-        return new Apply(new Directive.Mgroup(origin, k.from, k.source, k.group));
+        return new Apply(new Directive.Mgroup(origin, k.from, k.source, k.group, k.ttl));
     }
 
     private static Parsed route(Origin origin, Keywords k) {
@@ -108,10 +81,10 @@ final class LineParser {
         if (k.group == null) {
             return new Failing("mroute: missing 'group' address");
         }
-        if (k.to.size() > MAX_OIFS) {
-            return new Invalid("mroute: too many outbound interfaces (max " + MAX_OIFS + ")");
+        if (k.to.size() > Kernel.MAX_VIFS) {
+            return new Invalid("mroute: too many outbound interfaces (max " + Kernel.MAX_VIFS + ")");
         }
-        return new Apply(new Directive.Mroute(origin, k.from, k.source, k.group, List.copyOf(k.to)));
+        return new Apply(new Directive.Mroute(origin, k.from, k.source, k.group, List.copyOf(k.to), k.ttl));
     }
 
     /** Keyword values of one line; a later keyword overrides an earlier one. */

@@ -2,11 +2,7 @@ package org.smcroute.conf;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import org.smcroute.text.Bytes;
 
 /**
  * Splits a byte stream into physical lines (SPEC §6.1) with bounded memory: an over-long line is
@@ -31,9 +27,6 @@ final class LineSource {
     private final Budget budget;
     private final byte[] buf = new byte[16384];
     private final byte[] line = new byte[MAX_LINE];
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private int pos;
     private int lim;
     private int len;
@@ -109,25 +102,14 @@ final class LineSource {
 
     /**
      * The current line's text. A NUL byte ends it, as it would for the C string functions (and
-     * a NUL can never reach a file name). Valid UTF-8 is decoded as such; anything else is read
-     * as ISO-8859-1, so every byte maps to some character and nothing is lost or rejected.
+     * a NUL can never reach a file name). Decoded by {@link Bytes}, so nothing is lost or
+     * rejected and messages quote the line's bytes as written.
      */
     String text() {
         int n = 0;
         while (n < len && line[n] != 0) {
             n++;
         }
-        boolean ascii = true;
-        for (int i = 0; i < n && ascii; i++) {
-            ascii = line[i] >= 0;
-        }
-        if (ascii) {
-            return new String(line, 0, n, StandardCharsets.ISO_8859_1);
-        }
-        try {
-            return utf8.reset().decode(ByteBuffer.wrap(line, 0, n)).toString();
-        } catch (CharacterCodingException e) {
-            return new String(line, 0, n, StandardCharsets.ISO_8859_1);
-        }
+        return Bytes.decode(line, 0, n);
     }
 }

@@ -8,10 +8,6 @@ public record Origin(String file, int line) {
 
     public static final Origin IPC = new Origin(null, 0);
 
-    public boolean isIpc() {
-        return file == null;
-    }
-
     public String prefix() {
         return file == null ? "ipc: " : file + " line " + line + ": ";
     }

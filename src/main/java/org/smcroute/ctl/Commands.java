@@ -1,5 +1,7 @@
 package org.smcroute.ctl;
 
+import org.smcroute.text.Pad;
+
 /**
  * The client's command table (SPEC §13.2, §13.3) and its help texts. The order of the table is
  * part of the contract: a word selects the first entry whose first min(len) characters equal
@@ -50,7 +52,7 @@ final class Commands {
         "Stop the daemon",
         "Reload the configuration, like SIGHUP",
         "Same as reload",
-        "Show routes (default), groups,\n" + pad("", 36) + "interfaces or pending entries",
+        "Show routes (default), groups,\n" + Pad.left("", 36) + "interfaces or pending entries",
         "Add a multicast route",
         "Remove a route, or some of its OIFs",
         "Same as remove",
@@ -128,9 +130,9 @@ final class Commands {
         for (int i = 0; i < NAMES.length; i++) {
             String left = "  " + NAMES[i] + (SYNOPSIS[i].isEmpty() ? "" : " " + SYNOPSIS[i]);
             if (left.length() > 34) {
-                sb.append(left).append('\n').append(pad("", 36));
+                sb.append(left).append('\n').append(Pad.left("", 36));
             } else {
-                sb.append(pad(left, 36));
+                sb.append(Pad.left(left, 36));
             }
             sb.append(SUMMARY[i]).append('\n');
         }
@@ -143,17 +145,6 @@ final class Commands {
           .append("Commands may be abbreviated: the first command in the list above that begins\n")
           .append("with the given letters is used, so r is reload, res restart and rem remove.\n")
           .append("Details: man smcroutectl\n");
-        return sb.toString();
-    }
-
-    private static String pad(String s, int width) {
-        if (s.length() >= width) {
-            return s;
-        }
-        StringBuilder sb = new StringBuilder(width).append(s);
-        while (sb.length() < width) {
-            sb.append(' ');
-        }
         return sb.toString();
     }
 }

@@ -2,6 +2,7 @@ package org.smcroute.ctl;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -22,9 +23,13 @@ import java.util.Arrays;
  */
 final class Connection {
 
-    /** Connect attempts on ECONNREFUSED, and the pause between them (tests shorten it). */
-    static int attempts = 30;
-    static long retryDelayMs = 100;
+    /** Connect attempts on ECONNREFUSED. */
+    private static final int ATTEMPTS = 30;
+    /**
+     * The pause between them: 100 ms, or the system property {@code smcroute.ctl.retry-ms}
+     * (tests shorten it), read at each connect.
+     */
+    private static final String RETRY_MS = "smcroute.ctl.retry-ms";
 
     private Connection() {
     }
@@ -66,8 +71,8 @@ final class Connection {
             } catch (IOException e) {
                 close(ch);
                 String reason = reason(e);
-                if (e instanceof java.net.ConnectException || reason.equals("Connection refused")) {
-                    if (attempt < attempts) {
+                if (e instanceof ConnectException || reason.equals("Connection refused")) {
+                    if (attempt < ATTEMPTS) {
                         sleep();
                         continue;
                     }
@@ -127,7 +132,7 @@ final class Connection {
 
     private static void sleep() {
         try {
-            Thread.sleep(retryDelayMs);
+            Thread.sleep(Long.getLong(RETRY_MS, 100));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

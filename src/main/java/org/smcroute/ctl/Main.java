@@ -8,18 +8,19 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-
 import org.smcroute.cli.Getopt;
 import org.smcroute.cli.Version;
 import org.smcroute.ipc.Request;
 import org.smcroute.ipc.Wire;
+import org.smcroute.text.Words;
 
 /**
  * {@code smcroutectl}, the control client (SPEC §13). Everything goes through
  * {@link #run(String[], InputStream, PrintStream, PrintStream)} so tests can drive it with their
- * own streams and a fake daemon. Start-up matters more than elegance here (JAVA-NOTES §3): no
- * lambdas, streams or {@code String.format}, and only JDK NIO for the socket.
+ * own streams and a fake daemon. Start-up matters more than elegance here: no lambdas, streams
+ * or {@code String.format} (each is bootstrapped on first use), and only JDK NIO for the socket.
  */
 public final class Main {
 
@@ -114,7 +115,7 @@ public final class Main {
         try {
             String line;
             while ((line = r.readLine()) != null) {
-                List<String> words = split(line);
+                List<String> words = Words.split(line);
                 if (words.isEmpty()) {
                     continue;
                 }
@@ -171,27 +172,6 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** Batch line splitting (§13.4): runs of whitespace; a word starting with # ends the line. */
-    static List<String> split(String line) {
-        List<String> words = new ArrayList<>();
-        int i = 0;
-        int n = line.length();
-        while (i < n) {
-            while (i < n && Character.isWhitespace(line.charAt(i))) {
-                i++;
-            }
-            if (i >= n || line.charAt(i) == '#') {
-                break;
-            }
-            int start = i;
-            while (i < n && !Character.isWhitespace(line.charAt(i))) {
-                i++;
-            }
-            words.add(line.substring(start, i));
-        }
-        return words;
     }
 
     /** Executes one command line (command word plus arguments); returns 0 or 1. */
@@ -274,13 +254,16 @@ public final class Main {
             while (eol < n && reply[eol] != '\n') {
                 eol++;
             }
-            err.println("smcroutectl: " + new String(reply, 0, eol, StandardCharsets.UTF_8));
+            // the daemon's text as it sent it, whatever this process's locale
+            err.print("smcroutectl: ");
+            err.write(reply, 0, eol);
+            err.println();
             return 1;
         }
         if (showReq.cmd() == 'J') {
             out.write(reply, 0, n);
         } else {
-            byte[] body = n == reply.length ? reply : java.util.Arrays.copyOf(reply, n);
+            byte[] body = n == reply.length ? reply : Arrays.copyOf(reply, n);
             byte[] text = renderer().render(body);
             out.write(text, 0, text.length);
         }

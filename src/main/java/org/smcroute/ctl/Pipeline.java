@@ -1,6 +1,7 @@
 package org.smcroute.ctl;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -12,12 +13,11 @@ import java.util.ArrayDeque;
  * Batch mode's requests in flight (SPEC §13.4). Every line still has its own connection, but
  * the next line's connection is opened and its request written before the previous reply has
  * been read, up to {@link #WINDOW} of them; the replies are read, and reported, in line order.
- * Waiting for each reply first cost a full round trip per line: 10,000 lines took 1.2 s, 24 times
- * the kernel route updates alone; now about 0.47 s (tools/bench.sh).
+ * Waiting for each reply first would cost a full round trip per line (doc/benchmarks.md).
  *
  * <p>The order of execution stays the order of the lines: each request is written in full
  * before the next connection is made, so it is already waiting when the daemon accepts the
- * later one. The daemon serves connections in accept order (ipc.IpcServer), and the original
+ * later one. The daemon serves connections in accept order (daemon.IpcServer), and the original
  * daemon, one connection at a time from its listen queue, does too.
  *
  * <p>Only requests that answer with nothing but an error text go through here (add, remove,
@@ -65,7 +65,7 @@ final class Pipeline {
      * The reply of the oldest request in flight (possibly empty), or null after printing why it
      * could not be read, exactly as {@link Connection#exchange} does.
      */
-    byte[] receive(java.io.PrintStream err) {
+    byte[] receive(PrintStream err) {
         SocketChannel ch = inFlight.remove();
         try (ch) {
             return Connection.readReply(ch);

@@ -1,14 +1,16 @@
 package org.smcroute.ctl;
 
+import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Terminal detection and the width probe of SPEC §15.6, done without FFM (which would cost the
- * client about 150 ms at start-up, JAVA-NOTES §3).
+ * Terminal detection and the width probe of SPEC §15.6, done without FFM: linking the first
+ * native calls would cost the client more start-up time than anything else it does.
  *
  * <p>{@code isatty} stand-in: on Linux the target of {@code /proc/self/fd/N} names the device;
  * {@code /dev/pts/*}, {@code /dev/tty*} and {@code /dev/console} are terminals. Where
@@ -32,7 +34,7 @@ final class Terminal {
         Boolean in = isTerminal(0);
         Boolean err = isTerminal(2);
         if (in == null || err == null) {
-            java.io.Console c = System.console();
+            Console c = System.console();
             return c != null && c.isTerminal();
         }
         return in && err;
@@ -137,7 +139,7 @@ final class Terminal {
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
             byte[] out = p.getInputStream().readAllBytes();
-            return p.waitFor() == 0 ? new String(out, java.nio.charset.StandardCharsets.US_ASCII) : null;
+            return p.waitFor() == 0 ? new String(out, StandardCharsets.US_ASCII) : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

@@ -12,8 +12,8 @@ import java.util.Map;
  * The client's only security provider: "NativePRNGNonBlocking" backed by /dev/urandom, the
  * same source the JDK's own implementation reads. The client uses no cryptography, but the JDK
  * initialises a SecureRandom the first time any UNIX-domain socket is opened (for temporary
- * socket names, which the client never uses), and building the default SUN provider for it cost
- * about 13 ms of the client's 50 ms start-up. The launcher installs this provider through
+ * socket names, which the client never uses), and building the default SUN provider for it is a
+ * noticeable part of the client's start-up (doc/benchmarks.md). The launcher installs this provider through
  * {@code -Djava.security.properties==smcroutectl.security} (see that file); the daemon is not
  * affected. The service is created without reflection, which would cost start-up time too.
  */

@@ -1,12 +1,16 @@
 package org.smcroute.daemon;
 
+import java.util.List;
 import org.smcroute.conf.Directive;
 import org.smcroute.conf.DirectiveHandler;
+import org.smcroute.conf.Origin;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.iface.Pending;
+import org.smcroute.log.Log;
 import org.smcroute.group.Groups;
 import org.smcroute.route.Phyints;
 import org.smcroute.route.RouteEditor;
+import org.smcroute.text.Atoi;
 
 /**
  * Applies parsed configuration lines to the running state (SPEC §6.3–§6.9): interfaces that
@@ -18,35 +22,54 @@ final class ConfigApplier implements DirectiveHandler {
     private final RouteEditor routes;
     private final Phyints phyints;
     private final Groups groups;
+    private final Log log;
 
-    ConfigApplier(Interfaces ifaces, RouteEditor routes, Phyints phyints, Groups groups) {
+    ConfigApplier(Interfaces ifaces, RouteEditor routes, Phyints phyints, Groups groups, Log log) {
         this.ifaces = ifaces;
         this.routes = routes;
         this.phyints = phyints;
         this.groups = groups;
+        this.log = log;
     }
 
-    /**
-     * An instanceof chain rather than a pattern switch: the switch's bootstrap spins a class the
-     * first time it runs, a millisecond of every start that reads a configuration.
-     */
+    /** An instanceof chain, not a pattern switch (start-up rule, see the README). */
     @Override
     public boolean apply(Directive d) {
         if (d instanceof Directive.Mroute m) {
+            ttl(m.origin(), "mroute", m.ttl());
             if (ifaces.matchPresent(m.from()).isEmpty()) {
-                routes.queue(m.origin(), new Pending.Entry("mroute", m.from(), m.source(), m.group(), m.to()));
+                routes.queue(m.origin(), new Pending.Entry("mroute", m.from(), m.source(), m.group(), m.to()),
+                        "inbound " + m.from());
                 return true;
             }
             return !routes.add(m.origin(), m.from(), m.source(), m.group(), m.to()).failing();
         }
         if (d instanceof Directive.Mgroup g) {
+            ttl(g.origin(), "mgroup", g.ttl());
             if (ifaces.matchPresent(g.from()).isEmpty()) {
-                routes.queue(g.origin(), new Pending.Entry("mgroup", g.from(), g.source(), g.group(), java.util.List.of()));
+                routes.queue(g.origin(), new Pending.Entry("mgroup", g.from(), g.source(), g.group(), List.of()),
+                        "interface " + g.from());
                 return true;
             }
             return !groups.join(g.origin(), g.from(), g.source(), g.group()).failing();
         }
         phyints.apply((Directive.Phyint) d);
         return true;
+    }
+
+    /**
+     * A {@code ttl-threshold} on a route or group line: checked like the original does on every
+     * line, then noted as having no effect there (thresholds belong to interfaces).
+     */
+    private void ttl(Origin o, String kind, String ttl) {
+        if (ttl == null) {
+            return;
+        }
+        int v = Atoi.parse(ttl);
+        if (v < 1 || v > 255) {
+            log.warn(o.prefix() + kind + ": ttl-threshold " + ttl + " out of range (1-255)");
+        } else {
+            log.info(o.prefix() + kind + ": ttl-threshold applies to phyint lines only, ignored");
+        }
     }
 }

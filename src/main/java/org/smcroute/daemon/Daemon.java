@@ -1,28 +1,26 @@
 package org.smcroute.daemon;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import org.smcroute.cli.Version;
-import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
-import org.smcroute.iface.Pending;
-import org.smcroute.ipc.IpcServer;
+import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.Kernel;
 import org.smcroute.kernel.KernelException;
-import org.smcroute.kernel.Upcall;
+import org.smcroute.kernel.Routing;
+import org.smcroute.kernel.RoutingSocket;
+import org.smcroute.kernel.TableException;
 import org.smcroute.log.Log;
 import org.smcroute.loop.EventLoop;
 import org.smcroute.mrdisc.Mrdisc;
-import org.smcroute.route.Phyints;
 import org.smcroute.route.Routes;
-import org.smcroute.show.GroupsView;
-import org.smcroute.show.InterfacesView;
-import org.smcroute.show.RoutesView;
 import org.smcroute.sys.NetlinkMonitor;
 import org.smcroute.sys.Poller;
 import org.smcroute.sys.Posix;
@@ -44,12 +42,10 @@ public final class Daemon implements Commands.Control {
     private final EventLoop loop;
     private final State state;
     private final Interfaces ifaces;
-    private final Pending pending;
     private final Routes routes;
-    private final Phyints phyints;
+    private final Routing routing;
     private final Commands commands;
     private final ScriptHook script;
-    private final Hotplug hotplug;
     private final Reloader reloader;
     private final Mrdisc mrdisc;
     private final SdNotify notify = SdNotify.fromEnvironment();
@@ -67,18 +63,15 @@ public final class Daemon implements Commands.Control {
         this.kernel = kernel;
         this.loop = new EventLoop(log);
         this.script = new ScriptHook(opts.script(), log, loop);
-        this.state = new State(kernel, log, opts.bareDisables(), opts.rangeLimit());
-        state.routes.setLearnedLimit(opts.cacheLimit());
-        this.hotplug = new Hotplug(state, log);
-        this.reloader = new Reloader(state, hotplug, loop, log, opts.confFile(), this::reloaded);
-        this.ifaces = state.ifaces;
-        this.routes = state.routes;
-        this.pending = state.pending;
-        this.phyints = state.phyints;
+        this.state = new State(kernel, log, opts.bareDisables(), opts.rangeLimit(), false);
+        this.ifaces = state.ifaces();
+        this.routes = state.routes();
+        this.routing = state.routing();
+        routes.setLearnedLimit(opts.cacheLimit());
+        this.reloader = new Reloader(state, loop, log, opts.confFile(), this::reloaded);
         this.mrdisc = new Mrdisc(kernel, log, opts.mrdiscInterval(), Mrdisc.Io.of(loop));
         ifaces.setListener(mrdisc);
-        this.commands = new Commands(state, new RoutesView(ifaces, routes, kernel),
-                new InterfacesView(ifaces, pending), new GroupsView(state.groups), this, log);
+        this.commands = new Commands(state, this, log);
     }
 
     /** {@code -p}: the account to switch to once ready (null = stay). */
@@ -145,12 +138,12 @@ public final class Daemon implements Commands.Control {
 
     private int openIpc() {
         String path = opts.socketPath();
-        if (path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 107) {
+        if (path.getBytes(StandardCharsets.UTF_8).length > UnixServer.MAX_PATH) {
             log.err("Too long socket path, max 108 chars");
             return 0;
         }
         Path sock = Path.of(path);
-        if (Files.exists(sock, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(sock, LinkOption.NOFOLLOW_LINKS)) {
             if (UnixServer.probe(path)) {
                 log.err("IPC socket " + path + " is in use, is another instance running?");
                 return 69;
@@ -185,28 +178,27 @@ public final class Daemon implements Commands.Control {
         boolean any = false;
         for (Family f : Family.values()) {
             try {
-                kernel.open(f, opts.table());
+                RoutingSocket socket = routing.open(f, opts.table());
                 any = true;
                 try {
-                    kernel.enableWrongVif(f);
+                    socket.enableWrongVif();
                 } catch (KernelException e) {
                     log.warn(f == Family.INET
                             ? "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: " + e.reason()
                             : "Failed enabling MRT6_ASSERT for WRONGMIF, ignoring: " + e.reason());
                 }
-                int fd = kernel.upcallFd(f);
-                loop.register(fd, Poller.POLLIN, r -> kernel.readUpcalls(f, this::onUpcall));
+                loop.register(socket.fd(), Poller.POLLIN, r -> socket.readUpcalls(routes::onUpcall));
+            } catch (TableException e) {
+                log.err("Failed setting " + f.label() + " multicast routing table id " + opts.table() + ": " + e.reason());
+                log.err(f == Family.INET ? "Kernel needs CONFIG_IP_MROUTE_MULTIPLE_TABLES=y"
+                        : "Kernel needs CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y");
             } catch (KernelException e) {
-                if (e.op().endsWith("_TABLE")) {
-                    log.err("Failed setting " + f.label() + " multicast routing table id " + opts.table() + ": " + e.reason());
-                    log.err(f == Family.INET ? "Kernel needs CONFIG_IP_MROUTE_MULTIPLE_TABLES=y"
-                            : "Kernel needs CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y");
-                } else if (e.errno() == org.smcroute.kernel.Errno.EADDRINUSE) {
+                if (e.errno() == Errno.EADDRINUSE) {
                     inUse = true;
                     log.err(f.label() + " multicast routing API already in use: " + e.reason());
                     log.err("Is another multicast routing daemon (igmpproxy, mcpd, pimd) running?");
                 } else {
-                    denied |= e.errno() == org.smcroute.kernel.Errno.EPERM || e.errno() == org.smcroute.kernel.Errno.EACCES;
+                    denied |= e.errno() == Errno.EPERM || e.errno() == Errno.EACCES;
                     log.err("Failed initializing " + f.label() + " multicast routing API: " + e.reason());
                 }
             }
@@ -239,7 +231,7 @@ public final class Daemon implements Commands.Control {
                 // coalesce bursts: one refresh per 100 ms
                 refreshTimer = loop.schedule(100, () -> {
                     refreshTimer = null;
-                    hotplug.refresh();
+                    state.hotplug().refresh();
                 });
             }
         });
@@ -249,23 +241,6 @@ public final class Daemon implements Commands.Control {
         Signals.handle("HUP", () -> loop.post(this::requestReload));
         Signals.handle("TERM", () -> loop.post(this::shutdown));
         Signals.handle("INT", () -> loop.post(this::shutdown));
-    }
-
-    private void onUpcall(Upcall u) {
-        Iface i = ifaces.bySlot(u.family(), u.vif());
-        if (i == null) {
-            log.warn(u.family() == Family.INET
-                    ? "No matching interface for VIF " + u.vif() + ", cannot handle IGMP message " + u.type() + "."
-                    : "No matching interface for MIF " + u.vif() + ", cannot handle MRT6MSG " + u.type() + ".");
-            return;
-        }
-        switch (u.type()) {
-            case Upcall.NOCACHE -> routes.onNoCache(u.family(), u.source(), u.group(), u.vif());
-            case Upcall.WRONGVIF -> routes.onWrongVif(u.family(), u.source(), u.group(), u.vif());
-            case Upcall.WHOLEPKT, Upcall.WRVIFWHOLE ->
-                    log.warn("Receiving PIM register data from " + u.source() + ", group " + u.group());
-            default -> log.debug("Unknown upcall type " + u.type() + " on " + i.name());
-        }
     }
 
     private void expire() {
@@ -360,14 +335,11 @@ public final class Daemon implements Commands.Control {
         }
         mrdisc.close();
         for (Family f : Family.values()) {
-            if (kernel.isOpen(f)) {
-                loop.unregister(kernel.upcallFd(f));
+            if (routing.isOpen(f)) {
+                loop.unregister(routing.socket(f).fd());
             }
-            kernel.close(f);
         }
-        routes.forgetKernel();
-        ifaces.forgetSlots();
-        state.groups.closeAll();
+        state.close();
         closeIpc();
         loop.close();
         log.notice("Exiting.");

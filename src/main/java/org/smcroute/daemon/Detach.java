@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.smcroute.log.Log;
+import org.smcroute.text.Bytes;
 
 /**
  * Background mode without {@code fork()} (SPEC §3.5): the foreground JVM starts a second JVM
@@ -37,14 +39,14 @@ final class Detach {
         if (cwd == null) {
             return o;
         }
-        java.nio.file.Path base = java.nio.file.Path.of(cwd);
+        Path base = Path.of(cwd);
         return new Options(o.cacheTimeout(), o.startupDelay(), o.exitAfter(), abs(base, o.script()), abs(base, o.confFile()),
                 o.verifyFile(), o.ident(), o.logLevel(), o.logLevelGiven(), o.mrdiscInterval(), o.foreground(),
                 o.bareDisables(), o.user(), abs(base, o.pidFile()), o.syslogOnly(), o.table(), abs(base, o.socketPath()),
                 o.rangeLimit(), o.cacheLimit());
     }
 
-    private static String abs(java.nio.file.Path base, String p) {
+    private static String abs(Path base, String p) {
         return p == null ? null : base.resolve(p).toString();
     }
 
@@ -73,14 +75,17 @@ final class Detach {
             System.err.println("smcrouted: cannot detach: " + e.getMessage());
             return 71;
         }
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        // ISO-8859-1 maps bytes to chars one to one: messages reach stderr byte for byte
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.ISO_8859_1))) {
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.equals("R")) {
                     return 0;
                 }
                 if (line.startsWith("E ")) {
-                    System.err.println("smcrouted: " + line.substring(2));
+                    byte[] msg = ("smcrouted: " + line.substring(2) + "\n").getBytes(StandardCharsets.ISO_8859_1);
+                    System.err.write(msg, 0, msg.length);
+                    System.err.flush();
                 } else if (line.startsWith("X ")) {
                     return Integer.parseInt(line.substring(2).trim());
                 }
@@ -122,8 +127,7 @@ final class Detach {
 
         private synchronized void send(String line) {
             if (open) {
-                out.print(line + "\n");
-                out.flush();
+                Bytes.print(out, line + "\n");
             }
         }
 

@@ -3,6 +3,7 @@ package org.smcroute.daemon;
 import java.util.ArrayList;
 import java.util.List;
 import org.smcroute.conf.Origin;
+import org.smcroute.group.Groups;
 import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.iface.Pending;
@@ -10,6 +11,8 @@ import org.smcroute.kernel.Family;
 import org.smcroute.kernel.Kernel;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.log.Log;
+import org.smcroute.route.RouteEditor;
+import org.smcroute.route.Routes;
 
 /**
  * Interfaces that appear, vanish and come back (SPEC §8.6, §12). Configuration is never
@@ -19,20 +22,29 @@ import org.smcroute.log.Log;
  */
 final class Hotplug {
 
-    private final State state;
+    private final Kernel kernel;
+    private final Interfaces ifaces;
+    private final Routes routes;
+    private final Groups groups;
+    private final RouteEditor editor;
+    private final Pending pending;
     private final Log log;
 
-    Hotplug(State state, Log log) {
-        this.state = state;
+    Hotplug(Kernel kernel, Interfaces ifaces, Routes routes, Groups groups, RouteEditor editor, Pending pending, Log log) {
+        this.kernel = kernel;
+        this.ifaces = ifaces;
+        this.routes = routes;
+        this.groups = groups;
+        this.editor = editor;
+        this.pending = pending;
         this.log = log;
     }
 
     /** Re-reads the interface list and repairs kernel state; true when anything changed. */
     boolean refresh() {
-        Interfaces ifaces = state.ifaces;
         List<Interfaces.Change> changes;
         try {
-            changes = ifaces.refresh(state.kernel.links());
+            changes = ifaces.refresh(kernel.links());
         } catch (KernelException e) {
             log.warn("Failed refreshing interfaces: " + e.reason());
             return false;
@@ -59,27 +71,26 @@ final class Hotplug {
             if (s < 0) {
                 continue;
             }
-            state.ifaces.deactivate(i, f);
-            state.routes.slotChanged(f, s);
+            ifaces.deactivate(i, f);
+            routes.slotChanged(f, s);
         }
-        state.groups.suspend(i);
+        groups.suspend(i);
     }
 
     private void reactivate(Iface i, int oldIndex) {
         for (Family f : Family.values()) {
             int s = i.slot(f);
-            if (s >= 0 && state.ifaces.reregister(i, f, oldIndex)) {
-                state.routes.slotChanged(f, s);
+            if (s >= 0 && ifaces.reregister(i, f, oldIndex)) {
+                routes.slotChanged(f, s);
             }
         }
-        state.groups.rejoin(i);
-        state.ifaces.settingsChanged(i); // mrdisc again, on the current ifindex
+        groups.rejoin(i);
+        ifaces.settingsChanged(i); // mrdisc again, on the current ifindex
         log.notice("Interface " + i.name() + " is back (ifindex " + i.index() + "), re-applying routes and groups");
     }
 
     /** SPEC §12.2: replay each pending line whose interfaces all exist now. */
     void drainPending() {
-        Pending pending = state.pending;
         for (Pending.Entry e : new ArrayList<>(pending.entries())) {
             if (!present(e.iif())) {
                 continue;
@@ -93,8 +104,8 @@ final class Hotplug {
             }
             pending.remove(e);
             boolean ok = e.kind().equals("mroute")
-                    ? state.editor.add(Origin.IPC, e.iif(), e.source(), e.group(), e.oifs()).ok()
-                    : state.groups.join(Origin.IPC, e.iif(), e.source(), e.group()).ok();
+                    ? editor.add(Origin.IPC, e.iif(), e.source(), e.group(), e.oifs()).ok()
+                    : groups.join(Origin.IPC, e.iif(), e.source(), e.group()).ok();
             if (ok) {
                 log.notice("Activated pending " + e);
             } else {
@@ -104,7 +115,7 @@ final class Hotplug {
     }
 
     private boolean present(String pattern) {
-        for (Iface i : state.ifaces.matchPresent(pattern)) {
+        for (Iface i : ifaces.matchPresent(pattern)) {
             if (i.usable()) {
                 return true;
             }

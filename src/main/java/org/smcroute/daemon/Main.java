@@ -77,8 +77,8 @@ public final class Main {
     }
 
     private static int runDaemon(Options opts, Log log, Detach.Channel channel, Identity drop) {
-        try (LinuxKernel kernel = new LinuxKernel(log)) {
-            Daemon d = new Daemon(opts, log, kernel);
+        try {
+            Daemon d = new Daemon(opts, log, new LinuxKernel(log));
             d.dropPrivileges(drop);
             if (channel != null) {
                 d.onReady(channel::ready);

@@ -3,7 +3,7 @@ package org.smcroute.daemon;
 import org.smcroute.cli.Getopt;
 import org.smcroute.cli.Version;
 import org.smcroute.log.Log;
-import org.smcroute.net.Prefix;
+import org.smcroute.text.Atoi;
 
 /**
  * The parsed {@code smcrouted} command line (SPEC §3.1–§3.3). Parsing is separate from acting
@@ -108,25 +108,25 @@ public record Options(
         while ((opt = g.next()) != Getopt.END) {
             String arg = g.optarg();
             switch (opt) {
-                case 'c' -> c = Prefix.atoi(arg);
-                case 'd' -> d = Prefix.atoi(arg);
-                case 'D' -> exitAfter = Prefix.atoi(arg);
+                case 'c' -> c = Atoi.parse(arg);
+                case 'd' -> d = Atoi.parse(arg);
+                case 'D' -> exitAfter = Atoi.parse(arg);
                 case 'e' -> e = arg;
                 case 'f' -> f = arg;
                 case 'F' -> verify = arg;
                 case 'h', 'v' -> info = info == 0 ? (char) opt : info;
                 case 'I', 'i' -> ident = arg;
                 case 'l' -> level = arg;
-                case 'm' -> m = Prefix.atoi(arg);
+                case 'm' -> m = Atoi.parse(arg);
                 case 'n' -> n = true;
                 case 'N' -> bare = true;
                 case 'p' -> user = arg;
                 case 'P' -> pid = arg;
                 case 's' -> s = true;
-                case 't' -> t = Prefix.atoi(arg);
+                case 't' -> t = Atoi.parse(arg);
                 case 'u' -> u = arg;
-                case Getopt.LONG -> range = Prefix.atoi(arg);
-                case Getopt.LONG + 1 -> cacheLimit = Prefix.atoi(arg);
+                case Getopt.LONG -> range = Atoi.parse(arg);
+                case Getopt.LONG + 1 -> cacheLimit = Atoi.parse(arg);
                 default -> {
                     return new Exit(EX_USAGE, usage(ident), g.error() + "\n");
                 }

@@ -3,11 +3,11 @@ package org.smcroute.daemon;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.smcroute.conf.ConfigReader;
 import org.smcroute.conf.Directive;
 import org.smcroute.conf.DirectiveHandler;
 import org.smcroute.conf.ReadResult;
-import org.smcroute.iface.Iface;
 import org.smcroute.log.Log;
 import org.smcroute.loop.EventLoop;
 
@@ -22,11 +22,10 @@ final class Reloader {
     private static final long SLICE_NANOS = 10_000_000L;
 
     private final State state;
-    private final Hotplug hotplug;
     private final EventLoop loop;
     private final Log log;
     private final String file;
-    private final java.util.function.Consumer<Boolean> done;
+    private final Consumer<Boolean> done;
     private List<Directive> directives;
     private int next;
     private int failures;
@@ -35,9 +34,8 @@ final class Reloader {
     private boolean again;
 
     /** {@code done} receives whether the read was successful (§6.10) once a reload ends. */
-    Reloader(State state, Hotplug hotplug, EventLoop loop, Log log, String file, java.util.function.Consumer<Boolean> done) {
+    Reloader(State state, EventLoop loop, Log log, String file, Consumer<Boolean> done) {
         this.state = state;
-        this.hotplug = hotplug;
         this.loop = loop;
         this.log = log;
         this.file = file;
@@ -46,25 +44,23 @@ final class Reloader {
 
     /** The initial load (startup step 15): applied at once, before the loop runs. */
     boolean loadNow() {
-        return read(state.applier);
+        return read(state.applier());
     }
 
     /** Reads the file through {@code handler}; logs a missing or unreadable file (§6.10). */
     private boolean read(DirectiveHandler handler) {
         ReadResult r = new ConfigReader(log).read(Path.of(file), handler);
-        switch (r) {
-            case ReadResult.Read read -> {
-                return read.success();
-            }
-            case ReadResult.Missing m -> log.notice("Configuration file " + file + " does not exist");
-            case ReadResult.Unreadable u -> log.warn("Failed opening " + file + ": " + u.reason());
+        // instanceof, not a pattern switch (start-up rule, see the README)
+        if (r instanceof ReadResult.Read read) {
+            return read.success();
+        }
+        if (r instanceof ReadResult.Unreadable u) {
+            log.warn("Failed opening " + file + ": " + u.reason());
+        } else {
+            log.notice("Configuration file " + file + " does not exist");
         }
         log.notice("Continuing anyway, waiting for client to connect.");
         return false;
-    }
-
-    boolean busy() {
-        return busy;
     }
 
     /** Starts a reload; one requested while another runs follows it. */
@@ -75,16 +71,7 @@ final class Reloader {
         }
         busy = true;
         log.notice("Reloading configuration, please wait ...");
-        state.routes.markAllUnused();
-        state.groups.markAllUnused();
-        for (Iface i : state.ifaces.all()) {
-            i.setUnused(true);
-            i.setThreshold(1);
-            i.setMrdisc(false);
-        }
-        state.pending.clear();
-        hotplug.refresh();
-        state.routes.beginDeferred();
+        state.beginReload();
         directives = new ArrayList<>();
         failures = 0;
         next = 0;
@@ -95,7 +82,7 @@ final class Reloader {
     private void step() {
         long deadline = System.nanoTime() + SLICE_NANOS;
         while (next < directives.size() && System.nanoTime() - deadline < 0) {
-            if (!state.applier.apply(directives.get(next++))) {
+            if (!state.applier().apply(directives.get(next++))) {
                 failures++;
             }
         }
@@ -106,24 +93,10 @@ final class Reloader {
         }
     }
 
-    /** SPEC §11 steps 6-8: the sweep, with each kernel entry pushed at most once. */
+    /** SPEC §11 steps 6-8, then the end of the reload. */
     private void finish() {
         directives = null;
-        for (Iface i : state.ifaces.all()) {
-            if (i.unused() || !i.present()) {
-                state.phyints.deleteSlots(i);
-            }
-        }
-        state.ifaces.all().forEach(state.ifaces::settingsChanged); // mrdisc off where the phyint line lost it
-        state.routes.sweepUnused();
-        state.routes.endDeferred();
-        for (Iface i : state.ifaces.all()) {
-            if (i.unused() || !i.present()) {
-                state.groups.forgetInterface(i.name());
-            }
-        }
-        state.groups.sweepUnused();
-        state.ifaces.purgeAbsent();
+        state.endReload();
         if (readOk && failures > 0) {
             log.warn("Parse error in " + file);
         }

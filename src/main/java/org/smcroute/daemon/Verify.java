@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import org.smcroute.conf.ConfigReader;
 import org.smcroute.conf.ReadResult;
 import org.smcroute.kernel.Family;
+import org.smcroute.kernel.Kernel;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.log.Log;
 import org.smcroute.sys.LinuxKernel;
+import org.smcroute.text.Bytes;
 
 /**
  * {@code smcrouted -F FILE} (SPEC §4.7): parse as the initial load would, against this host's
@@ -29,36 +31,33 @@ final class Verify {
             if (lvl <= Log.WARNING) {
                 problems[0]++;
             }
-            System.out.println(msg);
+            Bytes.print(System.out, msg + "\n");
         });
-        System.out.println("Verifying configuration file " + file + " ...");
-        try (LinuxKernel real = new LinuxKernel(log); VerifyKernel kernel = new VerifyKernel(real)) {
-            State state = new State(kernel, log, opts.bareDisables(), opts.rangeLimit());
-            state.ifaces.refresh(kernel.links());
+        Bytes.print(System.out, "Verifying configuration file " + file + " ..." + "\n");
+        Kernel kernel = new VerifyKernel(new LinuxKernel(log));
+        State state = new State(kernel, log, opts.bareDisables(), opts.rangeLimit(), true);
+        try {
+            state.ifaces().refresh(kernel.links());
             for (Family f : Family.values()) {
-                kernel.open(f, 0);
-            }
-            ReadResult r = new ConfigReader(log).read(Path.of(file), state.applier);
-            switch (r) {
-                case ReadResult.Missing m -> {
-                    System.out.println("Configuration file " + file + " does not exist");
-                    return EX_CONFIG;
-                }
-                case ReadResult.Unreadable u -> {
-                    System.out.println("Failed opening " + file + ": " + u.reason());
-                    return EX_CONFIG;
-                }
-                case ReadResult.Read read -> {
-                    if (!read.success() || problems[0] > 0) {
-                        System.out.println("Parse error in " + file);
-                        return EX_CONFIG;
-                    }
-                    return 0;
-                }
+                state.routing().open(f, 0);
             }
         } catch (KernelException e) {
-            System.out.println("Cannot enumerate interfaces: " + e.reason());
+            Bytes.print(System.out, "Cannot enumerate interfaces: " + e.reason() + "\n");
             return 71;
         }
+        ReadResult r = new ConfigReader(log).read(Path.of(file), state.applier());
+        if (r instanceof ReadResult.Missing) {
+            Bytes.print(System.out, "Configuration file " + file + " does not exist" + "\n");
+            return EX_CONFIG;
+        }
+        if (r instanceof ReadResult.Unreadable u) {
+            Bytes.print(System.out, "Failed opening " + file + ": " + u.reason() + "\n");
+            return EX_CONFIG;
+        }
+        if (!((ReadResult.Read) r).success() || problems[0] > 0) {
+            Bytes.print(System.out, "Parse error in " + file + "\n");
+            return EX_CONFIG;
+        }
+        return 0;
     }
 }

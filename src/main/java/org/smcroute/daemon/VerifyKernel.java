@@ -2,23 +2,25 @@ package org.smcroute.daemon;
 
 import java.util.List;
 import java.util.function.Consumer;
+import org.smcroute.kernel.ControlSocket;
 import org.smcroute.kernel.Counters;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.Kernel;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.kernel.Link;
+import org.smcroute.kernel.MembershipSocket;
+import org.smcroute.kernel.RoutingSocket;
 import org.smcroute.kernel.Upcall;
 import org.smcroute.net.Addr;
 
 /**
- * The kernel as verify mode sees it (SPEC §4.7): the real interface list, but routing calls
- * that succeed without touching anything, so the normal allocator simulates VIF numbering and
- * a check needs no root and disturbs no running daemon.
+ * The kernel as verify mode sees it (SPEC §4.7): the real interface list, but routing and
+ * membership sockets whose calls succeed without touching anything, so the normal allocator
+ * simulates VIF numbering and a check needs no root and disturbs no running daemon.
  */
 final class VerifyKernel implements Kernel {
 
     private final Kernel real;
-    private final boolean[] open = new boolean[2];
 
     VerifyKernel(Kernel real) {
         this.real = real;
@@ -30,88 +32,19 @@ final class VerifyKernel implements Kernel {
     }
 
     @Override
-    public void open(Family f, int table) {
-        open[f.ordinal()] = true;
+    public RoutingSocket openRouting(Family f, int table) {
+        return new Routing(f);
     }
 
     @Override
-    public boolean isOpen(Family f) {
-        return open[f.ordinal()];
+    public MembershipSocket openMembership(Family f) {
+        return new Membership();
     }
 
     @Override
-    public void close(Family f) {
-        open[f.ordinal()] = false;
-    }
-
-    @Override
-    public void enableWrongVif(Family f) {
-    }
-
-    @Override
-    public void addVif(Family f, int slot, int ifindex, int threshold) {
-    }
-
-    @Override
-    public void delVif(Family f, int slot, int ifindex) {
-    }
-
-    @Override
-    public void addMfc(Family f, Addr source, Addr group, int parent, byte[] ttls) {
-    }
-
-    @Override
-    public void delMfc(Family f, Addr source, Addr group, int parent) {
-    }
-
-    @Override
-    public Counters counters(Family f, Addr source, Addr group) {
-        return Counters.ZERO;
-    }
-
-    @Override
-    public int upcallFd(Family f) {
-        return -1;
-    }
-
-    @Override
-    public int readUpcalls(Family f, Consumer<Upcall> sink) {
-        return 0;
-    }
-
-    @Override
-    public int openJoinSocket(Family f) {
-        return -1;
-    }
-
-    @Override
-    public void join(int socket, Family f, int ifindex, Addr source, Addr group) {
-    }
-
-    @Override
-    public void leave(int socket, Family f, int ifindex, Addr source, Addr group) {
-    }
-
-    @Override
-    public void closeJoinSocket(int socket) {
-    }
-
-    @Override
-    public int openMrdisc(Family f, String ifname, int ifindex) {
-        return -1;
-    }
-
-    @Override
-    public void sendMrdisc(int socket, Family f, int ifindex, byte[] msg) {
-    }
-
-    @Override
-    public int readMrdisc(int socket, Family f) {
-        return 0;
-    }
-
-    @Override
-    public void closeMrdisc(int socket) {
+    public ControlSocket openControl(Family f, String ifname, int ifindex, List<Addr> groups, List<Integer> icmp6Types)
+            throws KernelException {
+        throw new KernelException("socket", 0, "verify mode sends nothing");
     }
 
     @Override
@@ -119,9 +52,60 @@ final class VerifyKernel implements Kernel {
         return real.links();
     }
 
-    @Override
-    public void close() {
-        open[0] = false;
-        open[1] = false;
+    /** Accepts every VIF and MFC change; nothing is ever queued. */
+    private record Routing(Family family) implements RoutingSocket {
+        @Override
+        public int fd() {
+            return -1;
+        }
+
+        @Override
+        public void enableWrongVif() {
+        }
+
+        @Override
+        public void addVif(int slot, int ifindex, int threshold) {
+        }
+
+        @Override
+        public void delVif(int slot, int ifindex) {
+        }
+
+        @Override
+        public void addMfc(Addr source, Addr group, int parent, byte[] ttls) {
+        }
+
+        @Override
+        public void delMfc(Addr source, Addr group, int parent) {
+        }
+
+        @Override
+        public Counters counters(Addr source, Addr group) {
+            return Counters.ZERO;
+        }
+
+        @Override
+        public int readUpcalls(Consumer<Upcall> sink) {
+            return 0;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Accepts every join and leave. */
+    private static final class Membership implements MembershipSocket {
+        @Override
+        public void join(int ifindex, Addr source, Addr group) {
+        }
+
+        @Override
+        public void leave(int ifindex, Addr source, Addr group) {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

@@ -1,8 +1,13 @@
 package org.smcroute.group;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import org.smcroute.conf.Origin;
+import org.smcroute.conf.Outcome;
 import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.kernel.Family;
@@ -11,6 +16,7 @@ import org.smcroute.kernel.KernelException;
 import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
 import org.smcroute.net.Prefix;
+import org.smcroute.net.SourceGroup;
 
 /**
  * Group membership (SPEC §9): configured groups, the kernel joins they expanded to, and the
@@ -20,33 +26,24 @@ import org.smcroute.net.Prefix;
  */
 public final class Groups {
 
-    /** Outcome of a join or leave; null error means success. */
-    public record Outcome(String error, boolean failing) {
-        static final Outcome OK = new Outcome(null, false);
-
-        public boolean ok() {
-            return error == null;
-        }
-    }
-
     private final Interfaces ifaces;
     private final Log log;
     private final int rangeLimit;
     private final JoinPool[] pools;
     /** Configured groups by identity (§7.6), in the order they were added. */
-    private final java.util.Map<Identity, ConfGroup> groups = new java.util.LinkedHashMap<>();
+    private final Map<Identity, ConfGroup> groups = new LinkedHashMap<>();
 
     private record Identity(String ifname, Prefix source, Prefix group) {
-        // written out, not generated: see net.Addr
+        // written out, not generated (start-up rule, see the README)
         @Override
         public boolean equals(Object o) {
-            return o instanceof Identity i && ifname.equals(i.ifname) && java.util.Objects.equals(source, i.source)
+            return o instanceof Identity i && ifname.equals(i.ifname) && Objects.equals(source, i.source)
                     && group.equals(i.group);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(ifname, source, group);
+            return Objects.hash(ifname, source, group);
         }
     }
     private final List<KernelJoin> joins = new ArrayList<>();
@@ -58,7 +55,7 @@ public final class Groups {
         this.pools = new JoinPool[] {new JoinPool(kernel, Family.INET, log), new JoinPool(kernel, Family.INET6, log)};
     }
 
-    public java.util.Collection<ConfGroup> configured() {
+    public Collection<ConfGroup> configured() {
         return groups.values();
     }
 
@@ -72,38 +69,20 @@ public final class Groups {
         return pools[f.ordinal()].socketCount();
     }
 
-    private record Parsed(Prefix source, Prefix group) {
-    }
-
-    private Object parse(Origin o, String src, String grp) {
-        Prefix.Text gt = Prefix.Text.split(grp);
-        Addr g = Addr.parse(gt.addr());
-        if (g == null || !g.isMulticast()) {
-            return invalid(o, "join: Invalid multicast group: " + gt.addr());
-        }
-        int glen = gt.lenValue();
-        if (glen < 0 || glen > g.fullLength()) {
-            return invalid(o, "join: Invalid group prefix length (0-" + g.fullLength() + "): " + glen);
-        }
-        Prefix source = null;
-        if (src != null && !src.isEmpty()) {
-            Prefix.Text st = Prefix.Text.split(src);
-            Addr s = Addr.parse(st.addr(), g.v6());
-            if (s == null) {
-                return invalid(o, "join: Invalid multicast source: " + st.addr());
-            }
-            int slen = st.lenValue();
-            if (slen < 0 || slen > s.fullLength()) {
-                return invalid(o, "join: Invalid source prefix length (0-" + s.fullLength() + "): " + slen);
-            }
-            source = s.isAny() ? null : new Prefix(s, slen == 0 ? s.fullLength() : slen);
-        }
-        return new Parsed(source, new Prefix(g, glen == 0 ? g.fullLength() : glen));
+    /** Logs and returns the SPEC §6.7 message for a bad source or group. */
+    private Outcome invalid(Origin o, SourceGroup.Invalid bad) {
+        String text = switch (bad.fault()) {
+            case GROUP -> "join: Invalid multicast group: " + bad.value();
+            case GROUP_LENGTH -> "join: Invalid group prefix length (0-" + bad.maxLength() + "): " + bad.value();
+            case SOURCE -> "join: Invalid multicast source: " + bad.value();
+            case SOURCE_LENGTH -> "join: Invalid source prefix length (0-" + bad.maxLength() + "): " + bad.value();
+        };
+        return invalid(o, text);
     }
 
     private Outcome invalid(Origin o, String text) {
         log.warn(o.prefix() + text);
-        return new Outcome(o.prefix() + text, false);
+        return Outcome.invalid(o.prefix() + text);
     }
 
     /** Number of kernel joins a directive expands to, saturated above the limit (§9.4). */
@@ -120,11 +99,11 @@ public final class Groups {
 
     /** Joins per SPEC §9.1; {@code ifname} may be a wildcard. */
     public Outcome join(Origin o, String ifname, String src, String grp) {
-        Object p = parse(o, src, grp);
-        if (p instanceof Outcome bad) {
-            return bad;
+        SourceGroup.Result parsed = SourceGroup.parse(src, grp);
+        if (parsed instanceof SourceGroup.Invalid bad) {
+            return invalid(o, bad);
         }
-        Parsed pg = (Parsed) p;
+        SourceGroup.Valid pg = (SourceGroup.Valid) parsed;
         List<Iface> matched = ifaces.matchPresent(ifname);
         for (Iface i : matched) {
             ifaces.reference(i);
@@ -132,12 +111,12 @@ public final class Groups {
         if (matched.isEmpty()) {
             String text = "unknown interface " + ifname;
             log.debug(text);
-            return new Outcome(text, true);
+            return Outcome.failing(text);
         }
-        if (expansion(matched.size(), pg.source, pg.group) > rangeLimit) {
+        if (expansion(matched.size(), pg.source(), pg.group()) > rangeLimit) {
             return invalid(o, "join: range expands to more than " + rangeLimit + " joins, skipping");
         }
-        ConfGroup cg = find(ifname, pg.source, pg.group);
+        ConfGroup cg = find(ifname, pg.source(), pg.group());
         if (cg != null) {
             if (cg.unused()) {
                 cg.setUnused(false);
@@ -145,16 +124,16 @@ public final class Groups {
             }
             String text = "Already joined " + cg.label() + " on " + ifname;
             log.info(text);
-            return new Outcome(text, true);
+            return Outcome.failing(text);
         }
-        cg = new ConfGroup(ifname, pg.source, pg.group);
-        groups.put(new Identity(ifname, pg.source, pg.group), cg);
+        cg = new ConfGroup(ifname, pg.source(), pg.group());
+        groups.put(new Identity(ifname, pg.source(), pg.group()), cg);
         boolean failed = false;
         for (Iface i : matched) {
             failed |= !joinAll(cg, i);
         }
         if (failed) {
-            return new Outcome("Failed joining " + cg.label() + " on " + ifname, true);
+            return Outcome.failing("Failed joining " + cg.label() + " on " + ifname);
         }
         return Outcome.OK;
     }
@@ -193,17 +172,17 @@ public final class Groups {
 
     /** Leaves per SPEC §9.2, whatever the state of the interface. */
     public Outcome leave(Origin o, String ifname, String src, String grp) {
-        Object p = parse(o, src, grp);
-        if (p instanceof Outcome bad) {
-            return bad;
+        SourceGroup.Result parsed = SourceGroup.parse(src, grp);
+        if (parsed instanceof SourceGroup.Invalid bad) {
+            return invalid(o, bad);
         }
-        Parsed pg = (Parsed) p;
-        ConfGroup cg = find(ifname, pg.source, pg.group);
+        SourceGroup.Valid pg = (SourceGroup.Valid) parsed;
+        ConfGroup cg = find(ifname, pg.source(), pg.group());
         if (cg == null) {
-            String s = pg.source == null ? "*" : pg.source.toString();
-            String text = "No group (" + s + "," + pg.group + ") on " + ifname + " to leave";
+            String s = pg.source() == null ? "*" : pg.source().toString();
+            String text = "No group (" + s + "," + pg.group() + ") on " + ifname + " to leave";
             log.info(text);
-            return new Outcome(text, true);
+            return Outcome.failing(text);
         }
         leave(cg);
         return Outcome.OK;
@@ -220,28 +199,29 @@ public final class Groups {
         groups.remove(new Identity(cg.ifname(), cg.source(), cg.group()));
     }
 
-    /** Marks every configured group unused (reload mark, §11). */
-    public void markAllUnused() {
+    /** Reload, first half (SPEC §11 step 2): every configured group is unused until a line claims it. */
+    public void beginReload() {
         for (ConfGroup g : groups.values()) {
             g.setUnused(true);
         }
     }
 
-    /** Leaves every group still unused after a reload's parse (§11 step 7). */
-    public void sweepUnused() {
+    /**
+     * Reload, second half (§11 step 7): leaves and forgets the kernel joins on the interfaces
+     * that no longer take part ({@code gone}), then leaves every group no line claimed.
+     */
+    public void endReload(Collection<Iface> gone) {
+        for (Iface i : gone) {
+            for (KernelJoin j : new ArrayList<>(joins)) {
+                if (j.ifname().equals(i.name())) {
+                    leaveKernel(j);
+                    joins.remove(j);
+                }
+            }
+        }
         for (ConfGroup g : new ArrayList<>(groups.values())) {
             if (g.unused()) {
                 leave(g);
-            }
-        }
-    }
-
-    /** Leaves and forgets every kernel join on an interface (§11 step 7, first half). */
-    public void forgetInterface(String ifname) {
-        for (KernelJoin j : new ArrayList<>(joins)) {
-            if (j.ifname().equals(ifname)) {
-                leaveKernel(j);
-                joins.remove(j);
             }
         }
     }

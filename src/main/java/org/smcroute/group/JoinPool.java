@@ -6,6 +6,7 @@ import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.Kernel;
 import org.smcroute.kernel.KernelException;
+import org.smcroute.kernel.MembershipSocket;
 import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
 
@@ -18,11 +19,11 @@ public final class JoinPool {
 
     /** A pooled socket and the number of joins it holds. */
     public static final class Socket {
-        final int handle;
+        final MembershipSocket kernel;
         int joins;
 
-        Socket(int handle) {
-            this.handle = handle;
+        Socket(MembershipSocket kernel) {
+            this.kernel = kernel;
         }
     }
 
@@ -36,10 +37,6 @@ public final class JoinPool {
         this.kernel = kernel;
         this.family = family;
         this.log = log;
-    }
-
-    int maxGroups() {
-        return maxGroups;
     }
 
     int socketCount() {
@@ -56,7 +53,7 @@ public final class JoinPool {
         while (true) {
             Socket s = socketWithRoom();
             try {
-                kernel.join(s.handle, family, ifindex, source, group);
+                s.kernel.join(ifindex, source, group);
                 s.joins++;
                 return s;
             } catch (KernelException e) {
@@ -82,7 +79,7 @@ public final class JoinPool {
                 return s;
             }
         }
-        Socket s = new Socket(kernel.openJoinSocket(family));
+        Socket s = new Socket(kernel.openMembership(family));
         sockets.add(s);
         return s;
     }
@@ -90,7 +87,7 @@ public final class JoinPool {
     /** Leaves on the socket that joined; closes the socket when it becomes empty. */
     void leave(Socket s, int ifindex, Addr source, Addr group) {
         try {
-            kernel.leave(s.handle, family, ifindex, source, group);
+            s.kernel.leave(ifindex, source, group);
         } catch (KernelException e) {
             log.debug("Failed leaving (" + (source == null ? "*" : source) + "," + group + "): " + e.reason());
         }
@@ -102,7 +99,7 @@ public final class JoinPool {
 
     private void close(Socket s) {
         if (sockets.remove(s)) {
-            kernel.closeJoinSocket(s.handle);
+            s.kernel.close();
         }
     }
 

@@ -11,7 +11,7 @@ import org.smcroute.net.Addr;
  */
 public record KernelJoin(ConfGroup owner, String ifname, int ifindex, Family family, Addr source, Addr group, JoinPool.Socket socket) {
 
-    // written out, not generated: see net.Addr
+    // written out, not generated (start-up rule, see the README)
     @Override
     public boolean equals(Object o) {
         return o instanceof KernelJoin j && owner == j.owner && ifname.equals(j.ifname) && ifindex == j.ifindex

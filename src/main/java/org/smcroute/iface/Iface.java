@@ -95,11 +95,12 @@ public final class Iface {
         this.mrdisc = mrdisc;
     }
 
+    /** Not referenced by any line since the current reload began. */
     public boolean unused() {
         return unused;
     }
 
-    public void setUnused(boolean unused) {
+    void setUnused(boolean unused) {
         this.unused = unused;
     }
 

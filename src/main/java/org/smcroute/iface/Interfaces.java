@@ -1,14 +1,16 @@
 package org.smcroute.iface;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.Family;
-import org.smcroute.kernel.Kernel;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.kernel.Link;
+import org.smcroute.kernel.Routing;
+import org.smcroute.kernel.RoutingSocket;
 import org.smcroute.log.Log;
 
 /**
@@ -21,17 +23,17 @@ public final class Interfaces {
     /** Longest interface name (IFNAMSIZ - 1). */
     public static final int MAX_NAME = 15;
 
-    private final Kernel kernel;
+    private final Routing routing;
     private final Log log;
     private final List<Iface> table = new ArrayList<>();
     private final Map<String, Iface> byName = new HashMap<>();
     private final Iface[][] bySlot;
     private VifListener listener = new VifListener() { };
 
-    public Interfaces(Kernel kernel, Log log) {
-        this.kernel = kernel;
+    public Interfaces(Routing routing, Log log) {
+        this.routing = routing;
         this.log = log;
-        this.bySlot = new Iface[][] {new Iface[kernel.maxVifs(Family.INET)], new Iface[kernel.maxVifs(Family.INET6)]};
+        this.bySlot = new Iface[][] {new Iface[routing.maxVifs(Family.INET)], new Iface[routing.maxVifs(Family.INET6)]};
     }
 
     /**
@@ -198,7 +200,8 @@ public final class Interfaces {
             log.warn("Interface " + i.name() + " is not multicast capable, skipping " + f.vifName() + ".");
             return -Errno.ENOPROTOOPT;
         }
-        if (!kernel.isOpen(f)) {
+        RoutingSocket kernel = routing.socket(f);
+        if (kernel == null) {
             log.debug("No " + f.label() + " multicast socket");
             return -Errno.EAGAIN;
         }
@@ -212,7 +215,7 @@ public final class Interfaces {
             return -Errno.ENOMEM;
         }
         try {
-            kernel.addVif(f, s, i.index(), i.threshold());
+            kernel.addVif(s, i.index(), i.threshold());
         } catch (KernelException e) {
             log.warn("Failed adding " + f.vifName() + " for " + i.name() + ": " + e.reason());
             return -e.errno();
@@ -230,16 +233,17 @@ public final class Interfaces {
      */
     public boolean reregister(Iface i, Family f, int oldIndex) {
         int s = i.slot(f);
-        if (s < 0 || !kernel.isOpen(f)) {
+        RoutingSocket kernel = routing.socket(f);
+        if (s < 0 || kernel == null) {
             return false;
         }
         try {
-            kernel.delVif(f, s, oldIndex);
+            kernel.delVif(s, oldIndex);
         } catch (KernelException ignored) {
             // the kernel drops the VIF itself when the device goes away
         }
         try {
-            kernel.addVif(f, s, i.index(), i.threshold());
+            kernel.addVif(s, i.index(), i.threshold());
             return true;
         } catch (KernelException e) {
             log.warn("Failed adding " + f.vifName() + " for " + i.name() + ": " + e.reason());
@@ -257,8 +261,11 @@ public final class Interfaces {
             return;
         }
         listener.vifGone(i, f, !i.present());
+        RoutingSocket kernel = routing.socket(f);
         try {
-            kernel.delVif(f, s, i.index());
+            if (kernel != null) {
+                kernel.delVif(s, i.index());
+            }
         } catch (KernelException ignored) {
             // the kernel removes the VIF itself when the device is unregistered
         }
@@ -271,9 +278,10 @@ public final class Interfaces {
             return;
         }
         listener.vifGone(i, f, !i.present());
-        if (kernel.isOpen(f)) {
+        RoutingSocket kernel = routing.socket(f);
+        if (kernel != null) {
             try {
-                kernel.delVif(f, s, i.index());
+                kernel.delVif(s, i.index());
             } catch (KernelException e) {
                 if (e.errno() != Errno.ENOENT && e.errno() != Errno.EADDRNOTAVAIL) {
                     log.warn("Failed deleting " + f.vifName() + " " + s + " of " + i.name() + ": " + e.reason());
@@ -284,8 +292,38 @@ public final class Interfaces {
         i.setSlot(f, -1);
     }
 
-    /** Drops absent rows without slots from the table (§8.1, at reload). */
-    public void purgeAbsent() {
+    /**
+     * Reload, first half (SPEC §11 step 2): every row is unused until a line references it, and
+     * its wanted threshold and mrdisc flag fall back to the defaults; {@code phyint} lines set
+     * them again, so the settings of removed lines revert.
+     */
+    public void beginReload() {
+        for (Iface i : table) {
+            i.setUnused(true);
+            i.setThreshold(1);
+            i.setMrdisc(false);
+        }
+    }
+
+    /** Rows no line referenced since {@link #beginReload}, or whose interface is gone (§11 step 6.1). */
+    public List<Iface> unclaimed() {
+        List<Iface> out = new ArrayList<>();
+        for (Iface i : table) {
+            if (i.unused() || !i.present()) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reload, second half (§11 steps 6.2 and 8): the wanted settings reach the remaining
+     * VIFs/MIFs, and absent rows that no longer hold a slot leave the table.
+     */
+    public void endReload() {
+        for (Iface i : table) {
+            settingsChanged(i);
+        }
         table.removeIf(i -> {
             boolean gone = !i.present() && !i.hasSlot();
             if (gone) {
@@ -301,7 +339,7 @@ public final class Interfaces {
             i.setSlot(Family.INET, -1);
             i.setSlot(Family.INET6, -1);
         }
-        java.util.Arrays.fill(bySlot[0], null);
-        java.util.Arrays.fill(bySlot[1], null);
+        Arrays.fill(bySlot[0], null);
+        Arrays.fill(bySlot[1], null);
     }
 }

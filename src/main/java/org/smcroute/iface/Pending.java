@@ -17,7 +17,7 @@ public final class Pending {
             return kind + " from " + iif + " group " + group;
         }
 
-        // written out, not generated: see net.Addr
+        // written out, not generated (start-up rule, see the README)
         @Override
         public boolean equals(Object o) {
             return o instanceof Entry e && kind.equals(e.kind) && iif.equals(e.iif) && Objects.equals(source, e.source)

@@ -5,8 +5,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.smcroute.text.Bytes;
 
-import org.smcroute.net.Addr;
 
 /**
  * The byte layout of an IPC request (SPEC §14.2), shared by the client (encode) and the daemon
@@ -22,8 +22,6 @@ public final class Wire {
     public static final int MAX_SIZE = 1024;
     /** Largest argument count. */
     public static final int MAX_ARGS = 35;
-    /** Largest number of OIF words in {@code a}/{@code r} (SPEC §14.3). */
-    public static final int MAX_OIFS = 32;
     /** Every command code the daemon understands. */
     public static final String COMMANDS = "arjlFHksSJ";
 
@@ -59,7 +57,7 @@ public final class Wire {
         for (int i = 0; i < n; i++) {
             String a = args.get(i);
             int nul = a.indexOf('\0');
-            words[i] = (nul < 0 ? a : a.substring(0, nul)).getBytes(StandardCharsets.UTF_8);
+            words[i] = Bytes.encode(nul < 0 ? a : a.substring(0, nul));
             len += words[i].length + 1;
             if (len > MAX_SIZE) {
                 throw new IllegalArgumentException("Message too long");
@@ -115,7 +113,7 @@ public final class Wire {
             if (p >= end) {
                 return new Decoded.Malformed(BAD_MESSAGE);
             }
-            args.add(new String(buf, start, p - start, StandardCharsets.UTF_8));
+            args.add(Bytes.decode(buf, start, p - start));
             p++;
         }
         if (p >= end || buf[p] != 0) {
@@ -126,42 +124,5 @@ public final class Wire {
             return new Decoded.Malformed(malformed(cmd));
         }
         return new Decoded.Complete(new Request(cmd, args), size);
-    }
-
-    /**
-     * The wire-level argument checks of SPEC §14.3 that end in
-     * {@code Unknown or malformed IPC message '<c>' from client.}: fewer than 2 arguments for
-     * {@code a r j l}, a source without a group, more than 32 OIFs. The daemon calls this
-     * before executing a decoded request and, on a non-null result, replies and logs it at
-     * WARNING like any other §14.6 error. An unparsable argv[1] is not judged here: the route
-     * code reports it with its own text ({@code mroute: invalid source/group address: <x>}).
-     *
-     * @return the error text, or null when the request may be executed
-     */
-    public static String checkArgs(Request r) {
-        char c = r.cmd();
-        int n = r.args().size();
-        switch (c) {
-            case 'j', 'l' -> {
-                return n < 2 ? malformed(c) : null;
-            }
-            case 'a', 'r' -> {
-                if (n < 2) {
-                    return malformed(c);
-                }
-                String first = r.args().get(1);
-                int slash = first.indexOf('/');
-                Addr a = Addr.parse(slash < 0 ? first : first.substring(0, slash));
-                boolean source = a != null && !a.isMulticast();
-                if (source && n < 3) {
-                    return malformed(c);
-                }
-                int oifs = n - (source ? 3 : 2);
-                return oifs > MAX_OIFS ? malformed(c) : null;
-            }
-            default -> {
-                return null;
-            }
-        }
     }
 }

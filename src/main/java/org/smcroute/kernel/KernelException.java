@@ -4,7 +4,7 @@ package org.smcroute.kernel;
  * A failed system call: the operation, its errno and the {@code strerror} text. Typed so the
  * domain can branch on errno (EADDRINUSE, ENOBUFS, ...) and quote the reason in messages.
  */
-public final class KernelException extends Exception {
+public class KernelException extends Exception {
 
     private final String op;
     private final int errno;

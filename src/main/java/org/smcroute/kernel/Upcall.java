@@ -4,11 +4,19 @@ import org.smcroute.net.Addr;
 
 /**
  * A decoded kernel upcall from a routing socket: what arrived (S,G) on which VIF/MIF and why.
- * Types share numbers across families (IGMPMSG_* and MRT6MSG_*).
+ * {@code code} is the kernel's message type number, kept for log texts.
  */
-public record Upcall(Family family, int type, int vif, Addr source, Addr group) {
-    public static final int NOCACHE = 1;
-    public static final int WRONGVIF = 2;
-    public static final int WHOLEPKT = 3;
-    public static final int WRVIFWHOLE = 4;
+public record Upcall(Family family, Kind kind, int code, int vif, Addr source, Addr group) {
+
+    /** Why the kernel asked. */
+    public enum Kind {
+        /** First packet of an (S,G) without an MFC entry. */
+        NOCACHE,
+        /** A packet of an existing entry arrived on another VIF/MIF than its parent. */
+        WRONGVIF,
+        /** A whole packet handed up for PIM register encapsulation. */
+        WHOLEPKT,
+        /** A type this daemon does not handle. */
+        OTHER
+    }
 }

@@ -1,7 +1,10 @@
 package org.smcroute.log;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.smcroute.text.Atoi;
+import org.smcroute.text.Bytes;
 
 /**
  * The daemon's logger: syslog severities, a level filter and pluggable sinks. Deliberately tiny
@@ -43,10 +46,6 @@ public final class Log {
 
     public void addSink(Sink sink) {
         sinks.add(sink);
-    }
-
-    public void clearSinks() {
-        sinks.clear();
     }
 
     public int level() {
@@ -96,14 +95,14 @@ public final class Log {
      * negative = none).
      */
     public static int parseLevel(String arg) {
-        String a = arg.toLowerCase(java.util.Locale.ROOT);
+        String a = arg.toLowerCase(Locale.ROOT);
         for (int i = 0; i < NAMES.length; i++) {
             int n = Math.min(a.length(), NAMES[i].length());
             if (a.regionMatches(0, NAMES[i], 0, n)) {
                 return VALUES[i];
             }
         }
-        int v = org.smcroute.net.Prefix.atoi(arg);
+        int v = Atoi.parse(arg);
         if (v < 0) {
             return NONE;
         }
@@ -114,8 +113,7 @@ public final class Log {
     public static Sink stderr(String ident, long pid) {
         String prefix = ident + "[" + pid + "]: ";
         return (lvl, msg) -> {
-            System.err.print(prefix + msg + "\n");
-            System.err.flush();
+            Bytes.print(System.err, prefix + msg + "\n");
         };
     }
 }

@@ -57,16 +57,11 @@ public final class EventLoop {
     private short[] pollRevents = new short[16];
     private Handler[] pollHandlers = new Handler[16];
     private volatile boolean running;
-    private Thread thread;
 
     public EventLoop(Log log) throws KernelException {
         this.log = log;
         this.wakeup = new EventFd();
         register(wakeup.fd(), Poller.POLLIN, r -> wakeup.drain());
-    }
-
-    public boolean inLoop() {
-        return Thread.currentThread() == thread;
     }
 
     /** Watches {@code fd} for {@code ev} (Poller.POLLIN/POLLOUT); replaces an earlier registration. */
@@ -119,7 +114,6 @@ public final class EventLoop {
 
     /** Serves events until {@link #stop()}. */
     public void run() {
-        thread = Thread.currentThread();
         running = true;
         while (running) {
             runPosted();
@@ -137,7 +131,7 @@ public final class EventLoop {
                 continue;
             }
             // in registration order: IPC connections are then served in accept order, which
-            // keeps the order of a client's requests across connections (ipc.IpcServer, BatchIT)
+            // keeps the order of a client's requests across connections (daemon.IpcServer, BatchIT)
             for (int i = 0; ready > 0 && i < n; i++) {
                 if (pollRevents[i] != 0) {
                     ready--;

@@ -10,10 +10,13 @@ import java.util.Map;
 import java.util.function.ToIntFunction;
 import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
+import org.smcroute.kernel.ControlSocket;
 import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.Kernel;
 import org.smcroute.kernel.KernelException;
+import org.smcroute.kernel.NoLinkLocalException;
+import org.smcroute.net.Addr;
 import org.smcroute.log.Log;
 import org.smcroute.loop.EventLoop;
 import org.smcroute.sys.Poller;
@@ -36,6 +39,13 @@ public final class Mrdisc implements Interfaces.VifListener {
     public static final int TERMINATION6 = 153;
     /** Query Interval of the Advertisement: the IGMP and MLD default. */
     public static final int QUERY_INTERVAL = 125;
+    /** Where messages go, and the groups each socket joins (RFC 4286 section 6). */
+    public static final Addr ALL_SNOOPERS = Addr.parse("224.0.0.106");
+    public static final Addr ALL_SNOOPERS6 = Addr.parse("ff02::6a");
+    public static final List<Addr> GROUPS4 = List.of(ALL_SNOOPERS, Addr.parse("224.0.0.2"));
+    public static final List<Addr> GROUPS6 = List.of(Addr.parse("ff02::2"), ALL_SNOOPERS6);
+    private static final List<Integer> ACCEPT6 = List.of(SOLICITATION6);
+    private static final int IPPROTO_IGMP = 2;
     /** Robustness Variable when the host's cannot be read. */
     public static final int DEFAULT_ROBUSTNESS = 2;
     private static final Path IGMP_QRV = Path.of("/proc/sys/net/ipv4/igmp_qrv");
@@ -72,7 +82,7 @@ public final class Mrdisc implements Interfaces.VifListener {
     }
 
     private record Key(String ifname, Family family) {
-        // written out, not generated: see net.Addr
+        // written out, not generated (start-up rule, see the README)
         @Override
         public boolean equals(Object o) {
             return o instanceof Key k && ifname.equals(k.ifname) && family == k.family;
@@ -85,7 +95,7 @@ public final class Mrdisc implements Interfaces.VifListener {
     }
 
     /** One registered interface and family: its socket and the ifindex it was bound with. */
-    private record Registration(String ifname, Family family, int ifindex, int socket) {
+    private record Registration(String ifname, Family family, int ifindex, ControlSocket socket) {
     }
 
     private final Kernel kernel;
@@ -94,6 +104,7 @@ public final class Mrdisc implements Interfaces.VifListener {
     private final Io io;
     private final ToIntFunction<Family> robustness;
     private final Map<Key, Registration> registrations = new LinkedHashMap<>();
+    private final byte[] packet = new byte[2048];
     private Runnable timer;
 
     /** {@code interval}: the {@code -m} announcement interval in seconds (4..180). */
@@ -148,6 +159,22 @@ public final class Mrdisc implements Interfaces.VifListener {
             sum = (sum & 0xffff) + (sum >> 16);
         }
         return (int) (~sum & 0xffff);
+    }
+
+    /**
+     * Whether a packet read from a control socket is a Solicitation. IPv4 raw sockets deliver
+     * the IP header, so the IGMP type is {@code ihl * 4} bytes in; IPv6 ones the bare ICMPv6
+     * message.
+     */
+    public static boolean isSolicitation(Family f, byte[] p, int n) {
+        if (f.v6()) {
+            return n >= 4 && (p[0] & 0xff) == SOLICITATION6;
+        }
+        if (n < 20) {
+            return false;
+        }
+        int ihl = (p[0] & 0x0f) * 4;
+        return ihl >= 20 && n >= ihl + 8 && (p[9] & 0xff) == IPPROTO_IGMP && (p[ihl] & 0xff) == SOLICITATION;
     }
 
     static int advertisement(Family f) {
@@ -212,20 +239,19 @@ public final class Mrdisc implements Interfaces.VifListener {
     }
 
     private void register(Iface i, Family f) {
-        int sock;
+        ControlSocket sock;
         try {
-            sock = kernel.openMrdisc(f, i.name(), i.index());
+            sock = kernel.openControl(f, i.name(), i.index(), f.v6() ? GROUPS6 : GROUPS4, ACCEPT6);
+        } catch (NoLinkLocalException e) {
+            log.debug("mrdisc: no IPv6 link-local address on " + i.name() + ", skipping");
+            return;
         } catch (KernelException e) {
-            if (Kernel.NO_LINK_LOCAL.equals(e.op())) {
-                log.debug("mrdisc: no IPv6 link-local address on " + i.name() + ", skipping");
-            } else {
-                log.warn("mrdisc: cannot set up socket on " + i.name() + ": " + e.reason());
-            }
+            log.warn("mrdisc: cannot set up socket on " + i.name() + ": " + e.reason());
             return;
         }
         Registration r = new Registration(i.name(), f, i.index(), sock);
         registrations.put(new Key(i.name(), f), r);
-        io.watch(sock, () -> readable(r));
+        io.watch(sock.fd(), () -> readable(r));
         if (timer == null) {
             timer = io.every(interval * 1000L, this::announce);
         }
@@ -238,8 +264,8 @@ public final class Mrdisc implements Interfaces.VifListener {
             send(r, termination(r.family()));
         }
         registrations.remove(new Key(r.ifname(), r.family()));
-        io.unwatch(r.socket());
-        kernel.closeMrdisc(r.socket());
+        io.unwatch(r.socket().fd());
+        r.socket().close();
         log.debug("mrdisc: " + r.family().label() + " announcements on " + r.ifname() + " stopped");
         if (registrations.isEmpty()) {
             stopTimer();
@@ -264,7 +290,11 @@ public final class Mrdisc implements Interfaces.VifListener {
         if (registrations.get(new Key(r.ifname(), r.family())) != r) {
             return;
         }
-        if (kernel.readMrdisc(r.socket(), r.family()) > 0) {
+        boolean solicited = false;
+        for (int n; (n = r.socket().receive(packet)) >= 0; ) {
+            solicited |= isSolicitation(r.family(), packet, n);
+        }
+        if (solicited) {
             log.debug("mrdisc: " + r.family().label() + " solicitation on " + r.ifname() + ", answering");
             send(r, advertisement(r.family()));
         }
@@ -274,7 +304,7 @@ public final class Mrdisc implements Interfaces.VifListener {
         Family f = r.family();
         byte[] msg = encode(f, type, interval, type == advertisement(f) ? robustness.applyAsInt(f) : 0);
         try {
-            kernel.sendMrdisc(r.socket(), f, r.ifindex(), msg);
+            r.socket().send(f.v6() ? ALL_SNOOPERS6 : ALL_SNOOPERS, msg);
         } catch (KernelException e) {
             if (e.errno() == Errno.ENETUNREACH || e.errno() == Errno.ENETDOWN) {
                 return; // link down

@@ -12,10 +12,7 @@ public record Addr(boolean v6, long hi, long lo) implements Comparable<Addr> {
     public static final Addr ANY4 = new Addr(false, 0, 0);
     public static final Addr ANY6 = new Addr(true, 0, 0);
 
-    // equals and hashCode are written out instead of generated: a record's generated ones are
-    // bootstrapped on first use by spinning method-handle classes (java.lang.runtime.ObjectMethods),
-    // several milliseconds the AOT cache cannot save, paid when the first route is installed or
-    // the first flow arrives (SgKey, Prefix and the group and mrdisc keys do the same).
+    // equals and hashCode are written out, not generated (start-up rule, see the README)
     @Override
     public boolean equals(Object o) {
         return o instanceof Addr a && v6 == a.v6 && hi == a.hi && lo == a.lo;

@@ -1,5 +1,7 @@
 package org.smcroute.net;
 
+import org.smcroute.text.Atoi;
+
 /**
  * An address with a prefix length, stored as written (not masked), because show output and
  * exact-match removal use the text the user gave (SPEC §6.7). {@code len} is always 1..full;
@@ -7,7 +9,7 @@ package org.smcroute.net;
  */
 public record Prefix(Addr addr, int len) {
 
-    // written out, not generated: see Addr
+    // written out, not generated (start-up rule, see the README)
     @Override
     public boolean equals(Object o) {
         return o instanceof Prefix p && len == p.len && addr.equals(p.addr);
@@ -46,31 +48,7 @@ public record Prefix(Addr addr, int len) {
 
         /** The length read like C atoi; no slash gives 0 (full). */
         public int lenValue() {
-            return len == null ? 0 : atoi(len);
+            return len == null ? 0 : Atoi.parse(len);
         }
-    }
-
-    /**
-     * C {@code atoi}: optional leading blanks and sign, then decimal digits up to the first
-     * non-digit; no digits gives 0. Saturates instead of overflowing.
-     */
-    public static int atoi(String s) {
-        int i = 0;
-        int n = s.length();
-        while (i < n && (s.charAt(i) == ' ' || (s.charAt(i) >= '\t' && s.charAt(i) <= '\r'))) {
-            i++;
-        }
-        boolean neg = false;
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            neg = s.charAt(i) == '-';
-            i++;
-        }
-        long v = 0;
-        while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-            v = Math.min(v * 10 + (s.charAt(i) - '0'), 1L + Integer.MAX_VALUE);
-            i++;
-        }
-        v = neg ? -v : v;
-        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
     }
 }

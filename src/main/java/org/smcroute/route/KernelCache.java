@@ -12,7 +12,10 @@ import org.smcroute.kernel.Counters;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.Kernel;
 import org.smcroute.kernel.KernelException;
+import org.smcroute.kernel.Routing;
+import org.smcroute.kernel.RoutingSocket;
 import org.smcroute.log.Log;
+import org.smcroute.net.Addr;
 
 /**
  * What this daemon has pushed to the kernel's MFC (SPEC §7.3), keyed on (family, S, G) with
@@ -22,14 +25,16 @@ import org.smcroute.log.Log;
  */
 final class KernelCache {
 
-    private final Kernel kernel;
+    private static final byte[] NO_OIFS = new byte[0];
+
+    private final Routing routing;
     private final Log log;
-    private final Routes.Thresholds slots;
+    private final Routes.Slots slots;
     private final Map<SgKey, KernelEntry> cache = new LinkedHashMap<>();
     /** Pushed TTL vectors, interned: there are few distinct ones, and 100k entries share them. */
     private final Map<ByteBuffer, byte[]> ttlPool = new HashMap<>();
     /** {@link #push}'s work array, and a lookup key over it for {@link #ttlPool}. */
-    private final byte[] scratch = new byte[32];
+    private final byte[] scratch = new byte[Kernel.MAX_VIFS];
     private final ByteBuffer scratchKey = ByteBuffer.wrap(scratch);
     private int learnedCount;
     private int learnedLimit = Integer.MAX_VALUE;
@@ -37,8 +42,8 @@ final class KernelCache {
     /** False only when a scan found no stop filter and none was created since. */
     private boolean mayHaveStopFilters = true;
 
-    KernelCache(Kernel kernel, Log log, Routes.Thresholds slots) {
-        this.kernel = kernel;
+    KernelCache(Routing routing, Log log, Routes.Slots slots) {
+        this.routing = routing;
         this.log = log;
         this.slots = slots;
     }
@@ -120,10 +125,14 @@ final class KernelCache {
      * Resolving the entry with no OIFs and deleting it at once drops the queued packets and
      * leaves nothing behind; the flow's next packet is simply reported again.
      */
-    void dropUnresolved(Family f, org.smcroute.net.Addr s, org.smcroute.net.Addr g, int vif) {
+    void dropUnresolved(Family f, Addr s, Addr g, int vif) {
+        RoutingSocket kernel = routing.socket(f);
+        if (kernel == null) {
+            return;
+        }
         try {
-            kernel.addMfc(f, s, g, vif, new byte[32]);
-            kernel.delMfc(f, s, g, vif);
+            kernel.addMfc(s, g, vif, NO_OIFS);
+            kernel.delMfc(s, g, vif);
         } catch (KernelException x) {
             log.debug("Failed dropping unresolved (" + s + ", " + g + "): " + x.reason());
         }
@@ -137,17 +146,14 @@ final class KernelCache {
         byte[] t = scratch;
         Arrays.fill(t, (byte) 0);
         int oifs = 0;
-        for (int slot = 0; wanted != 0 && slot < 32; slot++) {
-            int bit = 1 << slot;
-            if ((wanted & bit) != 0) {
-                wanted &= ~bit;
-                if (slots.active(f, slot)) {
-                    t[slot] = (byte) slots.ttl(f, slot);
-                    oifs |= bit;
-                }
+        for (int rest = wanted; rest != 0; rest &= rest - 1) {
+            int slot = Integer.numberOfTrailingZeros(rest);
+            if (slots.active(f, slot)) {
+                t[slot] = (byte) slots.ttl(f, slot);
+                oifs |= 1 << slot;
             }
         }
-        if (e.ttls() != null && e.oifs() == oifs && Arrays.equals(t, e.ttls())) {
+        if (e.ttls() != null && !e.stale() && e.oifs() == oifs && Arrays.equals(t, e.ttls())) {
             return;
         }
         byte[] pooled = ttlPool.get(scratchKey);
@@ -155,8 +161,12 @@ final class KernelCache {
             pooled = t.clone();
             ttlPool.put(ByteBuffer.wrap(pooled), pooled);
         }
+        RoutingSocket kernel = routing.socket(f);
+        if (kernel == null) {
+            return;
+        }
         try {
-            kernel.addMfc(e.family(), e.source(), e.group(), e.inbound(), pooled);
+            kernel.addMfc(e.source(), e.group(), e.inbound(), pooled);
             e.pushed(oifs, pooled);
         } catch (KernelException x) {
             log.warn("Failed adding (" + e.source() + ", " + e.group() + ") to the kernel: " + x.reason());
@@ -166,11 +176,12 @@ final class KernelCache {
     /** Removes the entry from the cache and, if it was ever pushed, from the kernel. */
     void delete(KernelEntry e) {
         remove(e.key());
-        if (e.ttls() == null) {
+        RoutingSocket kernel = routing.socket(e.family());
+        if (e.ttls() == null || kernel == null) {
             return;
         }
         try {
-            kernel.delMfc(e.family(), e.source(), e.group(), e.inbound());
+            kernel.delMfc(e.source(), e.group(), e.inbound());
         } catch (KernelException x) {
             log.debug("Failed removing (" + e.source() + ", " + e.group() + ") from the kernel: " + x.reason());
         }
@@ -205,7 +216,8 @@ final class KernelCache {
     }
 
     private long validPackets(KernelEntry e) {
-        Counters c = kernel.counters(e.family(), e.source(), e.group());
+        RoutingSocket kernel = routing.socket(e.family());
+        Counters c = kernel == null ? Counters.ZERO : kernel.counters(e.source(), e.group());
         return c.packets() - c.wrongIf();
     }
 

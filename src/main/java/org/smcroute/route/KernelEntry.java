@@ -11,11 +11,12 @@ import org.smcroute.net.Addr;
 public final class KernelEntry {
 
     private final SgKey key;
-    private int inbound;
+    private final int inbound;
     private final boolean learned;
     private int oifs;
     private byte[] ttls;
     private boolean covered;
+    private boolean stale;
     private long validPkt;
     private long lastUse;
 
@@ -45,10 +46,6 @@ public final class KernelEntry {
         return inbound;
     }
 
-    void setInbound(int inbound) {
-        this.inbound = inbound;
-    }
-
     /** Created from an upcall (expires, flushable) rather than owned by an SSM route. */
     public boolean learned() {
         return learned;
@@ -66,6 +63,16 @@ public final class KernelEntry {
     void pushed(int oifs, byte[] ttls) {
         this.oifs = oifs;
         this.ttls = ttls;
+        this.stale = false;
+    }
+
+    /** The kernel lost this entry (its inbound VIF was re-created): push it even if unchanged. */
+    void markStale() {
+        stale = true;
+    }
+
+    boolean stale() {
+        return stale;
     }
 
     public boolean covered() {

@@ -5,7 +5,7 @@ import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.kernel.Family;
 import org.smcroute.log.Log;
-import org.smcroute.net.Prefix;
+import org.smcroute.text.Atoi;
 
 /**
  * {@code phyint} lines (SPEC §6.3) and VIF/MIF deletion (§8.5). Deleting a slot touches routes
@@ -32,7 +32,7 @@ public final class Phyints {
         boolean enable = p.enable() != null ? p.enable() : !bareMeansDisable;
         int ttl = 1;
         if (p.ttl() != null) {
-            ttl = Prefix.atoi(p.ttl());
+            ttl = Atoi.parse(p.ttl());
             if (ttl < 1 || ttl > 255) {
                 log.warn(pfx + "phyint " + p.ifname() + " ttl " + ttl + " out of range (1-255)");
                 ttl = 1;
@@ -46,6 +46,12 @@ public final class Phyints {
         for (Iface i : matched) {
             if (!enable) {
                 deleteSlots(i);
+                continue;
+            }
+            if (!i.usable()) {
+                // The kernel takes a VIF on such an interface (lo), but no multicast enters or
+                // leaves through it; "phyint +" means the interfaces that can, as in the original.
+                log.info("Interface " + i.name() + " is not multicast capable, skipping VIF.");
                 continue;
             }
             boolean changed = i.threshold() != ttl;

@@ -3,6 +3,7 @@ package org.smcroute.route;
 import java.util.ArrayList;
 import java.util.List;
 import org.smcroute.conf.Origin;
+import org.smcroute.conf.Outcome;
 import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.iface.Pending;
@@ -10,6 +11,7 @@ import org.smcroute.kernel.Family;
 import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
 import org.smcroute.net.Prefix;
+import org.smcroute.net.SourceGroup;
 
 /**
  * Turns {@code mroute} lines and {@code add}/{@code remove} commands into conf routes (SPEC
@@ -18,70 +20,39 @@ import org.smcroute.net.Prefix;
  */
 public final class RouteEditor {
 
-    /** Outcome of one command: null error means success. */
-    public record Outcome(String error, boolean failing) {
-        public static final Outcome OK = new Outcome(null, false);
-
-        public boolean ok() {
-            return error == null;
-        }
-    }
-
     private final Interfaces ifaces;
     private final Routes routes;
     private final Pending pending;
     private final Log log;
+    private final boolean check;
 
-    public RouteEditor(Interfaces ifaces, Routes routes, Pending pending, Log log) {
+    /**
+     * {@code check}: verify mode, where an interface that does not exist is a warning (a typo
+     * the check must report) instead of a pending line waiting for hot-plug.
+     */
+    public RouteEditor(Interfaces ifaces, Routes routes, Pending pending, Log log, boolean check) {
         this.ifaces = ifaces;
         this.routes = routes;
         this.pending = pending;
         this.log = log;
+        this.check = check;
     }
 
-    /** Validated addresses of a route command. */
-    record Sg(Prefix source, Prefix group) {
-        Family family() {
-            return Family.of(group.addr().v6());
-        }
-    }
-
-    /** Parses source and group per §6.7; on error logs (with prefix) and returns the text. */
-    private Object parse(Origin o, String src, String grp) {
-        Prefix.Text gt = Prefix.Text.split(grp);
-        Addr g = Addr.parse(gt.addr());
-        if (g == null || !g.isMulticast()) {
-            return invalid(o, "mroute: Invalid multicast group: " + gt.addr());
-        }
-        int glen = gt.lenValue();
-        if (glen < 0 || glen > g.fullLength()) {
-            return invalid(o, "mroute: Invalid multicast group prefix length, " + glen);
-        }
-        Prefix group = new Prefix(g, glen == 0 ? g.fullLength() : glen);
-        Prefix source = Prefix.full(g.v6() ? Addr.ANY6 : Addr.ANY4);
-        if (src != null && !src.isEmpty()) {
-            Prefix.Text st = Prefix.Text.split(src);
-            Addr s = Addr.parse(st.addr(), g.v6());
-            if (s == null) {
-                return invalid(o, "mroute: Invalid source address: " + st.addr());
-            }
-            int slen = st.lenValue();
-            if (slen < 0 || slen > s.fullLength()) {
-                return invalid(o, "mroute: invalid prefix length: " + slen);
-            }
-            source = s.isAny() ? source : new Prefix(s, slen == 0 ? s.fullLength() : slen);
-        }
-        return new Sg(source, group);
-    }
-
-    private Outcome invalid(Origin o, String text) {
-        log.warn(o.prefix() + text);
-        return new Outcome(o.prefix() + text, false);
+    /** Logs and returns the SPEC §6.7 message for a bad source or group. */
+    private Outcome invalid(Origin o, SourceGroup.Invalid bad) {
+        String what = switch (bad.fault()) {
+            case GROUP -> "mroute: Invalid multicast group: ";
+            case GROUP_LENGTH -> "mroute: Invalid multicast group prefix length, ";
+            case SOURCE -> "mroute: Invalid source address: ";
+            case SOURCE_LENGTH -> "mroute: invalid prefix length: ";
+        };
+        log.warn(o.prefix() + what + bad.value());
+        return Outcome.invalid(o.prefix() + what + bad.value());
     }
 
     private Outcome failing(Origin o, String text) {
         log.warn(o.prefix() + text);
-        return new Outcome(o.prefix() + text, true);
+        return Outcome.failing(o.prefix() + text);
     }
 
     /**
@@ -89,21 +60,23 @@ public final class RouteEditor {
      * as pending when no inbound interface is present.
      */
     public Outcome add(Origin o, String iif, String src, String grp, List<String> oifs) {
-        Object p = parse(o, src, grp);
-        if (p instanceof Outcome bad) {
-            return bad;
+        SourceGroup.Result parsed = SourceGroup.parse(src, grp);
+        if (parsed instanceof SourceGroup.Invalid bad) {
+            return invalid(o, bad);
         }
-        Sg sg = (Sg) p;
+        Sg sg = Sg.of((SourceGroup.Valid) parsed);
         Family f = sg.family();
         List<Iface> inbound = ifaces.matchPresent(iif);
         for (Iface i : inbound) {
             ifaces.reference(i);
         }
         List<List<Iface>> outbound = new ArrayList<>(oifs.size());
-        boolean missingOif = false;
+        String missingOif = null;
         for (String pat : oifs) {
             List<Iface> m = ifaces.matchPresent(pat);
-            missingOif |= m.isEmpty();
+            if (m.isEmpty() && missingOif == null) {
+                missingOif = pat;
+            }
             for (Iface i : m) {
                 ifaces.reference(i);
             }
@@ -123,8 +96,8 @@ public final class RouteEditor {
             String why = !i.usable() ? " is not multicast capable" : " has no VIF, VIF table exhausted?";
             return failing(o, "mroute: inbound " + iif + why);
         }
-        if (missingOif) {
-            queue(o, new Pending.Entry("mroute", iif, src, grp, List.copyOf(oifs)));
+        if (missingOif != null) {
+            queue(o, new Pending.Entry("mroute", iif, src, grp, List.copyOf(oifs)), "outbound " + missingOif);
         }
         boolean ssm = !sg.source().addr().isAny() && sg.source().isFull() && sg.group().isFull();
         if (ssm && usable.size() > 1) {
@@ -171,23 +144,40 @@ public final class RouteEditor {
         return mask;
     }
 
-    /** Queues a directive as pending with the NOTICE of §12.1. */
-    public void queue(Origin o, Pending.Entry e) {
-        if (pending.add(e)) {
+    /** A route's family, source and group; "any" source is the all-zero address at full length. */
+    private record Sg(Family family, Prefix source, Prefix group) {
+        static Sg of(SourceGroup.Valid v) {
+            Family f = Family.of(v.v6());
+            return new Sg(f, v.source() != null ? v.source() : Prefix.full(f.v6() ? Addr.ANY6 : Addr.ANY4), v.group());
+        }
+    }
+
+    /**
+     * Queues a directive as pending with the NOTICE of §12.1; {@code missing} names the
+     * interface that is not there, e.g. "outbound eth9". In verify mode that is a warning.
+     */
+    public void queue(Origin o, Pending.Entry e, String missing) {
+        if (check) {
+            log.warn(o.prefix() + e.kind() + ": " + missing + " does not exist on this system");
+        } else if (pending.add(e)) {
             log.notice(e.kind() + " from " + e.iif() + " group " + e.group() + " pending: interface not available");
         }
     }
 
     /** Removes a route or some of its OIFs, SPEC §10.2. */
     public Outcome remove(Origin o, String iif, String src, String grp, List<String> oifs) {
-        Object p = parse(o, src, grp);
-        if (p instanceof Outcome bad) {
-            return bad;
+        SourceGroup.Result parsed = SourceGroup.parse(src, grp);
+        if (parsed instanceof SourceGroup.Invalid bad) {
+            return invalid(o, bad);
         }
-        Sg sg = (Sg) p;
+        Sg sg = Sg.of((SourceGroup.Valid) parsed);
         Family f = sg.family();
+        List<Iface> inbound = ifaces.matchKnown(iif);
+        if (inbound.isEmpty()) {
+            return failing(o, "mroute: inbound " + iif + " is not a known phyint");
+        }
         boolean found = false;
-        for (Iface in : ifaces.matchKnown(iif)) {
+        for (Iface in : inbound) {
             if (in.slot(f) < 0) {
                 continue;
             }
@@ -214,7 +204,7 @@ public final class RouteEditor {
             String s = sg.source().addr().isAny() ? "*" : sg.source().toString();
             String text = "No such route (" + s + ", " + sg.group() + ") from " + iif;
             log.info(text);
-            return new Outcome(text, true);
+            return Outcome.failing(text);
         }
         return Outcome.OK;
     }

@@ -6,7 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.smcroute.kernel.Family;
-import org.smcroute.kernel.Kernel;
+import org.smcroute.kernel.Routing;
+import org.smcroute.kernel.Upcall;
 import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
 
@@ -27,7 +28,7 @@ public final class Routes {
     }
 
     private final Log log;
-    private final Thresholds thresholds;
+    private final Slots slots;
     private final List<ConfRoute> templates = new ArrayList<>();
     private final Map<SgKey, ConfRoute> ssm = new LinkedHashMap<>();
     private final KernelCache cache;
@@ -35,11 +36,11 @@ public final class Routes {
     private boolean deferred;
 
     /** What the routing tables need to know about a VIF/MIF slot. */
-    public interface Thresholds {
+    public interface Slots {
         /** TTL (threshold) of an IPv4 OIF slot; IPv6 ignores it. */
         int ttl(Family f, int slot);
 
-        /** Interface name of a slot, or "?", for log texts. */
+        /** Name of the interface holding a slot, or null when none does. */
         String name(Family f, int slot);
 
         /**
@@ -48,35 +49,18 @@ public final class Routes {
          * (SPEC §8.6).
          */
         boolean active(Family f, int slot);
-
-        /** The answers of the interface table (the daemon's, and the tests'). */
-        static Thresholds of(org.smcroute.iface.Interfaces ifaces) {
-            return new Thresholds() {
-                @Override
-                public int ttl(Family f, int slot) {
-                    var i = ifaces.bySlot(f, slot);
-                    return i == null ? 1 : i.threshold();
-                }
-
-                @Override
-                public String name(Family f, int slot) {
-                    var i = ifaces.bySlot(f, slot);
-                    return i == null ? "?" : i.name();
-                }
-
-                @Override
-                public boolean active(Family f, int slot) {
-                    var i = ifaces.bySlot(f, slot);
-                    return i != null && i.usable();
-                }
-            };
-        }
     }
 
-    public Routes(Kernel kernel, Log log, Thresholds thresholds) {
+    public Routes(Routing routing, Log log, Slots slots) {
         this.log = log;
-        this.thresholds = thresholds;
-        this.cache = new KernelCache(kernel, log, thresholds);
+        this.slots = slots;
+        this.cache = new KernelCache(routing, log, slots);
+    }
+
+    /** A slot's interface name for log texts, "?" when no interface holds it. */
+    private String name(Family f, int slot) {
+        String n = slots.name(f, slot);
+        return n == null ? "?" : n;
     }
 
     public void setInstallListener(InstallListener l) {
@@ -107,19 +91,31 @@ public final class Routes {
         return cache.entries();
     }
 
-    public KernelEntry entry(Family f, Addr s, Addr g) {
-        return cache.get(new SgKey(f, s, g));
-    }
-
     /**
-     * While deferred, route changes only update the conf tables; {@link #endDeferred()} then
-     * reconciles every entry once. Used for reloads so each entry is pushed at most once.
+     * Reload, first half (SPEC §11 steps 2 and 5): every conf route is marked unused until a
+     * line claims it again, and until {@link #endReload} route changes only update the conf
+     * tables, so that each kernel entry is pushed at most once, at the end.
      */
-    public void beginDeferred() {
+    public void beginReload() {
+        for (ConfRoute r : templates) {
+            r.setUnused(true);
+        }
+        for (ConfRoute r : ssm.values()) {
+            r.setUnused(true);
+        }
         deferred = true;
     }
 
-    public void endDeferred() {
+    /**
+     * Reload, second half (§11 steps 6.3 and 6.4): deletes the conf routes no line claimed and
+     * reconciles every kernel entry once.
+     */
+    public void endReload() {
+        if (!deferred) {
+            throw new IllegalStateException("endReload without beginReload");
+        }
+        templates.removeIf(ConfRoute::unused);
+        ssm.values().removeIf(ConfRoute::unused);
         deferred = false;
         reconcileAll();
     }
@@ -149,9 +145,7 @@ public final class Routes {
                 result = old != null ? AddResult.REPLACED_INBOUND : AddResult.APPENDED;
             }
             stored.setUnused(false);
-            if (!deferred) {
-                reconcileSsm(stored);
-            }
+            reconcileSsm(stored);
             return result;
         }
         ConfRoute old = findTemplate(r);
@@ -164,9 +158,7 @@ public final class Routes {
             result = AddResult.APPENDED;
         }
         stored.setUnused(false);
-        if (!deferred) {
-            reconcileCovered(stored);
-        }
+        reconcileCovered(stored);
         return result;
     }
 
@@ -204,35 +196,13 @@ public final class Routes {
         } else {
             templates.remove(r);
         }
-        if (!deferred) {
-            reconcileCovered(r);
-        }
+        reconcileCovered(r);
     }
 
     /** Removes OIFs from a conf route and reconciles (§10.2 with OIFs). */
     public void removeOifs(ConfRoute r, int oifs) {
         r.setOifs(r.oifs() & ~oifs);
-        if (!deferred) {
-            reconcileCovered(r);
-        }
-    }
-
-    /** Marks every conf route unused, for the reload mark and sweep (§11). */
-    public void markAllUnused() {
-        for (ConfRoute r : templates) {
-            r.setUnused(true);
-        }
-        for (ConfRoute r : ssm.values()) {
-            r.setUnused(true);
-        }
-    }
-
-    /** Deletes every conf route still marked unused; reconciliation follows separately. */
-    public int sweepUnused() {
-        int before = templates.size() + ssm.size();
-        templates.removeIf(ConfRoute::unused);
-        ssm.values().removeIf(ConfRoute::unused);
-        return before - templates.size() - ssm.size();
+        reconcileCovered(r);
     }
 
     // ---- reconciliation ------------------------------------------------------------------
@@ -257,6 +227,9 @@ public final class Routes {
     }
 
     private void reconcileSsm(ConfRoute r) {
+        if (deferred) {
+            return;
+        }
         KernelEntry e = cache.get(r.key());
         if (e == null || e.learned() || e.inbound() != r.inbound()) {
             // an SSM route owns its entry: replace a learned one or one on another inbound
@@ -267,6 +240,9 @@ public final class Routes {
     }
 
     private void reconcileCovered(ConfRoute r) {
+        if (deferred) {
+            return; // not even the scan: endReload reconciles everything
+        }
         if (r.isSsm()) {
             KernelEntry e = cache.get(r.key());
             if (e != null) {
@@ -282,7 +258,7 @@ public final class Routes {
     }
 
     /** Reconciles every kernel entry and installs SSM routes that have none (§11 step 6.4). */
-    public void reconcileAll() {
+    private void reconcileAll() {
         for (KernelEntry e : cache.snapshot()) {
             reconcile(e);
         }
@@ -294,8 +270,14 @@ public final class Routes {
         }
     }
 
-    /** SPEC §10.3 reconcile(K). */
-    public void reconcile(KernelEntry e) {
+    /**
+     * SPEC §10.3 reconcile(K). The one place where conf changes reach the kernel: during a
+     * reload it does nothing, and {@link #endReload} reconciles every entry once.
+     */
+    private void reconcile(KernelEntry e) {
+        if (deferred) {
+            return;
+        }
         SgKey k = e.key();
         ConfRoute owner = ssm.get(k);
         if (!e.learned() && (owner == null || owner.inbound() != e.inbound())) {
@@ -317,12 +299,30 @@ public final class Routes {
 
     // ---- upcalls ------------------------------------------------------------------------
 
+    /** Dispatches a routing socket's upcall (SPEC §10.4-§10.6). */
+    public void onUpcall(Upcall u) {
+        Family f = u.family();
+        String ifname = slots.name(f, u.vif());
+        if (ifname == null) {
+            log.warn(f == Family.INET
+                    ? "No matching interface for VIF " + u.vif() + ", cannot handle IGMP message " + u.code() + "."
+                    : "No matching interface for MIF " + u.vif() + ", cannot handle MRT6MSG " + u.code() + ".");
+            return;
+        }
+        switch (u.kind()) {
+            case NOCACHE -> onNoCache(f, u.source(), u.group(), u.vif());
+            case WRONGVIF -> onWrongVif(f, u.source(), u.group(), u.vif());
+            case WHOLEPKT -> log.warn("Receiving PIM register data from " + u.source() + ", group " + u.group());
+            case OTHER -> log.debug("Unknown upcall type " + u.code() + " on " + ifname);
+        }
+    }
+
     /** NOCACHE (§10.4): resolve from the covering rules, or install a stop filter. */
     public void onNoCache(Family f, Addr s, Addr g, int vif) {
         // the upcall path runs per new flow, thousands per second in a storm: build texts only
         // when they will be logged
         if (log.enabled(Log.DEBUG)) {
-            log.debug("New multicast data from " + s + " to group " + g + " on " + thresholds.name(f, vif));
+            log.debug("New multicast data from " + s + " to group " + g + " on " + name(f, vif));
         }
         SgKey k = new SgKey(f, s, g);
         ConfRoute owner = ssm.get(k);
@@ -343,7 +343,7 @@ public final class Routes {
             cache.noteStopFilter();
             cache.push(e, 0);
             if (log.enabled(Log.INFO)) {
-                log.info("Multicast from " + s + ", group " + g + ", on " + thresholds.name(f, vif)
+                log.info("Multicast from " + s + ", group " + g + ", on " + name(f, vif)
                         + " does not match any (*,G) rule");
             }
         }
@@ -351,7 +351,7 @@ public final class Routes {
 
     /** WRONGVIF/WRONGMIF (§10.5): re-parent when a rule on the arrival interface covers it. */
     public void onWrongVif(Family f, Addr s, Addr g, int vif) {
-        String ifname = thresholds.name(f, vif);
+        String ifname = name(f, vif);
         SgKey k = new SgKey(f, s, g);
         KernelEntry old = cache.get(k);
         int want = desired(k, vif);
@@ -394,7 +394,7 @@ public final class Routes {
             }
             if (e.inbound() == slot) {
                 cache.delete(e);
-            } else if ((e.oifs() & bit) != 0 && !deferred) {
+            } else if ((e.oifs() & bit) != 0) {
                 reconcile(e);
             }
         }
@@ -422,8 +422,8 @@ public final class Routes {
             if (e.family() != f) {
                 continue;
             }
-            if (e.inbound() == slot && e.ttls() != null) {
-                e.pushed(e.oifs(), null);
+            if (e.inbound() == slot) {
+                e.markStale();
             }
             reconcile(e);
         }

@@ -6,7 +6,7 @@ import org.smcroute.net.Addr;
 /** The identity of an MFC entry: the kernel keys its cache on (S,G) per family and table. */
 public record SgKey(Family family, Addr source, Addr group) {
 
-    // written out, not generated: see Addr
+    // written out, not generated (start-up rule, see the README)
     @Override
     public boolean equals(Object o) {
         return o instanceof SgKey k && family == k.family && source.equals(k.source) && group.equals(k.group);

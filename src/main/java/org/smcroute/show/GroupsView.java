@@ -5,6 +5,7 @@ import org.smcroute.group.Groups;
 import org.smcroute.group.KernelJoin;
 import org.smcroute.json.Json;
 import org.smcroute.net.Prefix;
+import org.smcroute.text.Pad;
 
 /** {@code show groups}, text (SPEC §15.3) and JSON (§15.7). */
 public final class GroupsView {
@@ -31,14 +32,14 @@ public final class GroupsView {
         if (groups.configured().isEmpty()) {
             return "";
         }
-        out.title("Group Memberships Table").heading(Lines.left("GROUP (S,G)", 42) + " " + Lines.left("IIF", 16));
+        out.title("Group Memberships Table").heading(Pad.left("GROUP (S,G)", 42) + " " + Pad.left("IIF", 16));
         for (ConfGroup g : groups.configured()) {
-            out.data(Lines.left(sg(g.source(), g.group()), 42) + " " + g.ifname());
+            out.data(Pad.left(sg(g.source(), g.group()), 42) + " " + g.ifname());
         }
         if (detail) {
             out.title("Kernel Group Membership Table");
             for (KernelJoin j : groups.kernelJoins()) {
-                out.data(Lines.left(sg(j), 42) + " " + j.owner().ifname());
+                out.data(Pad.left(sg(j), 42) + " " + j.owner().ifname());
             }
         }
         return out.toString();

@@ -5,6 +5,7 @@ import org.smcroute.iface.Interfaces;
 import org.smcroute.iface.Pending;
 import org.smcroute.json.Json;
 import org.smcroute.kernel.Family;
+import org.smcroute.text.Pad;
 
 /** {@code show interfaces} and {@code show pending}, text (SPEC §15.4, §15.5) and JSON (§15.7). */
 public final class InterfacesView {
@@ -19,10 +20,10 @@ public final class InterfacesView {
 
     public String interfaces() {
         int w = ifaces.nameWidth(6);
-        Lines out = new Lines().heading(" INDEX " + Lines.left("PHYINT", w) + "  VIF  MIF");
+        Lines out = new Lines().heading(" INDEX " + Pad.left("PHYINT", w) + "  VIF  MIF");
         for (Iface i : ifaces.all()) {
-            out.data(Lines.right(Integer.toString(i.index()), 6) + " " + Lines.left(i.name(), w) + " "
-                    + Lines.right(slot(i, Family.INET), 4) + " " + Lines.right(slot(i, Family.INET6), 4));
+            out.data(Pad.right(Integer.toString(i.index()), 6) + " " + Pad.left(i.name(), w) + " "
+                    + Pad.right(slot(i, Family.INET), 4) + " " + Pad.right(slot(i, Family.INET6), 4));
         }
         return out.toString();
     }
@@ -60,7 +61,7 @@ public final class InterfacesView {
         }
         out.data("PENDING ROUTES AND GROUPS");
         for (Pending.Entry e : pending.entries()) {
-            StringBuilder b = new StringBuilder(Lines.left(e.kind(), 7)).append(" from ").append(e.iif());
+            StringBuilder b = new StringBuilder(Pad.left(e.kind(), 7)).append(" from ").append(e.iif());
             if (e.source() != null) {
                 b.append(" source ").append(e.source());
             }

@@ -40,36 +40,8 @@ public final class Lines {
         return this;
     }
 
-    public boolean isEmpty() {
-        return sb.isEmpty();
-    }
-
     @Override
     public String toString() {
         return sb.toString();
-    }
-
-    /** {@code %-Ns}: left-justified, padded with spaces to width (never truncated). */
-    public static String left(String s, int width) {
-        if (s.length() >= width) {
-            return s;
-        }
-        StringBuilder b = new StringBuilder(width).append(s);
-        while (b.length() < width) {
-            b.append(' ');
-        }
-        return b.toString();
-    }
-
-    /** {@code %Ns}: right-justified. */
-    public static String right(String s, int width) {
-        if (s.length() >= width) {
-            return s;
-        }
-        StringBuilder b = new StringBuilder(width);
-        for (int i = s.length(); i < width; i++) {
-            b.append(' ');
-        }
-        return b.append(s).toString();
     }
 }

@@ -7,23 +7,26 @@ import org.smcroute.iface.Interfaces;
 import org.smcroute.json.Json;
 import org.smcroute.kernel.Counters;
 import org.smcroute.kernel.Family;
-import org.smcroute.kernel.Kernel;
+import org.smcroute.kernel.Routing;
+import org.smcroute.kernel.RoutingSocket;
+import org.smcroute.net.Addr;
 import org.smcroute.net.Prefix;
 import org.smcroute.route.ConfRoute;
 import org.smcroute.route.KernelEntry;
 import org.smcroute.route.Routes;
+import org.smcroute.text.Pad;
 
 /** {@code show routes} in text (SPEC §15.2) and JSON (§15.7). */
 public final class RoutesView {
 
     private final Interfaces ifaces;
     private final Routes routes;
-    private final Kernel kernel;
+    private final Routing routing;
 
-    public RoutesView(Interfaces ifaces, Routes routes, Kernel kernel) {
+    public RoutesView(Interfaces ifaces, Routes routes, Routing routing) {
         this.ifaces = ifaces;
         this.routes = routes;
-        this.kernel = kernel;
+        this.routing = routing;
     }
 
     /** {@code (S, G)} with {@code *} for any source and /LEN only when shorter than full. */
@@ -39,24 +42,26 @@ public final class RoutesView {
 
     private List<String> oifNames(Family f, int mask) {
         List<String> out = new ArrayList<>();
-        for (int s = 0; mask != 0 && s < 32; s++) {
-            if ((mask & (1 << s)) != 0) {
-                String n = name(f, s);
-                if (n != null) {
-                    out.add(n);
-                }
-                mask &= ~(1 << s);
+        for (int rest = mask; rest != 0; rest &= rest - 1) {
+            String n = name(f, Integer.numberOfTrailingZeros(rest));
+            if (n != null) {
+                out.add(n);
             }
         }
         return out;
     }
 
+    private Counters counters(Family f, Addr s, Addr g) {
+        RoutingSocket k = routing.socket(f);
+        return k == null ? Counters.ZERO : k.counters(s, g);
+    }
+
     public String text(boolean detail) {
         int w = ifaces.nameWidth(3);
         String heading = detail
-                ? Lines.left("ROUTE (S,G)", 42) + " " + Lines.left("IIF", w) + " " + Lines.right("PACKETS", 10) + " "
-                        + Lines.right("BYTES", 10) + "  OIFS"
-                : Lines.left("ROUTE (S,G)", 42) + " " + Lines.left("IIF", w) + "  OIFS";
+                ? Pad.left("ROUTE (S,G)", 42) + " " + Pad.left("IIF", w) + " " + Pad.right("PACKETS", 10) + " "
+                        + Pad.right("BYTES", 10) + "  OIFS"
+                : Pad.left("ROUTE (S,G)", 42) + " " + Pad.left("IIF", w) + "  OIFS";
         int rows = routes.templates().size() + routes.ssmRoutes().size() + routes.cache().size();
         Lines out = new Lines(1024 + rows * (64 + 2 * w));
         if (!routes.templates().isEmpty()) {
@@ -68,7 +73,7 @@ public final class RoutesView {
         if (!routes.ssmRoutes().isEmpty()) {
             out.title("(S,G) Rules").heading(heading);
             for (ConfRoute r : routes.ssmRoutes()) {
-                Counters c = detail ? kernel.counters(r.family(), r.source().addr(), r.group().addr()) : Counters.ZERO;
+                Counters c = detail ? counters(r.family(), r.source().addr(), r.group().addr()) : Counters.ZERO;
                 out.data(row(w, detail, r.family(), sg(r.source(), r.group()), r.inbound(), r.oifs(), c));
             }
         }
@@ -77,7 +82,7 @@ public final class RoutesView {
             for (int pass = 0; pass < 2; pass++) {
                 for (KernelEntry e : routes.cache()) {
                     if ((e.oifs() != 0) == (pass == 0)) {
-                        Counters c = detail ? kernel.counters(e.family(), e.source(), e.group()) : Counters.ZERO;
+                        Counters c = detail ? counters(e.family(), e.source(), e.group()) : Counters.ZERO;
                         String sg = "(" + e.source() + ", " + e.group() + ")";
                         out.data(row(w, detail, e.family(), sg, e.inbound(), e.oifs(), c));
                     }
@@ -90,10 +95,10 @@ public final class RoutesView {
     private String row(int w, boolean detail, Family f, String sg, int inbound, int oifs, Counters c) {
         String iif = name(f, inbound);
         StringBuilder b = new StringBuilder(96);
-        b.append(Lines.left(sg, 42)).append(' ').append(Lines.left(iif == null ? "?" : iif, w)).append(' ');
+        b.append(Pad.left(sg, 42)).append(' ').append(Pad.left(iif == null ? "?" : iif, w)).append(' ');
         if (detail) {
-            b.append(Lines.right(Long.toUnsignedString(c.packets()), 10)).append(' ');
-            b.append(Lines.right(Long.toUnsignedString(c.bytes()), 10)).append(' ');
+            b.append(Pad.right(Long.toUnsignedString(c.packets()), 10)).append(' ');
+            b.append(Pad.right(Long.toUnsignedString(c.bytes()), 10)).append(' ');
         }
         for (String o : oifNames(f, oifs)) {
             b.append(' ').append(o);

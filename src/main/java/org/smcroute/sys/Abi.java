@@ -36,7 +36,6 @@ final class Abi {
     static final int IP_MULTICAST_TTL = 33;
     static final int IP_MULTICAST_LOOP = 34;
     static final int IP_ADD_MEMBERSHIP = 35;
-    static final int IP_DROP_MEMBERSHIP = 36;
     static final int IP_MULTICAST_ALL = 49;
     // MRT_* (level IPPROTO_IP)
     static final int MRT_INIT = 200;
@@ -45,8 +44,6 @@ final class Abi {
     static final int MRT_DEL_VIF = 203;
     static final int MRT_ADD_MFC = 204;
     static final int MRT_DEL_MFC = 205;
-    static final int MRT_VERSION = 206;
-    static final int MRT_ASSERT = 207;
     static final int MRT_PIM = 208;
     static final int MRT_TABLE = 209;
     // IPPROTO_IPV6 options
@@ -54,7 +51,6 @@ final class Abi {
     static final int IPV6_MULTICAST_HOPS = 18;
     static final int IPV6_MULTICAST_LOOP = 19;
     static final int IPV6_JOIN_GROUP = 20;
-    static final int IPV6_LEAVE_GROUP = 21;
     static final int IPV6_MULTICAST_ALL = 29;
     static final int IPV6_HOPOPTS = 54;
     // MRT6_* (level IPPROTO_IPV6)
@@ -80,11 +76,7 @@ final class Abi {
     static final long SIOCGETSGCNT_IN6 = 0x89E1;
     static final long FIONREAD = 0x541B;
     // VIF/MIF flags
-    static final int VIFF_TUNNEL = 1;
-    static final int VIFF_SRCRT = 2;
-    static final int VIFF_REGISTER = 4;
     static final int VIFF_USE_IFINDEX = 8;
-    static final int MIFF_REGISTER = 1;
     // upcalls
     static final int IGMPMSG_NOCACHE = 1;
     static final int IGMPMSG_WRONGVIF = 2;
@@ -98,7 +90,6 @@ final class Abi {
     static final int RTMGRP_IPV4_IFADDR = 0x10;
     static final int RTMGRP_IPV6_IFADDR = 0x100;
     // netlink messages (linux/netlink.h, linux/rtnetlink.h)
-    static final int NLMSG_ERROR = 2;
     static final int NLMSG_OVERRUN = 4;
     static final int RTM_NEWLINK = 16;
     static final int RTM_DELLINK = 17;

@@ -9,7 +9,7 @@ import org.smcroute.kernel.KernelException;
 
 /**
  * A non-blocking eventfd that wakes the poll loop: closing a socket does not wake a thread
- * blocked on it (JAVA-NOTES §1.4 pitfall 8), so signal handlers and other threads post here.
+ * blocked on it, so signal handlers and other threads post here instead.
  */
 public final class EventFd implements AutoCloseable {
 

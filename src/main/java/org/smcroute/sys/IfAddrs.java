@@ -14,6 +14,7 @@ import java.util.Map;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.kernel.Link;
 import org.smcroute.net.Addr;
+import org.smcroute.text.Bytes;
 
 /**
  * Interface enumeration with getifaddrs(3), which lists one row per address (plus an AF_PACKET
@@ -99,7 +100,7 @@ final class IfAddrs {
         if (namePtr.equals(MemorySegment.NULL) || sa.equals(MemorySegment.NULL)) {
             return false;
         }
-        String name = namePtr.reinterpret(64).getString(0);
+        String name = cstring(namePtr);
         int colon = name.indexOf(':');
         if (!(colon >= 0 ? name.substring(0, colon) : name).equals(ifname)) {
             return false;
@@ -113,12 +114,22 @@ final class IfAddrs {
         return b0 == 0xfe && (b1 & 0xc0) == 0x80;
     }
 
+    /** A NUL-terminated interface name (at most IFNAMSIZ bytes), decoded by {@link Bytes}. */
+    private static String cstring(MemorySegment p) {
+        MemorySegment s = p.reinterpret(Abi.IFNAMSIZ);
+        int n = 0;
+        while (n < Abi.IFNAMSIZ && s.get(JAVA_BYTE, n) != 0) {
+            n++;
+        }
+        return Bytes.decode(s.asSlice(0, n).toArray(JAVA_BYTE));
+    }
+
     private static void collect(MemorySegment ifa, Map<String, Row> rows) {
         MemorySegment namePtr = ifa.get(ADDRESS, NAME);
         if (namePtr.equals(MemorySegment.NULL)) {
             return;
         }
-        String name = namePtr.reinterpret(64).getString(0);
+        String name = cstring(namePtr);
         int colon = name.indexOf(':');
         String base = colon >= 0 ? name.substring(0, colon) : name;
         int flags = ifa.get(JAVA_INT, FLAGS);

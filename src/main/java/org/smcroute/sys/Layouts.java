@@ -130,10 +130,6 @@ final class Layouts {
             IN_ADDR.withName("imr_address"),
             JAVA_INT.withName("imr_ifindex"));
 
-    static final StructLayout IP_MREQ = structLayout(
-            IN_ADDR.withName("imr_multiaddr"),
-            IN_ADDR.withName("imr_interface"));
-
     static final StructLayout IPV6_MREQ = structLayout(
             IN6_ADDR.withName("ipv6mr_multiaddr"),
             JAVA_INT.withName("ipv6mr_interface"));

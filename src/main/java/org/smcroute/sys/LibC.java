@@ -18,7 +18,8 @@ import org.smcroute.kernel.KernelException;
  * The thin native boundary: one static downcall handle per libc function, called with
  * {@code invokeExact}. Every wrapper returns the C result, or {@code -errno} when the call failed,
  * the way Netty's epoll transport does, so callers branch on errno without exceptions on hot
- * paths (EAGAIN). errno is taken only from the captured call state (JAVA-NOTES §1.4 pitfall 3).
+ * paths (EAGAIN). errno is taken only from the captured call state: read afterwards through
+ * {@code __errno_location} it may already belong to something the JVM ran in between.
  * Kernel ABI numbers (SPEC §16.2) live in {@link Abi}.
  */
 final class LibC {

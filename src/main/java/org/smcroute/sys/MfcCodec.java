@@ -14,7 +14,7 @@ import org.smcroute.net.Addr;
 /**
  * The byte layouts of the multicast routing socket (SPEC §16.4-16.5): MFC requests written
  * ({@code mfcctl}, {@code mf6cctl}) and upcalls read ({@code igmpmsg}, {@code mrt6msg}). Kept
- * apart from {@link LinuxKernel}'s system calls so the per-flow path is plain memory access.
+ * apart from {@link LinuxRoutingSocket}'s system calls so the per-flow path is plain memory access.
  */
 final class MfcCodec {
 
@@ -24,7 +24,6 @@ final class MfcCodec {
     private static final long MF6C_GROUP = Layouts.offset(Layouts.MF6CCTL, "mf6cc_mcastgrp");
     private static final long MF6C_PARENT = Layouts.offset(Layouts.MF6CCTL, "mf6cc_parent");
     private static final long MF6C_IFSET = Layouts.offset(Layouts.MF6CCTL, "mf6cc_ifset");
-    private static final long SIN6_ADDR = Layouts.offset(Layouts.SOCKADDR_IN6, "sin6_addr");
     private static final long IM_TYPE = Layouts.offset(Layouts.IGMPMSG, "im_msgtype");
     private static final long IM_MBZ = Layouts.offset(Layouts.IGMPMSG, "im_mbz");
     private static final long IM_VIF = Layouts.offset(Layouts.IGMPMSG, "im_vif");
@@ -43,14 +42,12 @@ final class MfcCodec {
     static final int MFCCTL_SIZE = (int) Layouts.MFCCTL.byteSize();
     static final int MF6CCTL_SIZE = (int) Layouts.MF6CCTL.byteSize();
     static final int SCRATCH_SIZE = Math.max(MFCCTL_SIZE, MF6CCTL_SIZE);
-    private static final int SOCKADDR_IN6_SIZE = (int) Layouts.SOCKADDR_IN6.byteSize();
 
     /*
      * The MFC requests are put together in a heap buffer (native byte order) and copied into the
-     * native segment in one go. Field by field through MemorySegment.set, C1 inlined each
-     * accessor's method-handle tree: compiling encodeMf6cctl took 4 MiB of compiler arena
-     * (encodeMfcctl 2.7 MiB), which HotSpot then keeps pooled for 5 s, and the compiled code went
-     * through that tree on every call.
+     * native segment in one go: field by field through MemorySegment.set, the compiler inlines
+     * each accessor's method-handle tree, which costs compiler memory the JVM keeps for a while
+     * and makes the compiled code walk that tree on every call (doc/benchmarks.md).
      */
 
     /** A heap buffer for the encoders, in the machine's byte order. */
@@ -75,8 +72,8 @@ final class MfcCodec {
      */
     static MemorySegment encodeMf6cctl(MemorySegment m, ByteBuffer b, Addr source, Addr group, int parent, byte[] ttls) {
         Arrays.fill(b.array(), 0, MF6CCTL_SIZE, (byte) 0);
-        sockaddrIn6(b, 0, source);
-        sockaddrIn6(b, (int) MF6C_GROUP, group);
+        Sockaddr.write(b, 0, source, 0);
+        Sockaddr.write(b, (int) MF6C_GROUP, group, 0);
         b.putShort((int) MF6C_PARENT, (short) parent);
         for (int n = 0; n < Math.min(ttls.length, Abi.MAXMIFS); n++) {
             if (ttls[n] != 0) {
@@ -88,24 +85,13 @@ final class MfcCodec {
         return m;
     }
 
-    /** A sockaddr_in6 with family and address at {@code at} of {@code m}; port, flow info and scope stay 0. */
-    static void sockaddrIn6(MemorySegment m, long at, Addr addr) {
-        ByteBuffer b = ByteBuffer.allocate(SOCKADDR_IN6_SIZE).order(ByteOrder.nativeOrder());
-        sockaddrIn6(b, 0, addr);
-        MemorySegment.copy(b.array(), 0, m, JAVA_BYTE, at, SOCKADDR_IN6_SIZE);
-    }
-
-    private static void sockaddrIn6(ByteBuffer b, int at, Addr addr) {
-        b.putShort(at, (short) Abi.AF_INET6);
-        b.put(at + (int) SIN6_ADDR, addr.toBytes());
-    }
-
     /** SPEC §16.4: an igmpmsg has {@code im_mbz == 0} where real IGMP carries protocol 2. */
     static Upcall decode4(MemorySegment buf, long n) {
         if (n < Layouts.IGMPMSG.byteSize() || buf.get(JAVA_BYTE, IM_MBZ) != 0 || buf.get(JAVA_BYTE, IM_TYPE) == 0) {
             return null;
         }
-        return new Upcall(Family.INET, buf.get(JAVA_BYTE, IM_TYPE) & 0xff, buf.get(JAVA_BYTE, IM_VIF) & 0xff,
+        int type = buf.get(JAVA_BYTE, IM_TYPE) & 0xff;
+        return new Upcall(Family.INET, kind4(type), type, buf.get(JAVA_BYTE, IM_VIF) & 0xff,
                 Addr.ofIpv4(buf.get(Layouts.IN_ADDR, IM_SRC)), Addr.ofIpv4(buf.get(Layouts.IN_ADDR, IM_DST)));
     }
 
@@ -114,18 +100,36 @@ final class MfcCodec {
         if (n < Layouts.MRT6MSG.byteSize() || buf.get(JAVA_BYTE, IM6_MBZ) != 0 || buf.get(JAVA_BYTE, IM6_TYPE) == 0) {
             return null;
         }
-        return new Upcall(Family.INET6, buf.get(JAVA_BYTE, IM6_TYPE) & 0xff, buf.get(JAVA_SHORT, IM6_MIF) & 0xffff,
+        int type = buf.get(JAVA_BYTE, IM6_TYPE) & 0xff;
+        return new Upcall(Family.INET6, kind6(type), type, buf.get(JAVA_SHORT, IM6_MIF) & 0xffff,
                 Addr.fromBytes(buf.asSlice(IM6_SRC, 16).toArray(JAVA_BYTE)),
                 Addr.fromBytes(buf.asSlice(IM6_DST, 16).toArray(JAVA_BYTE)));
     }
 
-    /** Writes an igmpmsg's type (for {@link LinuxKernel}'s start-up priming of the upcall path). */
-    static void setUpcallType4(MemorySegment buf, int type) {
-        buf.set(JAVA_BYTE, IM_TYPE, (byte) type);
+    private static Upcall.Kind kind4(int type) {
+        return switch (type) {
+            case Abi.IGMPMSG_NOCACHE -> Upcall.Kind.NOCACHE;
+            case Abi.IGMPMSG_WRONGVIF -> Upcall.Kind.WRONGVIF;
+            case Abi.IGMPMSG_WHOLEPKT, Abi.IGMPMSG_WRVIFWHOLE -> Upcall.Kind.WHOLEPKT;
+            default -> Upcall.Kind.OTHER;
+        };
     }
 
-    /** Writes an mrt6msg's type (for {@link LinuxKernel}'s start-up priming of the upcall path). */
-    static void setUpcallType6(MemorySegment buf, int type) {
-        buf.set(JAVA_BYTE, IM6_TYPE, (byte) type);
+    private static Upcall.Kind kind6(int type) {
+        return switch (type) {
+            case Abi.MRT6MSG_NOCACHE -> Upcall.Kind.NOCACHE;
+            case Abi.MRT6MSG_WRONGMIF -> Upcall.Kind.WRONGVIF;
+            case Abi.MRT6MSG_WHOLEPKT -> Upcall.Kind.WHOLEPKT;
+            default -> Upcall.Kind.OTHER;
+        };
+    }
+
+    /** Writes a NOCACHE upcall of the family into {@code buf}, to run the decoder once at start-up. */
+    static void primeUpcall(Family f, MemorySegment buf) {
+        if (f.v6()) {
+            buf.set(JAVA_BYTE, IM6_TYPE, (byte) Abi.MRT6MSG_NOCACHE);
+        } else {
+            buf.set(JAVA_BYTE, IM_TYPE, (byte) Abi.IGMPMSG_NOCACHE);
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.KernelException;
+import org.smcroute.text.Bytes;
 
 /**
  * The rtnetlink listener of SPEC §12.3: tells the daemon that interfaces or their addresses
@@ -169,7 +170,7 @@ public final class NetlinkMonitor implements AutoCloseable {
         while (n < bytes.length && bytes[n] != 0) {
             n++;
         }
-        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+        return Bytes.decode(bytes, 0, n);
     }
 
     /** NLMSG_ALIGN / RTA_ALIGN: 4 bytes. */

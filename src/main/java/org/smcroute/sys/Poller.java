@@ -10,8 +10,8 @@ import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.KernelException;
 
 /**
- * poll(2) for the daemon's single event loop. The raw routing sockets cannot be registered with
- * a JDK {@code Selector} (JAVA-NOTES §1.4 pitfall 11), so every fd the loop waits on goes through
+ * poll(2) for the daemon's single event loop. A JDK {@code Selector} takes only its own channels,
+ * never a raw descriptor such as a routing socket, so every fd the loop waits on goes through
  * here. The pollfd array is kept between calls; one Poller belongs to one loop thread.
  */
 public final class Poller {
@@ -43,7 +43,8 @@ public final class Poller {
      * forever). Negative fds are ignored by the kernel, as poll(2) specifies.
      *
      * <p>The pollfds are put together in a heap array and copied into native memory whole: set
-     * field by field through the memory layout, compiling this method took C1 2 MiB of arena.
+     * field by field through the memory layout, the compiled method would go through each
+     * accessor's method-handle tree, and compiling it costs far more memory.
      *
      * @return the number of fds with non-zero {@code revents}; 0 on timeout or EINTR
      */

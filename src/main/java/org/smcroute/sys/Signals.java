@@ -3,9 +3,10 @@ package org.smcroute.sys;
 import sun.misc.Signal;
 
 /**
- * Signal handlers via {@code sun.misc.Signal} (JAVA-NOTES §1.4 pitfall 10): FFM upcalls are not
- * async-signal-safe and signalfd would need the signal blocked in every JVM thread. The handler
- * runs on a JVM-internal thread, so it must only post (set a flag, signal an {@link EventFd}).
+ * Signal handlers via {@code sun.misc.Signal}: an FFM upcall from a C signal handler is not
+ * async-signal-safe, and signalfd would need the signal blocked in every JVM thread, including
+ * those started before {@code main}. The handler runs on a JVM-internal thread, so it must only
+ * post (set a flag, signal an {@link EventFd}).
  */
 @SuppressWarnings("removal")
 public final class Signals {
@@ -20,11 +21,6 @@ public final class Signals {
      */
     public static void handle(String name, Runnable handler) {
         Signal.handle(new Signal(name), s -> handler.run());
-    }
-
-    /** Ignores the named signal (e.g. "PIPE"). */
-    public static void ignore(String name) {
-        Signal.handle(new Signal(name), sun.misc.SignalHandler.SIG_IGN);
     }
 
     /** Sends the named signal to this process, for tests. */

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.LocalDateTime;
 import org.smcroute.kernel.Errno;
 import org.smcroute.log.Log;
+import org.smcroute.text.Bytes;
 
 /**
  * The syslog destination of SPEC §5.2, written directly to the {@code /dev/log} datagram socket
@@ -61,7 +62,7 @@ public final class Syslog implements Log.Sink, AutoCloseable {
         if (closed) {
             return;
         }
-        byte[] b = format(level, LocalDateTime.now(clock), message).getBytes(StandardCharsets.UTF_8);
+        byte[] b = Bytes.encode(format(level, LocalDateTime.now(clock), message));
         try (Arena a = Arena.ofConfined()) {
             MemorySegment m = a.allocate(Math.max(1, b.length));
             MemorySegment.copy(b, 0, m, JAVA_BYTE, 0, b.length);

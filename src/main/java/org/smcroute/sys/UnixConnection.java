@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.KernelException;
 
@@ -33,7 +34,7 @@ public final class UnixConnection implements AutoCloseable {
      * @throws KernelException on any other error, e.g. ECONNRESET
      */
     public int read(byte[] b, int off, int len) throws KernelException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         long r;
         do {
             r = LibC.recv(fd, buf, Math.min(len, BUF), 0);
@@ -54,7 +55,7 @@ public final class UnixConnection implements AutoCloseable {
      * @throws KernelException on EPIPE, ECONNRESET and other errors
      */
     public int write(byte[] b, int off, int len) throws KernelException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         int n = Math.min(len, BUF);
         MemorySegment.copy(b, off, buf, JAVA_BYTE, 0, n);
         long r;

@@ -79,7 +79,7 @@ public final class UnixServer implements AutoCloseable {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment sa = sockaddr(a, path);
             int r = LibC.connect(fd, sa, (int) sa.byteSize());
-            return r == 0 || r == -Errno.EAGAIN || r == -115 /* EINPROGRESS */;
+            return r == 0 || r == -Errno.EAGAIN || r == -Errno.EINPROGRESS;
         } finally {
             LibC.close(fd);
         }
@@ -122,7 +122,7 @@ public final class UnixServer implements AutoCloseable {
      */
     public UnixConnection accept() throws KernelException {
         int c = LibC.accept4(fd, Abi.SOCK_NONBLOCK | Abi.SOCK_CLOEXEC);
-        if (c == -Errno.EAGAIN || c == -Errno.EINTR || c == -103 /* ECONNABORTED */) {
+        if (c == -Errno.EAGAIN || c == -Errno.EINTR || c == -Errno.ECONNABORTED) {
             return null;
         }
         return new UnixConnection(LibC.check("accept", c));

@@ -1,11 +1,13 @@
 package org.smcroute.bench;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import org.smcroute.it.Topology;
 
@@ -120,7 +122,7 @@ final class JoinBench {
         b.line("");
     }
 
-    private static double median(List<Obs> l, java.util.function.ToDoubleFunction<Obs> f) {
+    private static double median(List<Obs> l, ToDoubleFunction<Obs> f) {
         return Bench.median(l.stream().map(o -> f.applyAsDouble(o)).toList());
     }
 
@@ -141,7 +143,7 @@ final class JoinBench {
         try (Running d = new Running(b, impl, t.router(), config(v, n))) {
             double ready = d.awaitReady();
             int joined = igmpGroups(d.procNet("igmp")) - base;
-            java.nio.file.Files.writeString(d.conf(), "");
+            Files.writeString(d.conf(), "");
             FileTime before = d.pidMtime();
             long t0 = System.nanoTime();
             Kill.send(d.pid(), Kill.SIGHUP);

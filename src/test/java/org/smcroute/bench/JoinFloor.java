@@ -1,9 +1,11 @@
 package org.smcroute.bench;
 
+import java.io.IOException;
 import java.net.NetworkInterface;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.smcroute.kernel.Family;
+import org.smcroute.kernel.MembershipSocket;
 import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
 import org.smcroute.sys.LinuxKernel;
@@ -35,30 +37,31 @@ public final class JoinFloor {
         for (int i = 0; i < n; i++) {
             groups[i] = Addr.ofIpv4(JoinBench.group(source != null, i));
         }
-        int[] socks = new int[(n + PER_SOCKET - 1) / PER_SOCKET];
+        MembershipSocket[] socks = new MembershipSocket[(n + PER_SOCKET - 1) / PER_SOCKET];
         int before = igmpGroups();
-        try (LinuxKernel k = new LinuxKernel(new Log(Log.ERR))) {
+        {
+            LinuxKernel k = new LinuxKernel(new Log(Log.ERR));
             long c0 = System.nanoTime();
             Addr other = Addr.ofIpv4(JoinBench.group(source != null, 0) | 0xFFFF);
-            int w = k.openJoinSocket(Family.INET);
-            k.join(w, Family.INET, ifindex, source, other);
-            k.leave(w, Family.INET, ifindex, source, other);
-            k.closeJoinSocket(w);
+            try (MembershipSocket w = k.openMembership(Family.INET)) {
+                w.join(ifindex, source, other);
+                w.leave(ifindex, source, other);
+            }
             long cold = System.nanoTime() - c0;
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 if (i % PER_SOCKET == 0) {
-                    socks[i / PER_SOCKET] = k.openJoinSocket(Family.INET);
+                    socks[i / PER_SOCKET] = k.openMembership(Family.INET);
                 }
-                k.join(socks[i / PER_SOCKET], Family.INET, ifindex, source, groups[i]);
+                socks[i / PER_SOCKET].join(ifindex, source, groups[i]);
             }
             long t1 = System.nanoTime();
             int joined = igmpGroups();
             long t2 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                k.leave(socks[i / PER_SOCKET], Family.INET, ifindex, source, groups[i]);
+                socks[i / PER_SOCKET].leave(ifindex, source, groups[i]);
                 if (i % PER_SOCKET == PER_SOCKET - 1 || i == n - 1) {
-                    k.closeJoinSocket(socks[i / PER_SOCKET]);
+                    socks[i / PER_SOCKET].close();
                 }
             }
             long t3 = System.nanoTime();
@@ -67,7 +70,7 @@ public final class JoinFloor {
     }
 
     /** Memberships (device × group lines) in this namespace's /proc/net/igmp. */
-    static int igmpGroups() throws java.io.IOException {
+    static int igmpGroups() throws IOException {
         return JoinBench.igmpGroups(Files.readString(Path.of("/proc/net/igmp")));
     }
 }

@@ -2,6 +2,7 @@ package org.smcroute.bench;
 
 import java.net.NetworkInterface;
 import org.smcroute.kernel.Family;
+import org.smcroute.kernel.RoutingSocket;
 import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
 import org.smcroute.sys.LinuxKernel;
@@ -30,17 +31,15 @@ public final class MfcFloor {
         }
         byte[] ttls = new byte[32];
         ttls[1] = 1;
-        try (LinuxKernel k = new LinuxKernel(new Log(Log.ERR))) {
-            k.open(Family.INET, 0);
-            k.addVif(Family.INET, 0, iif, 1);
-            k.addVif(Family.INET, 1, oif, 1);
+        try (RoutingSocket k = new LinuxKernel(new Log(Log.ERR)).openRouting(Family.INET, 0)) {
+            k.addVif(0, iif, 1);
+            k.addVif(1, oif, 1);
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                k.addMfc(Family.INET, source, groups[i], 0, ttls);
+                k.addMfc(source, groups[i], 0, ttls);
             }
             long t1 = System.nanoTime();
             System.out.println("floor " + n + " " + (t1 - t0));
-            k.close(Family.INET);
         }
     }
 }

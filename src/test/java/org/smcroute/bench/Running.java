@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -163,7 +164,7 @@ final class Running implements AutoCloseable {
             b.flip();
             byte[] a = new byte[n];
             b.get(a);
-            sb.append(new String(a, java.nio.charset.StandardCharsets.US_ASCII));
+            sb.append(new String(a, StandardCharsets.US_ASCII));
         }
     }
 

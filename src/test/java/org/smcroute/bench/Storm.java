@@ -20,9 +20,15 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
 
 /**
  * A (*,G) source storm (issue 3): many new sources, one packet each, to one group.
@@ -189,7 +195,7 @@ public final class Storm {
         t.join();
         long[] l = rx.firstLatencies();
         if (o.containsKey("trace")) {
-            java.nio.file.Files.writeString(java.nio.file.Path.of(o.get("trace")), rx.trace());
+            Files.writeString(Path.of(o.get("trace")), rx.trace());
         }
         System.out.println("got " + l.length + " " + rx.n + " " + us(pct(l, 50)) + " " + us(pct(l, 90))
                 + " " + us(pct(l, 99)) + " " + us(l.length == 0 ? -1 : l[l.length - 1]));
@@ -226,10 +232,10 @@ public final class Storm {
 
         private void record(int s, int i, long sentAt, long now) {
             if (n == src.length) {
-                src = java.util.Arrays.copyOf(src, 2 * n);
-                index = java.util.Arrays.copyOf(index, 2 * n);
-                sent = java.util.Arrays.copyOf(sent, 2 * n);
-                arrived = java.util.Arrays.copyOf(arrived, 2 * n);
+                src = Arrays.copyOf(src, 2 * n);
+                index = Arrays.copyOf(index, 2 * n);
+                sent = Arrays.copyOf(sent, 2 * n);
+                arrived = Arrays.copyOf(arrived, 2 * n);
             }
             src[n] = s;
             index[n] = i;
@@ -240,13 +246,13 @@ public final class Storm {
 
         /** Indexes of the records that are a source's first packet, in arrival order. */
         private int[] firsts() {
-            java.util.Set<Integer> seen = new java.util.HashSet<>();
-            return java.util.stream.IntStream.range(0, n).filter(j -> seen.add(src[j])).toArray();
+            Set<Integer> seen = new HashSet<>();
+            return IntStream.range(0, n).filter(j -> seen.add(src[j])).toArray();
         }
 
         /** The first packet's latency of each distinct source, sorted. */
         long[] firstLatencies() {
-            return java.util.Arrays.stream(firsts()).mapToLong(j -> arrived[j] - sent[j]).sorted().toArray();
+            return Arrays.stream(firsts()).mapToLong(j -> arrived[j] - sent[j]).sorted().toArray();
         }
 
         /** One line per distinct source in arrival order: "INDEX SENT_NANOS LATENCY_NANOS". */

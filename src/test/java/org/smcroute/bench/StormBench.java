@@ -1,8 +1,11 @@
 package org.smcroute.bench;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -114,10 +117,10 @@ final class StormBench {
     /** The daemon's user + system CPU time so far, in clock ticks (/proc/PID/stat fields 14 and 15). */
     private static long cpuTicks(long pid) {
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return 0;
         }
     }

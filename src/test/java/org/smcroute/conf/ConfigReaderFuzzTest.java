@@ -13,7 +13,9 @@ import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smcroute.kernel.Kernel;
 import org.smcroute.log.Log;
+import org.smcroute.text.Words;
 
 /**
  * Seeded mutation fuzzing: mutated variants of a sample configuration must never make the
@@ -117,7 +119,7 @@ class ConfigReaderFuzzTest {
             case Directive.Phyint p -> token(p.ifname()) && optional(p.ttl());
             case Directive.Mgroup g -> token(g.from()) && token(g.group()) && optional(g.source());
             case Directive.Mroute m -> token(m.from()) && token(m.group()) && optional(m.source())
-                    && m.to().size() <= LineParser.MAX_OIFS && m.to().stream().allMatch(ConfigReaderFuzzTest::token);
+                    && m.to().size() <= Kernel.MAX_VIFS && m.to().stream().allMatch(ConfigReaderFuzzTest::token);
         };
         if (!ok) {
             throw new AssertionError("malformed directive: " + d);
@@ -131,6 +133,6 @@ class ConfigReaderFuzzTest {
     /** A token: non-empty, no whitespace, no NUL, not a comment, not longer than a line. */
     private static boolean token(String s) {
         return s != null && !s.isEmpty() && s.charAt(0) != '#' && s.length() <= LineSource.MAX_LINE
-                && s.chars().noneMatch(c -> c == 0 || LineParser.isSpace((char) c));
+                && s.chars().noneMatch(c -> c == 0 || Words.isSpace((char) c));
     }
 }

@@ -10,12 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.smcroute.log.Log;
+import org.smcroute.text.Bytes;
 
 class ConfigReaderTest {
 
@@ -214,13 +216,16 @@ class ConfigReaderTest {
     }
 
     @Test
-    void utf8DecodedAndLatin1Fallback() throws IOException {
+    void utf8DecodedAndOtherBytesKept() throws IOException {
         Path f = dir.resolve("smcroute.conf");
         byte[] text = "phyint \u00e9th0\nphyint X\n".getBytes(StandardCharsets.UTF_8);
         text[text.length - 2] = (byte) 0xe9;
         Files.write(f, text);
         fx.read(f);
-        assertThat(fx.seen).extracting(d -> ((Directive.Phyint) d).ifname()).containsExactly("\u00e9th0", "\u00e9");
+        assertThat(fx.seen).extracting(d -> ((Directive.Phyint) d).ifname()).containsExactly("\u00e9th0", "\udce9");
+        // both encode back to the bytes that were written, for messages and the kernel
+        assertThat(Bytes.encode("\u00e9th0")).isEqualTo("\u00e9th0".getBytes(StandardCharsets.UTF_8));
+        assertThat(Bytes.encode("\udce9")).containsExactly((byte) 0xe9);
     }
 
     @Test
@@ -234,7 +239,7 @@ class ConfigReaderTest {
     @Test
     void binaryGarbageNeverThrows() throws IOException {
         byte[] junk = new byte[200_000];
-        new java.util.Random(42).nextBytes(junk);
+        new Random(42).nextBytes(junk);
         Path f = dir.resolve("junk.conf");
         Files.write(f, junk);
         ReadResult r = fx.read(f);

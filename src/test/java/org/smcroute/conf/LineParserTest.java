@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.smcroute.text.Words;
 
 class LineParserTest {
 
@@ -44,7 +45,7 @@ class LineParserTest {
     @ParameterizedTest
     @MethodSource("tokenCases")
     void tokens(String text, List<String> expected) {
-        assertThat(LineParser.tokens(text)).isEqualTo(expected);
+        assertThat(Words.split(text)).isEqualTo(expected);
     }
 
     @ParameterizedTest
@@ -86,7 +87,8 @@ class LineParserTest {
         } else if (group == null) {
             assertThat(r).isEqualTo(new LineParser.Failing("mroute: missing 'group' address"));
         } else {
-            assertThat(r).isEqualTo(new LineParser.Apply(new Directive.Mroute(O, from, source, group, to)));
+            String ttl = text.contains("ttl-threshold 3") ? "3" : null; // carried for its range check
+            assertThat(r).isEqualTo(new LineParser.Apply(new Directive.Mroute(O, from, source, group, to, ttl)));
         }
     }
 

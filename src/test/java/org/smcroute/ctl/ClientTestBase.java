@@ -26,13 +26,13 @@ abstract class ClientTestBase {
     void setUp() {
         System.setProperty("smcroute.runstatedir", dir.toString());
         sock = dir.resolve("smcroute.sock");
-        Connection.retryDelayMs = 5;
+        System.setProperty("smcroute.ctl.retry-ms", "5");
     }
 
     @AfterEach
     void tearDown() throws IOException {
         System.clearProperty("smcroute.runstatedir");
-        Connection.retryDelayMs = 100;
+        System.clearProperty("smcroute.ctl.retry-ms");
         if (daemon != null) {
             daemon.close();
         }

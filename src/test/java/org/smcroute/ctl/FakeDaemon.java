@@ -6,12 +6,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
-
 import org.smcroute.ipc.Decoded;
 import org.smcroute.ipc.Request;
 import org.smcroute.ipc.Wire;
@@ -35,7 +35,7 @@ final class FakeDaemon implements AutoCloseable {
     }
 
     static byte[] reply(String text) {
-        byte[] t = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] t = text.getBytes(StandardCharsets.UTF_8);
         return Arrays.copyOf(t, t.length + 1);
     }
 

@@ -215,7 +215,7 @@ class MainTest extends ClientTestBase {
     @Test
     void refusedRetriesUntilDaemonAppears() throws Exception {
         refusedSocket(sock);
-        Connection.retryDelayMs = 20;
+        System.setProperty("smcroute.ctl.retry-ms", "20");
         Thread starter = new Thread(() -> {
             try {
                 Thread.sleep(150);

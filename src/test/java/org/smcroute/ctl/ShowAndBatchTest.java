@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.smcroute.ipc.Request;
+import org.smcroute.text.Words;
 
 /** Show rendering (SPEC §15.6), JSON pass-through and batch mode (§13.4). */
 class ShowAndBatchTest extends ClientTestBase {
@@ -208,11 +209,11 @@ class ShowAndBatchTest extends ClientTestBase {
 
     @Test
     void batchSplitting() {
-        assertThat(Main.split("  a \t b  ")).containsExactly("a", "b");
-        assertThat(Main.split("a #b c")).containsExactly("a");
-        assertThat(Main.split("a b#c")).containsExactly("a", "b#c");
-        assertThat(Main.split("#x")).isEmpty();
-        assertThat(Main.split("")).isEmpty();
+        assertThat(Words.split("  a \t b  ")).containsExactly("a", "b");
+        assertThat(Words.split("a #b c")).containsExactly("a");
+        assertThat(Words.split("a b#c")).containsExactly("a", "b#c");
+        assertThat(Words.split("#x")).isEmpty();
+        assertThat(Words.split("")).isEmpty();
     }
 
     @Test
@@ -227,7 +228,7 @@ class ShowAndBatchTest extends ClientTestBase {
     @Test
     void stdoutBytesOfJsonAreExact() throws IOException {
         byte[] doc = {'{', '"', 'n', '"', ':', '"', (byte) 0xc3, (byte) 0xa9, '"', '}', '\n'};
-        daemon = new FakeDaemon(sock, r -> java.util.Arrays.copyOf(doc, doc.length + 1));
+        daemon = new FakeDaemon(sock, r -> Arrays.copyOf(doc, doc.length + 1));
         run("-j");
         assertThat(stdoutBytes).isEqualTo(doc);
     }

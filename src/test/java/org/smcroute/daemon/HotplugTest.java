@@ -18,18 +18,18 @@ class HotplugTest {
     private final FakeKernel kernel = new FakeKernel().link("eth0", 2).link("eth1", 3).link("eth2", 4);
     private final List<String> messages = new ArrayList<>();
     private final Log log = new Log(Log.DEBUG, (l, m) -> messages.add(m));
-    private final State state = new State(kernel, log, false, 4096);
-    private final Hotplug hotplug = new Hotplug(state, log);
+    private final State state = new State(kernel, log, false, 4096, false);
+    private final Hotplug hotplug = state.hotplug();
     private static final Origin LINE = new Origin("t.conf", 1);
 
     HotplugTest() throws Exception {
-        state.ifaces.refresh(kernel.links());
-        kernel.open(Family.INET, 0);
-        kernel.open(Family.INET6, 0);
+        state.ifaces().refresh(kernel.links());
+        state.routing().open(Family.INET, 0);
+        state.routing().open(Family.INET6, 0);
     }
 
     private void mroute(String from, String src, String grp, String... to) {
-        state.applier.apply(new Directive.Mroute(LINE, from, src, grp, List.of(to)));
+        state.applier().apply(new Directive.Mroute(LINE, from, src, grp, List.of(to)));
     }
 
     private void replaceLink(String name, int newIndex) {
@@ -42,13 +42,13 @@ class HotplugTest {
     @Test
     void aRecreatedOifGetsItsSlotBackAndForwardingResumes() {
         mroute("eth0", "10.0.0.1", "225.1.2.3", "eth1", "eth2");
-        int eth2 = state.ifaces.find("eth2").slot(Family.INET);
+        int eth2 = state.ifaces().find("eth2").slot(Family.INET);
         replaceLink("eth2", 0);
         hotplug.refresh();
-        assertThat(kernel.mfc(Family.INET, "10.0.0.1", "225.1.2.3").oifMask()).isEqualTo(1 << state.ifaces.find("eth1").slot(Family.INET));
+        assertThat(kernel.mfc(Family.INET, "10.0.0.1", "225.1.2.3").oifMask()).isEqualTo(1 << state.ifaces().find("eth1").slot(Family.INET));
         replaceLink("eth2", 9);
         hotplug.refresh();
-        assertThat(state.ifaces.find("eth2").slot(Family.INET)).isEqualTo(eth2);
+        assertThat(state.ifaces().find("eth2").slot(Family.INET)).isEqualTo(eth2);
         assertThat(kernel.vifs(Family.INET).get(eth2)).isEqualTo(9);
         assertThat(kernel.mfc(Family.INET, "10.0.0.1", "225.1.2.3").oifMask()).isEqualTo(0b110);
         assertThat(messages).contains("Interface eth2 is back (ifindex 9), re-applying routes and groups");
@@ -68,22 +68,22 @@ class HotplugTest {
     void pendingLinesActivateWhenTheirInterfacesAppear() {
         mroute("wg0", null, "225.1.2.4", "eth1");
         mroute("eth0", null, "225.1.2.5", "wg1");
-        state.applier.apply(new Directive.Mgroup(LINE, "wg0", null, "225.3.3.3"));
-        assertThat(state.pending.entries()).hasSize(3);
+        state.applier().apply(new Directive.Mgroup(LINE, "wg0", null, "225.3.3.3"));
+        assertThat(state.pending().entries()).hasSize(3);
         kernel.link("wg0", 20);
         hotplug.refresh();
-        assertThat(state.pending.entries()).hasSize(1);
+        assertThat(state.pending().entries()).hasSize(1);
         assertThat(kernel.memberships()).containsExactly("20 * 225.3.3.3");
         kernel.link("wg1", 21);
         hotplug.refresh();
-        assertThat(state.pending.entries()).isEmpty();
-        assertThat(state.routes.templates()).hasSize(2);
+        assertThat(state.pending().entries()).isEmpty();
+        assertThat(state.routes().templates()).hasSize(2);
         assertThat(messages).contains("Activated pending mroute from wg0 group 225.1.2.4", "Activated pending mroute from eth0 group 225.1.2.5");
     }
 
     @Test
     void groupsAreRejoinedOnTheNewIfindex() {
-        state.groups.join(Origin.IPC, "eth1", null, "225.9.9.9");
+        state.groups().join(Origin.IPC, "eth1", null, "225.9.9.9");
         replaceLink("eth1", 30);
         hotplug.refresh();
         assertThat(kernel.memberships()).containsExactly("30 * 225.9.9.9");
@@ -91,15 +91,15 @@ class HotplugTest {
 
     @Test
     void joinsAreLeftWhileMulticastIsOffAndRejoinedWhenItReturns() {
-        state.groups.join(Origin.IPC, "eth1", null, "225.9.9.8");
+        state.groups().join(Origin.IPC, "eth1", null, "225.9.9.8");
         kernel.links.replaceAll(l -> l.name().equals("eth1") ? new Link("eth1", 3, Link.IFF_UP, null) : l);
         hotplug.refresh();
         assertThat(kernel.memberships()).isEmpty();
-        assertThat(state.groups.kernelJoins()).hasSize(1); // the record stays for the re-join
+        assertThat(state.groups().kernelJoins()).hasSize(1); // the record stays for the re-join
         kernel.links.replaceAll(l -> l.name().equals("eth1") ? new Link("eth1", 3, Link.IFF_UP | Link.IFF_MULTICAST, null) : l);
         hotplug.refresh();
         assertThat(kernel.memberships()).containsExactly("3 * 225.9.9.8");
-        state.groups.leave(Origin.IPC, "eth1", null, "225.9.9.8");
+        state.groups().leave(Origin.IPC, "eth1", null, "225.9.9.8");
         assertThat(kernel.memberships()).isEmpty();
     }
 }

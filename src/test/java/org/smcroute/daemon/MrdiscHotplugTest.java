@@ -19,14 +19,14 @@ class MrdiscHotplugTest {
     final FakeKernel kernel = new FakeKernel().link("eth0", 2).link("eth1", 3);
     final List<String> messages = new ArrayList<>();
     final Log log = new Log(Log.DEBUG, (lvl, m) -> messages.add(lvl + " " + m));
-    final State state = new State(kernel, log, false, 1000);
-    final Hotplug hotplug = new Hotplug(state, log);
+    final State state = new State(kernel, log, false, 1000, false);
+    final Hotplug hotplug = state.hotplug();
 
     MrdiscHotplugTest() throws Exception {
-        state.ifaces.refresh(kernel.links());
-        kernel.open(Family.INET, 0);
-        kernel.open(Family.INET6, 0);
-        state.ifaces.setListener(new Mrdisc(kernel, log, 4, new Mrdisc.Io() {
+        state.ifaces().refresh(kernel.links());
+        state.routing().open(Family.INET, 0);
+        state.routing().open(Family.INET6, 0);
+        state.ifaces().setListener(new Mrdisc(kernel, log, 4, new Mrdisc.Io() {
             @Override
             public void watch(int fd, Runnable onReadable) {
             }
@@ -40,7 +40,7 @@ class MrdiscHotplugTest {
                 return () -> { };
             }
         }, f -> 2));
-        state.applier.apply(new Directive.Phyint(new Origin("t.conf", 1), "eth1", true, true, null));
+        state.applier().apply(new Directive.Phyint(new Origin("t.conf", 1), "eth1", true, true, null));
         kernel.clearCalls();
     }
 

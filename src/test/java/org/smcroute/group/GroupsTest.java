@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.smcroute.conf.Origin;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.kernel.Family;
+import org.smcroute.kernel.Routing;
 import org.smcroute.kernel.FakeKernel;
 import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
@@ -19,13 +20,14 @@ class GroupsTest {
     private final FakeKernel kernel = new FakeKernel().link("eth0", 2).link("eth1", 3).link("wg0", 4);
     private final List<String> messages = new ArrayList<>();
     private final Log log = new Log(Log.DEBUG, (l, m) -> messages.add(m));
-    private final Interfaces ifaces = new Interfaces(kernel, log);
+    private final Routing routing = new Routing(kernel);
+    private final Interfaces ifaces = new Interfaces(routing, log);
     private final Groups groups;
 
     GroupsTest() throws Exception {
         ifaces.refresh(kernel.links());
-        kernel.open(Family.INET, 0);
-        kernel.open(Family.INET6, 0);
+        routing.open(Family.INET, 0);
+        routing.open(Family.INET6, 0);
         groups = new Groups(kernel, ifaces, log, 4096);
     }
 
@@ -121,9 +123,9 @@ class GroupsTest {
         groups.join(Origin.IPC, "eth0", null, "225.1.2.3");
         groups.join(Origin.IPC, "eth1", null, "225.1.2.4");
         kernel.clearCalls();
-        groups.markAllUnused();
+        groups.beginReload();
         groups.join(Origin.IPC, "eth0", null, "225.1.2.3");
-        groups.sweepUnused();
+        groups.endReload(List.of());
         assertThat(kernel.calls).allMatch(c -> c.startsWith("leave") || c.startsWith("closeJoinSocket"));
         assertThat(kernel.memberships()).containsExactly("2 * 225.1.2.3");
     }

@@ -151,18 +151,18 @@ class WireTest {
 
     @Test
     void argumentChecks() {
-        assertThat(Wire.checkArgs(new Request('j', List.of("eth0")))).isEqualTo(Wire.malformed('j'));
-        assertThat(Wire.checkArgs(new Request('l', List.of()))).isEqualTo(Wire.malformed('l'));
-        assertThat(Wire.checkArgs(new Request('j', List.of("eth0", "225.1.2.3")))).isNull();
-        assertThat(Wire.checkArgs(new Request('a', List.of("eth0")))).isEqualTo(Wire.malformed('a'));
-        assertThat(Wire.checkArgs(new Request('r', List.of("eth0", "10.0.0.1"))))
+        assertThat(malformedArgs(new Request('j', List.of("eth0")))).isEqualTo(Wire.malformed('j'));
+        assertThat(malformedArgs(new Request('l', List.of()))).isEqualTo(Wire.malformed('l'));
+        assertThat(malformedArgs(new Request('j', List.of("eth0", "225.1.2.3")))).isNull();
+        assertThat(malformedArgs(new Request('a', List.of("eth0")))).isEqualTo(Wire.malformed('a'));
+        assertThat(malformedArgs(new Request('r', List.of("eth0", "10.0.0.1"))))
                 .isEqualTo("Unknown or malformed IPC message 'r' from client.");
-        assertThat(Wire.checkArgs(new Request('r', List.of("eth0", "10.0.0.1/24")))).isEqualTo(Wire.malformed('r'));
-        assertThat(Wire.checkArgs(new Request('a', List.of("eth0", "225.1.2.3")))).isNull();
-        assertThat(Wire.checkArgs(new Request('a', List.of("eth0", "10.0.0.1", "225.1.2.3")))).isNull();
-        assertThat(Wire.checkArgs(new Request('a', List.of("eth0", "bogus")))).isNull();
-        assertThat(Wire.checkArgs(new Request('k', List.of()))).isNull();
-        assertThat(Wire.checkArgs(new Request('s', List.of()))).isNull();
+        assertThat(malformedArgs(new Request('r', List.of("eth0", "10.0.0.1/24")))).isEqualTo(Wire.malformed('r'));
+        assertThat(malformedArgs(new Request('a', List.of("eth0", "225.1.2.3")))).isNull();
+        assertThat(malformedArgs(new Request('a', List.of("eth0", "10.0.0.1", "225.1.2.3")))).isNull();
+        assertThat(malformedArgs(new Request('a', List.of("eth0", "bogus")))).isNull();
+        assertThat(malformedArgs(new Request('k', List.of()))).isNull();
+        assertThat(malformedArgs(new Request('s', List.of()))).isNull();
     }
 
     @Test
@@ -173,11 +173,34 @@ class WireTest {
             asm.add("o" + i);
             ssm.add("o" + i);
         }
-        assertThat(Wire.checkArgs(new Request('a', asm))).isNull();
-        assertThat(Wire.checkArgs(new Request('a', ssm))).isNull();
+        assertThat(malformedArgs(new Request('a', asm))).isNull();
+        assertThat(malformedArgs(new Request('a', ssm))).isNull();
         asm.add("o32");
         ssm.add("o32");
-        assertThat(Wire.checkArgs(new Request('a', asm))).isEqualTo(Wire.malformed('a'));
-        assertThat(Wire.checkArgs(new Request('r', ssm))).isEqualTo(Wire.malformed('r'));
+        assertThat(malformedArgs(new Request('a', asm))).isEqualTo(Wire.malformed('a'));
+        assertThat(malformedArgs(new Request('r', ssm))).isEqualTo(Wire.malformed('r'));
+    }
+
+    /** The §14.6 error a request's words get, or null when the request goes on to be executed. */
+    private static String malformedArgs(Request r) {
+        return Action.of(r) instanceof Action.Refused x && x.malformed() ? x.error() : null;
+    }
+
+    @Test
+    void wordsAreSortedOnce() {
+        assertThat(Action.of(new Request('a', List.of("eth0", "10.0.0.1/32", "225.1.2.3/24", "eth1", "eth2"))))
+                .isEqualTo(new Action.Route(true, "eth0", "10.0.0.1/32", "225.1.2.3/24", List.of("eth1", "eth2")));
+        assertThat(Action.of(new Request('r', List.of("eth0", "225.1.2.3"))))
+                .isEqualTo(new Action.Route(false, "eth0", null, "225.1.2.3", List.of()));
+        assertThat(Action.of(new Request('a', List.of("eth0", "bogus/8", "eth1"))))
+                .isEqualTo(new Action.Refused("mroute: invalid source/group address: bogus", false));
+        assertThat(Action.of(new Request('a', List.of("eth0", "10.0.0.1", "10.0.0.2/8"))))
+                .isEqualTo(new Action.Refused("mroute: invalid multicast group: 10.0.0.2", false));
+        assertThat(Action.of(new Request('j', List.of("eth0", "10.0.0.1", "225.1.2.3"))))
+                .isEqualTo(new Action.Membership(true, "eth0", "10.0.0.1", "225.1.2.3"));
+        assertThat(Action.of(new Request('l', List.of("eth0", "225.1.2.3", "x", "y"))))
+                .isEqualTo(new Action.Membership(false, "eth0", null, "225.1.2.3"));
+        assertThat(Action.of(new Request('J', List.of("groups")))).isEqualTo(new Action.Show('J', "groups"));
+        assertThat(Action.of(new Request('F', List.of("ignored")))).isEqualTo(new Action.Control('F'));
     }
 }

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -74,8 +76,8 @@ class BatchIT {
      * busy machine might: connections then queue up and become ready together, and the order in
      * which the daemon serves ready connections decides the order of execution.
      */
-    private static Exec.Result withStalls(Daemon d, java.util.function.Supplier<Exec.Result> batch) {
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    private static Exec.Result withStalls(Daemon d, Supplier<Exec.Result> batch) {
+        AtomicBoolean done = new AtomicBoolean();
         Thread staller = Thread.ofPlatform().start(() -> {
             ProcessHandle h = ProcessHandle.of(d.pid()).orElseThrow();
             while (!done.get()) {

@@ -2,6 +2,7 @@ package org.smcroute.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,7 +174,7 @@ class ChurnIT {
     }
 
     private static int fdCount(long pid) {
-        String[] fds = new java.io.File("/proc/" + pid + "/fd").list();
+        String[] fds = new File("/proc/" + pid + "/fd").list();
         return fds == null ? -1 : fds.length;
     }
 }

@@ -1,5 +1,6 @@
 package org.smcroute.it;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ public final class Ctl {
     private final Netns ns;
     private final String socket;
 
-    public Ctl(Netns ns, java.nio.file.Path socket) {
+    public Ctl(Netns ns, Path socket) {
         this.ns = ns;
         this.socket = socket.toString();
     }

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -121,7 +123,7 @@ public final class Daemon implements AutoCloseable {
      * it reports, so a test that saw the change must still wait for the text.
      */
     public void awaitLog(String... lines) {
-        Waits.until("log lines " + java.util.Arrays.toString(lines), java.time.Duration.ofSeconds(5), () -> {
+        Waits.until("log lines " + Arrays.toString(lines), Duration.ofSeconds(5), () -> {
             String log = log();
             for (String l : lines) {
                 if (!log.contains(l)) {

@@ -3,13 +3,18 @@ package org.smcroute.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -63,7 +68,7 @@ class FloodIT {
             // show routes every 250 ms during the flood: the slowest answer is what counts
             AtomicLong slowest = new AtomicLong();
             AtomicLong probes = new AtomicLong();
-            List<String> slow = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<String> slow = Collections.synchronizedList(new ArrayList<>());
             long t0 = System.nanoTime();
             AtomicReference<String> probeFailure = new AtomicReference<>();
             prober = Thread.ofPlatform().daemon().name("show-prober").start(() -> {
@@ -104,7 +109,7 @@ class FloodIT {
             }
             // one full pass of all sources is required; on a very slow machine it may take longer
             assertThat(flood.waitFor(30, TimeUnit.SECONDS)).as("flood ends").isTrue();
-            String floodOut = java.nio.file.Files.readString(d.dir().resolve("flood.out"));
+            String floodOut = Files.readString(d.dir().resolve("flood.out"));
             prober.interrupt();
             prober.join(10_000);
 
@@ -145,11 +150,11 @@ class FloodIT {
 
     /** Heap in use right after a full GC, from jcmd (GC.run, then GC.heap_info). */
     static long liveHeapKib(long pid) {
-        String jcmd = java.nio.file.Path.of(Project.javaHome(), "bin", "jcmd").toString();
+        String jcmd = Path.of(Project.javaHome(), "bin", "jcmd").toString();
         Exec.run(jcmd, String.valueOf(pid), "GC.run").ok();
         String info = Exec.run(jcmd, String.valueOf(pid), "GC.heap_info").ok().out();
         long used = 0;
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^ ?\\S+\\s+total \\d+K, used (\\d+)K", java.util.regex.Pattern.MULTILINE).matcher(info);
+        Matcher m = Pattern.compile("^ ?\\S+\\s+total \\d+K, used (\\d+)K", Pattern.MULTILINE).matcher(info);
         while (m.find()) {
             used += Long.parseLong(m.group(1));
         }

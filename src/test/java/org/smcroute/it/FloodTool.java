@@ -13,6 +13,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -58,7 +59,7 @@ public final class FloodTool {
             be16(pkt, 20, 4321);
             be16(pkt, 22, 4000);
             be16(pkt, 24, 8 + 16);
-            MemorySegment.copy("smcr-it flood   ".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, pkt, JAVA_BYTE, 28, 16);
+            MemorySegment.copy("smcr-it flood   ".getBytes(StandardCharsets.US_ASCII), 0, pkt, JAVA_BYTE, 28, 16);
             MemorySegment to = arena.allocate(16);
             to.set(JAVA_SHORT_UNALIGNED, 0, (short) 2);
             long interval = 1_000_000_000L / Math.max(1, rate);

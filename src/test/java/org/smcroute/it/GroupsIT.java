@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -268,6 +269,6 @@ class GroupsIT {
     }
 
     private static String hex6(String hex) {
-        return Addr.fromBytes(java.util.HexFormat.of().parseHex(hex)).toString();
+        return Addr.fromBytes(HexFormat.of().parseHex(hex)).toString();
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -302,8 +303,10 @@ class HotplugIT {
                 Path good = dir.resolve("good.conf");
                 Files.writeString(good, """
                         phyint eth0 enable
+                        phyint lo enable
+                        phyint + enable
                         mroute from eth0 source 10.0.0.2 group 225.3.5.1 to eth1
-                        mroute from eth0 group 225.3.6.0/24 to eth1 eth7
+                        mroute from eth0 group 225.3.6.0/24 to eth1
                         mgroup from eth1 group 225.3.5.9
                         """);
                 Exec.Result ok = verify(t.router(), good);
@@ -317,12 +320,22 @@ class HotplugIT {
                         mroute from eth0 group 10.1.2.3 to eth1
                         frobnicate eth0
                         mgroup from eth1 group 225.3.5.9
+                        mroute from eth0 group 225.3.6.0/24 to eth1 eth7
+                        mroute from eth9 group 225.3.7.1 to eth1
+                        mgroup from eth9 group 225.3.7.2
+                        mroute from eth0 ttl-threshold 0 group 225.3.8.1 to eth1
+                        mroute from eth0 ttl-threshold 5 group 225.3.8.2 to eth1
                         """);
                 Exec.Result ko = verify(t.router(), bad);
                 assertThat(ko.exit()).as(ko.toString()).isEqualTo(78);
                 String out = ko.out();
                 assertThat(out).startsWith("Verifying configuration file " + bad + " ...\n")
                         .contains(bad + " line 2: ", bad + " line 3: ")
+                        .contains(bad + " line 5: mroute: outbound eth7 does not exist on this system\n",
+                                bad + " line 6: mroute: inbound eth9 does not exist on this system\n",
+                                bad + " line 7: mgroup: interface eth9 does not exist on this system\n",
+                                bad + " line 8: mroute: ttl-threshold 0 out of range (1-255)\n",
+                                bad + " line 9: mroute: ttl-threshold applies to phyint lines only, ignored\n")
                         .doesNotContain(bad + " line 1: ", bad + " line 4: ")
                         .endsWith("Parse error in " + bad + "\n");
                 // nothing was touched: the router has no multicast routing state
@@ -428,7 +441,7 @@ class HotplugIT {
         }
 
         /** Polls every 2 ms until {@code cond} holds; returns the ms since {@code t0}, fails after 10 s. */
-        long awaitMillis(long t0, String what, java.util.function.BooleanSupplier cond) {
+        long awaitMillis(long t0, String what, BooleanSupplier cond) {
             long deadline = t0 + It.WAIT.toNanos();
             while (!cond.getAsBoolean()) {
                 if (System.nanoTime() > deadline) {

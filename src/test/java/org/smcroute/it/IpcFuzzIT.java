@@ -14,7 +14,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import org.junit.jupiter.api.Test;
@@ -149,7 +152,7 @@ class IpcFuzzIT {
     private static void checkSane(Netns router, Daemon d, Stats stats) throws IOException {
         Exec.Result show = d.ctl().run("show").ok();
         assertThat(show.out()).contains("(*, 225.1.2.3)", "(10.0.0.9, 225.1.2.9)");
-        RawIpc.Outcome json = RawIpc.exchange(d.socket(), RawIpc.request('J'), java.time.Duration.ofSeconds(10));
+        RawIpc.Outcome json = RawIpc.exchange(d.socket(), RawIpc.request('J'), Duration.ofSeconds(10));
         String routes = json.text();
         int kernelAt = routes.indexOf("\"kernel\":");
         assertThat(kernelAt).as("JSON routes: %s", routes).isPositive();
@@ -158,7 +161,7 @@ class IpcFuzzIT {
                 .isBetween(0, 2 + (int) Math.min(Integer.MAX_VALUE - 2, stats.addsOk.get()));
         // no connection left open: only the listening socket has the path in /proc/net/unix
         String path = d.socket().toString();
-        Waits.until("only the listener left in /proc/net/unix", java.time.Duration.ofSeconds(8),
+        Waits.until("only the listener left in /proc/net/unix", Duration.ofSeconds(8),
                 () -> IpcHardeningIT.count(router.exec("cat", "/proc/net/unix").ok().out(), path) == 1);
         assertThat(ProcFiles.vifs(router, false).size()).isLessThanOrEqualTo(32);
     }
@@ -209,7 +212,7 @@ class IpcFuzzIT {
             }
         }
 
-        void run(long connections, java.util.function.BooleanSupplier stop) throws IOException {
+        void run(long connections, BooleanSupplier stop) throws IOException {
             try {
                 for (long n = 0; n < connections && !stop.getAsBoolean(); n++) {
                     connection(n);
@@ -340,9 +343,9 @@ class IpcFuzzIT {
                 pos = nul + 1;
                 i++;
             }
-            byte[] rest = java.util.Arrays.copyOfRange(got, pos, got.length);
+            byte[] rest = Arrays.copyOfRange(got, pos, got.length);
             byte[] want = v.error() == null ? new byte[0] : (v.error() + "\0").getBytes(StandardCharsets.UTF_8);
-            if (!java.util.Arrays.equals(rest, want)) {
+            if (!Arrays.equals(rest, want)) {
                 throw new AssertionError(where(n) + "after " + i + " replies expected "
                         + (v.error() == null ? "a close" : "'" + v.error() + "' and a close") + ", got "
                         + text(rest, 0, rest.length) + "\nstream " + hex(s, end));
@@ -501,7 +504,7 @@ class IpcFuzzIT {
                         m[i] ^= (byte) (1 << rnd.nextInt(8));
                     }
                 }
-                case 2 -> m = java.util.Arrays.copyOf(m, rnd.nextInt(m.length + 1)); // truncate
+                case 2 -> m = Arrays.copyOf(m, rnd.nextInt(m.length + 1)); // truncate
                 case 3 -> { // the length field lies
                     m = m.clone();
                     long len = switch (rnd.nextInt(6)) {

@@ -2,9 +2,12 @@ package org.smcroute.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
@@ -129,7 +132,7 @@ class IpcHardeningIT {
     void pipelinedRequestsAreAllAnsweredWhereverTheBufferEnds(int n) {
         byte[] one = RawIpc.request('s', "interfaces" + "x".repeat(13));
         assertThat(one).hasSize(41);
-        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (int i = 0; i < n; i++) {
             all.writeBytes(one);
         }
@@ -144,7 +147,7 @@ class IpcHardeningIT {
     @Order(2)
     void fiveThousandPipelinedRequestsOnOneConnection() {
         byte[] one = RawIpc.request('F');
-        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (int i = 0; i < 5000; i++) {
             all.writeBytes(one);
         }
@@ -166,7 +169,7 @@ class IpcHardeningIT {
         int before = count(daemon.log(), "IPC client timed out.");
         try (RawIpc c = RawIpc.connect(daemon.socket())) {
             byte[] full = RawIpc.request('j', "eth0", "225.1.2.3");
-            c.send(java.util.Arrays.copyOf(full, 20));
+            c.send(Arrays.copyOf(full, 20));
             RawIpc.Outcome o = c.readUntilClosed(Duration.ofSeconds(10));
             assertThat(o.closed()).isTrue();
             assertThat(o.bytes()).isEmpty();
@@ -255,7 +258,7 @@ class IpcHardeningIT {
         // 10,000 static routes, added over pipelined connections: one reply NUL per request
         int added = 0;
         for (int batch = 0; batch < 10; batch++) {
-            java.io.ByteArrayOutputStream req = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream req = new ByteArrayOutputStream();
             for (int i = 0; i < 1000; i++, added++) {
                 req.writeBytes(RawIpc.request('a', "eth0", "10.20." + (added / 250) + "." + (added % 250 + 1), "225.20.0.1", "eth1"));
             }
@@ -311,7 +314,7 @@ class IpcHardeningIT {
     }
 
     private int fdCount() {
-        String[] fds = new java.io.File("/proc/" + pid + "/fd").list();
+        String[] fds = new File("/proc/" + pid + "/fd").list();
         return fds == null ? -1 : fds.length;
     }
 
@@ -324,7 +327,7 @@ class IpcHardeningIT {
     }
 
     static byte[] concat(byte[] a, byte[] b) {
-        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
     }

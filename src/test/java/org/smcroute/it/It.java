@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -52,8 +53,8 @@ final class It {
      * Runs {@code task} on a thread of its own (the common pool has a single worker on two
      * cores, so two background senders there would run one after the other).
      */
-    static java.util.concurrent.CompletableFuture<Void> background(Runnable task) {
-        return java.util.concurrent.CompletableFuture.runAsync(task, r -> Thread.ofPlatform().daemon().start(r));
+    static CompletableFuture<Void> background(Runnable task) {
+        return CompletableFuture.runAsync(task, r -> Thread.ofPlatform().daemon().start(r));
     }
 
     /** Number of times {@code needle} occurs in {@code text}. */

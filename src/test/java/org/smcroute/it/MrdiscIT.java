@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -128,7 +129,7 @@ class MrdiscIT {
         }
 
         /** Waits until {@code cond} (evaluated under the probe's lock) holds. */
-        synchronized void await(String what, long timeoutMs, java.util.function.BooleanSupplier cond) {
+        synchronized void await(String what, long timeoutMs, BooleanSupplier cond) {
             long deadline = System.currentTimeMillis() + timeoutMs;
             while (!cond.getAsBoolean()) {
                 long left = deadline - System.currentTimeMillis();

@@ -11,14 +11,17 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.smcroute.cli.Version;
 import org.smcroute.it.Mcast.Count;
 import org.smcroute.it.Mcast.Flow;
 import org.smcroute.sys.DgramSink;
@@ -148,7 +151,11 @@ class OperationsIT {
         assertThat(ProcFiles.vifs(ns, false)).isEmpty();
 
         // the shipped example, every sample line switched on, with a drop-in directory
-        ns.sh("ip link add eth2 type veth peer name eth3\nip link set eth2 up\nip link set eth3 up\n");
+        ns.sh("""
+                ip link add eth2 type veth peer name eth3
+                ip link add vlan10 type veth peer name vlan11
+                for i in eth2 eth3 vlan10 vlan11; do ip link set $i up; done
+                """);
         Path dropins = Files.createDirectories(dir.resolve("smcroute.d"));
         Files.writeString(dropins.resolve("10-local.conf"), "mroute from eth0 group 225.8.8.8 to eth2\n");
         Path example = dir.resolve("example.conf");
@@ -159,7 +166,7 @@ class OperationsIT {
         assertThat(ex.exit()).as(ex.toString()).isZero();
         assertThat(ex.out()).contains(example + " line 9: phyint eth2 enable mrdisc",
                 dropins.resolve("10-local.conf") + " line 1: mroute from eth0 group 225.8.8.8 to eth2",
-                "mroute from vlan+ group 239.0.0.0/8 pending: interface not available");
+                example + " line 23: mroute from vlan+ group 239.0.0.0/8 to eth0");
 
         Path missing = dir.resolve("missing.conf");
         Exec.Result m = run(ns, Map.of(), "-F", missing.toString());
@@ -631,7 +638,7 @@ class OperationsIT {
     }
 
     private static String version() {
-        return org.smcroute.cli.Version.VERSION;
+        return Version.VERSION;
     }
 
     private static String field(String status, String key) {
@@ -640,7 +647,7 @@ class OperationsIT {
         return m.group(1);
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier c, String what) {
+    private static void awaitTrue(BooleanSupplier c, String what) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!c.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -669,7 +676,7 @@ class OperationsIT {
 
     private static void deleteTree(Path dir) {
         try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(Exec::deleteQuietly);
+            s.sorted(Comparator.reverseOrder()).forEach(Exec::deleteQuietly);
         } catch (IOException e) {
             // leave it
         }
@@ -771,6 +778,6 @@ class OperationsIT {
     }
 
     private static void awaitLog(Running d, String line) {
-        Waits.until("log line " + line, java.time.Duration.ofSeconds(5), () -> d.log().contains(line));
+        Waits.until("log line " + line, Duration.ofSeconds(5), () -> d.log().contains(line));
     }
 }

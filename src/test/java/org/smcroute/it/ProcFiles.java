@@ -1,5 +1,6 @@
 package org.smcroute.it;
 
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,7 +125,7 @@ public final class ProcFiles {
     /** The kernel prints a __be32 with %08X, so on little-endian hosts the bytes come reversed. */
     static String hexIpv4(String hex) {
         int v = (int) Long.parseLong(hex, 16);
-        if (java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN) {
+        if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
             v = Integer.reverseBytes(v);
         }
         return Addr.ofIpv4(v).toString();

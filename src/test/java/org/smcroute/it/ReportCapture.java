@@ -13,6 +13,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -78,10 +79,10 @@ public final class ReportCapture implements AutoCloseable {
                 if (n <= 0) {
                     continue;
                 }
-                if ((from.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 10) & 0xff) == PACKET_OUTGOING) {
+                if ((from.get(ValueLayout.JAVA_BYTE, 10) & 0xff) == PACKET_OUTGOING) {
                     continue;
                 }
-                byte[] frame = buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                byte[] frame = buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
                 StringBuilder out = new StringBuilder();
                 parse(ByteBuffer.wrap(frame), out);
                 if (!out.isEmpty()) {

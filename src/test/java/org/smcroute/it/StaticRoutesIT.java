@@ -7,7 +7,11 @@ import static org.smcroute.it.It.routeRow;
 import static org.smcroute.it.It.routeRowDetail;
 
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -214,11 +218,11 @@ class StaticRoutesIT {
              Daemon d = Daemon.start(t.router(), "mroute from eth0 source 10.0.0.2 group 225.1.2.3 to eth1\n")) {
             var sock = d.socket();
             String badMessage = "Failed to parse IPC message from client: Bad message";
-            Map<String, byte[]> cases = new java.util.LinkedHashMap<>();
+            Map<String, byte[]> cases = new LinkedHashMap<>();
             cases.put(badMessage, It.request(15, 's', 0, It.strings()));
             cases.put("Too large IPC message, unsupported.", It.request(1025, 's', 0, It.strings()));
             cases.put("Failed to parse IPC message from client: Invalid argument",
-                    It.request('j', java.util.Collections.nCopies(36, "x").toArray(String[]::new)));
+                    It.request('j', Collections.nCopies(36, "x").toArray(String[]::new)));
             cases.put("Unknown or malformed IPC message 'x' from client.", It.request('x', "eth0"));
             cases.put("Unknown or malformed IPC message 'a' from client.", It.request('a', "eth0", "10.0.0.2"));
             Map<String, String> replies = new HashMap<>();
@@ -234,12 +238,12 @@ class StaticRoutesIT {
             byte[] noFinal = "eth0\0225.1.2.3\0".getBytes();
             assertThat(It.ipcText(sock, It.request(16 + noFinal.length, 'j', 2, noFinal))).isEqualTo(badMessage);
             // 32 OIFs are accepted, 33 are one too many (§14.3); both fit the 35-string limit.
-            List<String> ok32 = new java.util.ArrayList<>(List.of("eth0", "10.0.0.2", "225.1.2.4"));
-            ok32.addAll(java.util.Collections.nCopies(32, "eth1"));
+            List<String> ok32 = new ArrayList<>(List.of("eth0", "10.0.0.2", "225.1.2.4"));
+            ok32.addAll(Collections.nCopies(32, "eth1"));
             assertThat(It.ipcText(sock, It.request('a', ok32.toArray(String[]::new)))).isEmpty();
             assertThat(It.ipcText(sock, It.request('r', "eth0", "10.0.0.2", "225.1.2.4"))).isEmpty();
-            List<String> bad33 = new java.util.ArrayList<>(List.of("eth0", "225.1.2.4"));
-            bad33.addAll(java.util.Collections.nCopies(33, "eth1"));
+            List<String> bad33 = new ArrayList<>(List.of("eth0", "225.1.2.4"));
+            bad33.addAll(Collections.nCopies(33, "eth1"));
             assertThat(It.ipcText(sock, It.request('a', bad33.toArray(String[]::new))))
                     .isEqualTo("Unknown or malformed IPC message 'a' from client.");
 
@@ -247,7 +251,7 @@ class StaticRoutesIT {
             assertThat(d.log()).contains(cases.keySet());
             assertThat(d.isAlive()).isTrue();
             // The exact bytes of the §14.2 example are a valid join.
-            byte[] join = java.util.HexFormat.ofDelimiter(" ").parseHex(
+            byte[] join = HexFormat.ofDelimiter(" ").parseHex(
                     "20 00 00 00 00 00 00 00 6a 00 02 00 00 00 00 00 65 74 68 30 00 32 32 35 2e 31 2e 32 2e 33 00 00");
             assertThat(It.ipc(sock, join)).containsExactly(0);
             assertThat(d.ctl().run("-t", "show", "groups").ok().out()).isEqualTo("(*, 225.1.2.3)" + " ".repeat(29) + "eth0\n\n");

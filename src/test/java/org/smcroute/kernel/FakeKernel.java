@@ -2,16 +2,20 @@ package org.smcroute.kernel;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.smcroute.net.Addr;
 
 /**
  * A hand-written kernel double: keeps VIF and MFC tables like the real one, records every call
- * in order, and can be told to fail a call with an errno. Lets the routing domain be tested
- * end to end without root.
+ * of every socket it opened in one list, in order, and can be told to fail a call with an errno.
+ * Lets the routing domain be tested end to end without root.
  */
 public final class FakeKernel implements Kernel {
 
@@ -91,169 +95,222 @@ public final class FakeKernel implements Kernel {
         return 32;
     }
 
-    @Override
-    public void open(Family f, int table) throws KernelException {
-        check("open");
-        calls.add("open " + f + " " + table);
-        open[f.ordinal()] = true;
-    }
-
-    @Override
+    /** Whether the routing socket of a family is open. */
     public boolean isOpen(Family f) {
         return open[f.ordinal()];
     }
 
     @Override
-    public void close(Family f) {
-        if (open[f.ordinal()]) {
-            calls.add("close " + f);
+    public RoutingSocket openRouting(Family f, int table) throws KernelException {
+        check("open");
+        calls.add("open " + f + " " + table);
+        open[f.ordinal()] = true;
+        return new FakeRouting(f);
+    }
+
+    /** The routing socket of one family, over the fake's tables. */
+    private final class FakeRouting implements RoutingSocket {
+        private final Family f;
+        private boolean closed;
+
+        FakeRouting(Family f) {
+            this.f = f;
         }
-        open[f.ordinal()] = false;
-        vifs.get(f).clear();
-        mfc.get(f).clear();
-    }
 
-    @Override
-    public void enableWrongVif(Family f) {
-        calls.add("wrongvif " + f);
-    }
-
-    @Override
-    public void addVif(Family f, int slot, int ifindex, int threshold) throws KernelException {
-        check("addVif");
-        calls.add("addVif " + f + " " + slot + " " + ifindex + " " + threshold);
-        vifs.get(f).put(slot, ifindex);
-    }
-
-    @Override
-    public void delVif(Family f, int slot, int ifindex) throws KernelException {
-        calls.add("delVif " + f + " " + slot);
-        if (vifs.get(f).remove(slot) == null) {
-            throw new KernelException("delVif", Errno.EADDRNOTAVAIL, "Cannot assign requested address");
-        }
-    }
-
-    @Override
-    public void addMfc(Family f, Addr source, Addr group, int parent, byte[] ttls) throws KernelException {
-        check("addMfc");
-        Mfc m = new Mfc(parent, ttls.clone());
-        calls.add("addMfc " + f + " (" + source + "," + group + ") " + parent + " oifs=" + Integer.toBinaryString(m.oifMask()));
-        mfc.get(f).put(key(source, group), m);
-    }
-
-    @Override
-    public void delMfc(Family f, Addr source, Addr group, int parent) throws KernelException {
-        calls.add("delMfc " + f + " (" + source + "," + group + ")");
-        if (mfc.get(f).remove(key(source, group)) == null) {
-            throw new KernelException("delMfc", Errno.ENOENT, "No such file or directory");
-        }
-    }
-
-    @Override
-    public Counters counters(Family f, Addr source, Addr group) {
-        return counters.getOrDefault(key(source, group), Counters.ZERO);
-    }
-
-    @Override
-    public int upcallFd(Family f) {
-        return open[f.ordinal()] ? 100 + f.ordinal() : -1;
-    }
-
-    @Override
-    public int readUpcalls(Family f, Consumer<Upcall> sink) {
-        int n = 0;
-        for (Upcall u : new ArrayList<>(queued)) {
-            if (u.family() == f) {
-                queued.remove(u);
-                sink.accept(u);
-                n++;
+        private void checkOpen(String op) throws KernelException {
+            if (closed) {
+                throw new KernelException(op, Errno.EBADF, "Bad file descriptor");
             }
         }
-        return n;
+
+        @Override
+        public Family family() {
+            return f;
+        }
+
+        @Override
+        public int fd() {
+            return closed ? -1 : 100 + f.ordinal();
+        }
+
+        @Override
+        public void enableWrongVif() {
+            calls.add("wrongvif " + f);
+        }
+
+        @Override
+        public void addVif(int slot, int ifindex, int threshold) throws KernelException {
+            checkOpen("addVif");
+            check("addVif");
+            calls.add("addVif " + f + " " + slot + " " + ifindex + " " + threshold);
+            vifs.get(f).put(slot, ifindex);
+        }
+
+        @Override
+        public void delVif(int slot, int ifindex) throws KernelException {
+            checkOpen("delVif");
+            calls.add("delVif " + f + " " + slot);
+            if (vifs.get(f).remove(slot) == null) {
+                throw new KernelException("delVif", Errno.EADDRNOTAVAIL, "Cannot assign requested address");
+            }
+        }
+
+        @Override
+        public void addMfc(Addr source, Addr group, int parent, byte[] ttls) throws KernelException {
+            checkOpen("addMfc");
+            check("addMfc");
+            Mfc m = new Mfc(parent, ttls.clone());
+            calls.add("addMfc " + f + " (" + source + "," + group + ") " + parent + " oifs=" + Integer.toBinaryString(m.oifMask()));
+            mfc.get(f).put(key(source, group), m);
+        }
+
+        @Override
+        public void delMfc(Addr source, Addr group, int parent) throws KernelException {
+            checkOpen("delMfc");
+            calls.add("delMfc " + f + " (" + source + "," + group + ")");
+            if (mfc.get(f).remove(key(source, group)) == null) {
+                throw new KernelException("delMfc", Errno.ENOENT, "No such file or directory");
+            }
+        }
+
+        @Override
+        public Counters counters(Addr source, Addr group) {
+            return counters.getOrDefault(key(source, group), Counters.ZERO);
+        }
+
+        @Override
+        public int readUpcalls(Consumer<Upcall> sink) {
+            int n = 0;
+            for (Upcall u : new ArrayList<>(queued)) {
+                if (u.family() == f) {
+                    queued.remove(u);
+                    sink.accept(u);
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                calls.add("close " + f);
+            }
+            closed = true;
+            open[f.ordinal()] = false;
+            vifs.get(f).clear();
+            mfc.get(f).clear();
+        }
     }
 
     /** Joins per fake socket, as "ifindex source group" strings. */
-    public final Map<Integer, java.util.Set<String>> joins = new LinkedHashMap<>();
+    public final Map<Integer, Set<String>> joins = new LinkedHashMap<>();
     private int nextSocket = 1000;
     /** Per-socket membership limit, like net.ipv4.igmp_max_memberships. */
     public int maxMemberships = 20;
 
     @Override
-    public int openJoinSocket(Family f) throws KernelException {
+    public MembershipSocket openMembership(Family f) throws KernelException {
         check("openJoinSocket");
         int s = nextSocket++;
-        joins.put(s, new java.util.LinkedHashSet<>());
+        joins.put(s, new LinkedHashSet<>());
         calls.add("openJoinSocket " + f + " " + s);
-        return s;
+        return new FakeMembership(s);
     }
 
     private static String joinKey(int ifindex, Addr source, Addr group) {
         return ifindex + " " + (source == null ? "*" : source) + " " + group;
     }
 
-    @Override
-    public void join(int socket, Family f, int ifindex, Addr source, Addr group) throws KernelException {
-        check("join");
-        var set = joins.get(socket);
-        String k = joinKey(ifindex, source, group);
-        if (set.contains(k)) {
-            throw new KernelException("join", Errno.EADDRINUSE, "Address already in use");
-        }
-        if (set.size() >= maxMemberships) {
-            throw new KernelException("join", Errno.ENOBUFS, "No buffer space available");
-        }
-        set.add(k);
-        calls.add("join " + socket + " " + k);
-    }
+    /** A membership socket: its joins live in {@link #joins} under its number. */
+    private final class FakeMembership implements MembershipSocket {
+        private final int socket;
 
-    @Override
-    public void leave(int socket, Family f, int ifindex, Addr source, Addr group) throws KernelException {
-        var set = joins.get(socket);
-        String k = joinKey(ifindex, source, group);
-        calls.add("leave " + socket + " " + k);
-        if (set == null || !set.remove(k)) {
-            throw new KernelException("leave", Errno.EADDRNOTAVAIL, "Cannot assign requested address");
+        FakeMembership(int socket) {
+            this.socket = socket;
         }
-    }
 
-    @Override
-    public void closeJoinSocket(int socket) {
-        calls.add("closeJoinSocket " + socket);
-        joins.remove(socket);
+        @Override
+        public void join(int ifindex, Addr source, Addr group) throws KernelException {
+            check("join");
+            Set<String> set = joins.get(socket);
+            String k = joinKey(ifindex, source, group);
+            if (set.contains(k)) {
+                throw new KernelException("join", Errno.EADDRINUSE, "Address already in use");
+            }
+            if (set.size() >= maxMemberships) {
+                throw new KernelException("join", Errno.ENOBUFS, "No buffer space available");
+            }
+            set.add(k);
+            calls.add("join " + socket + " " + k);
+        }
+
+        @Override
+        public void leave(int ifindex, Addr source, Addr group) throws KernelException {
+            Set<String> set = joins.get(socket);
+            String k = joinKey(ifindex, source, group);
+            calls.add("leave " + socket + " " + k);
+            if (set == null || !set.remove(k)) {
+                throw new KernelException("leave", Errno.EADDRNOTAVAIL, "Cannot assign requested address");
+            }
+        }
+
+        @Override
+        public void close() {
+            calls.add("closeJoinSocket " + socket);
+            joins.remove(socket);
+        }
     }
 
     /** Every membership currently held, over all sockets. */
-    public java.util.List<String> memberships() {
-        java.util.List<String> out = new ArrayList<>();
-        for (var set : joins.values()) {
+    public List<String> memberships() {
+        List<String> out = new ArrayList<>();
+        for (Set<String> set : joins.values()) {
             out.addAll(set);
         }
         return out;
     }
 
-    /** One message sent on an mrdisc socket. */
-    public record Sent(int socket, Family family, int ifindex, byte[] msg) {
+    /** One message sent on a control (mrdisc) socket. */
+    public record Sent(int socket, Family family, int ifindex, Addr to, byte[] msg) {
         public int type() {
             return msg[0] & 0xff;
         }
     }
 
-    /** Open mrdisc sockets: handle to "family ifname ifindex". */
+    /** Open control sockets: handle to "family ifname ifindex". */
     public final Map<Integer, String> mrdiscSockets = new LinkedHashMap<>();
-    /** Every mrdisc message sent, in order. */
+    /** Every control message sent, in order. */
     public final List<Sent> mrdiscSent = new ArrayList<>();
-    private final Map<Integer, Integer> solicitations = new HashMap<>();
-    /** Interfaces without an IPv6 link-local address: openMrdisc(INET6) refuses them. */
-    public final java.util.Set<String> noLinkLocal = new java.util.HashSet<>();
+    private final Map<Integer, List<byte[]>> received = new HashMap<>();
+    /** Interfaces without an IPv6 link-local address: openControl(INET6) refuses them. */
+    public final Set<String> noLinkLocal = new HashSet<>();
 
-    /** Queues {@code n} Solicitations for the next {@link #readMrdisc} of a socket. */
+    /**
+     * Queues {@code n} Solicitations for a control socket to receive, as the kernel delivers
+     * them: IPv4 with a 20-byte IP header (protocol IGMP), IPv6 as the bare ICMPv6 message. A
+     * closed socket never reads them.
+     */
     public void queueSolicitations(int socket, int n) {
-        solicitations.merge(socket, n, Integer::sum);
+        String open = mrdiscSockets.get(socket);
+        boolean v6 = open != null && open.startsWith(Family.INET6.name());
+        for (int i = 0; i < n; i++) {
+            byte[] p;
+            if (v6) {
+                p = new byte[] {(byte) 152, 0, 0, 0, 0, 0, 0, 0};
+            } else {
+                p = new byte[28];
+                p[0] = 0x45;
+                p[9] = 2;
+                p[20] = 0x31;
+            }
+            received.computeIfAbsent(socket, k -> new ArrayList<>()).add(p);
+        }
     }
 
-    /** The handle of the open mrdisc socket of an interface and family, or -1. */
+    /** The handle of the open control socket of an interface and family, or -1. */
     public int mrdiscSocket(Family f, String ifname) {
-        for (var e : mrdiscSockets.entrySet()) {
+        for (Map.Entry<Integer, String> e : mrdiscSockets.entrySet()) {
             if (e.getValue().startsWith(f + " " + ifname + " ")) {
                 return e.getKey();
             }
@@ -262,48 +319,67 @@ public final class FakeKernel implements Kernel {
     }
 
     @Override
-    public int openMrdisc(Family f, String ifname, int ifindex) throws KernelException {
+    public ControlSocket openControl(Family f, String ifname, int ifindex, List<Addr> groups, List<Integer> icmp6Types)
+            throws KernelException {
         check("openMrdisc");
         if (f.v6() && noLinkLocal.contains(ifname)) {
-            throw new KernelException(Kernel.NO_LINK_LOCAL, Errno.EADDRNOTAVAIL, "no link-local address");
+            throw new NoLinkLocalException(ifname);
         }
         int s = nextSocket++;
         mrdiscSockets.put(s, f + " " + ifname + " " + ifindex);
         calls.add("openMrdisc " + f + " " + ifname + " " + ifindex + " " + s);
-        return s;
+        return new FakeControl(s, f, ifindex);
     }
 
-    @Override
-    public void sendMrdisc(int socket, Family f, int ifindex, byte[] msg) throws KernelException {
-        if (!mrdiscSockets.containsKey(socket)) {
-            throw new KernelException("sendto", Errno.EBADF, "Bad file descriptor");
+    /** A control socket: sends go to {@link #mrdiscSent}, receives come from the queue. */
+    private final class FakeControl implements ControlSocket {
+        private final int socket;
+        private final Family f;
+        private final int ifindex;
+
+        FakeControl(int socket, Family f, int ifindex) {
+            this.socket = socket;
+            this.f = f;
+            this.ifindex = ifindex;
         }
-        calls.add("sendMrdisc " + socket + " " + java.util.HexFormat.of().formatHex(msg));
-        check("sendMrdisc");
-        mrdiscSent.add(new Sent(socket, f, ifindex, msg.clone()));
-    }
 
-    @Override
-    public int readMrdisc(int socket, Family f) {
-        Integer n = solicitations.remove(socket);
-        return n == null ? 0 : n;
-    }
+        @Override
+        public int fd() {
+            return socket;
+        }
 
-    @Override
-    public void closeMrdisc(int socket) {
-        calls.add("closeMrdisc " + socket);
-        mrdiscSockets.remove(socket);
+        @Override
+        public void send(Addr to, byte[] msg) throws KernelException {
+            if (!mrdiscSockets.containsKey(socket)) {
+                throw new KernelException("sendto", Errno.EBADF, "Bad file descriptor");
+            }
+            calls.add("sendMrdisc " + socket + " " + HexFormat.of().formatHex(msg));
+            check("sendMrdisc");
+            mrdiscSent.add(new Sent(socket, f, ifindex, to, msg.clone()));
+        }
+
+        @Override
+        public int receive(byte[] buf) {
+            List<byte[]> q = received.get(socket);
+            if (q == null || q.isEmpty()) {
+                return -1;
+            }
+            byte[] p = q.remove(0);
+            int n = Math.min(p.length, buf.length);
+            System.arraycopy(p, 0, buf, 0, n);
+            return n;
+        }
+
+        @Override
+        public void close() {
+            calls.add("closeMrdisc " + socket);
+            mrdiscSockets.remove(socket);
+            received.remove(socket);
+        }
     }
 
     @Override
     public List<Link> links() {
         return new ArrayList<>(links);
-    }
-
-    @Override
-    public void close() {
-        for (Family f : Family.values()) {
-            close(f);
-        }
     }
 }

@@ -14,6 +14,8 @@ import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.Family;
+import org.smcroute.kernel.Routing;
+import org.smcroute.route.IfaceSlots;
 import org.smcroute.kernel.FakeKernel;
 import org.smcroute.kernel.Link;
 import org.smcroute.log.Log;
@@ -58,15 +60,16 @@ class MrdiscTest {
     final List<String> messages = new ArrayList<>();
     final Log log = new Log(Log.DEBUG, (lvl, m) -> messages.add(lvl + " " + m));
     final FakeIo io = new FakeIo();
-    final Interfaces ifaces = new Interfaces(kernel, log);
+    final Routing routing = new Routing(kernel);
+    final Interfaces ifaces = new Interfaces(routing, log);
     final Mrdisc mrdisc = new Mrdisc(kernel, log, 20, io, f -> f.v6() ? 4 : 3);
     final Phyints phyints;
 
     MrdiscTest() throws Exception {
         ifaces.refresh(kernel.links());
-        kernel.open(V4, 0);
-        kernel.open(V6, 0);
-        Routes routes = new Routes(kernel, log, Routes.Thresholds.of(ifaces));
+        routing.open(V4, 0);
+        routing.open(V6, 0);
+        Routes routes = new Routes(routing, log, new IfaceSlots(ifaces));
         phyints = new Phyints(ifaces, routes, log, false);
         ifaces.setListener(mrdisc);
         kernel.clearCalls();

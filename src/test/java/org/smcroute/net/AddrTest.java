@@ -2,9 +2,11 @@ package org.smcroute.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.smcroute.text.Atoi;
 
 class AddrTest {
 
@@ -36,7 +38,7 @@ class AddrTest {
     /** The bitwise covers() must agree with comparing the masked addresses, for every length. */
     @org.junit.jupiter.api.Test
     void coversAgreesWithMasking() {
-        java.util.Random r = new java.util.Random(42);
+        Random r = new Random(42);
         for (int i = 0; i < 20_000; i++) {
             boolean v6 = r.nextBoolean();
             long hi = v6 ? r.nextLong() : 0;
@@ -64,6 +66,6 @@ class AddrTest {
     @ParameterizedTest
     @CsvSource({"12, 12", "' 7x', 7", "-3, -3", "abc, 0", "'', 0", "+5, 5", "99999999999, 2147483647"})
     void atoiReadsLikeC(String in, int out) {
-        assertThat(Prefix.atoi(in)).isEqualTo(out);
+        assertThat(Atoi.parse(in)).isEqualTo(out);
     }
 }

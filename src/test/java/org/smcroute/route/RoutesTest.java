@@ -3,6 +3,7 @@ package org.smcroute.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.smcroute.conf.Directive;
 import org.smcroute.kernel.Counters;
 import org.smcroute.kernel.Family;
 import org.smcroute.net.Addr;
@@ -112,12 +113,10 @@ class RoutesTest {
         fx.add("eth0", null, "225.5.0.0/16", "eth1");
         fx.routes.onNoCache(Family.INET, Addr.parse("10.9.9.9"), Addr.parse("225.5.1.1"), fx.slot("eth0"));
         fx.kernel.clearCalls();
-        fx.routes.markAllUnused();
-        fx.routes.beginDeferred();
+        fx.routes.beginReload();
         fx.add("eth0", "10.0.0.1", "225.1.2.3", "eth1", "eth2");
         fx.add("eth0", null, "225.5.0.0/16", "eth1");
-        fx.routes.sweepUnused();
-        fx.routes.endDeferred();
+        fx.routes.endReload();
         assertThat(fx.kernel.calls).isEmpty();
     }
 
@@ -127,12 +126,10 @@ class RoutesTest {
         fx.add("eth0", "10.0.0.1", "225.1.2.3", "eth1", "eth2");
         fx.add("eth0", "10.0.0.2", "225.1.2.3", "eth1");
         fx.kernel.clearCalls();
-        fx.routes.markAllUnused();
-        fx.routes.beginDeferred();
+        fx.routes.beginReload();
         fx.add("eth0", "10.0.0.1", "225.1.2.3", "eth1");
         fx.add("eth0", "10.0.0.2", "225.1.2.3", "eth1");
-        fx.routes.sweepUnused();
-        fx.routes.endDeferred();
+        fx.routes.endReload();
         assertThat(fx.kernel.calls).containsExactly("addMfc INET (10.0.0.1,225.1.2.3) 0 oifs=10");
     }
 
@@ -198,7 +195,7 @@ class RoutesTest {
     void thresholdsBecomeIpv4Ttls() throws Exception {
         Fixture fx = new Fixture("eth0", "eth1");
         fx.add("eth0", "10.0.0.1", "225.1.2.3", "eth1");
-        fx.phyints.apply(new org.smcroute.conf.Directive.Phyint(Fixture.FILE, "eth1", true, false, "3"));
+        fx.phyints.apply(new Directive.Phyint(Fixture.FILE, "eth1", true, false, "3"));
         assertThat(fx.kernel.mfc(Family.INET, "10.0.0.1", "225.1.2.3").ttls()[fx.slot("eth1")]).isEqualTo((byte) 3);
     }
 

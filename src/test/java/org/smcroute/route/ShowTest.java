@@ -2,7 +2,9 @@ package org.smcroute.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.smcroute.iface.Pending;
 import org.smcroute.kernel.Counters;
 import org.smcroute.kernel.Family;
 import org.smcroute.net.Addr;
@@ -25,7 +27,7 @@ class ShowTest {
     @Test
     void routesMatchTheSpecExample() throws Exception {
         Fixture fx = specExample();
-        String text = new RoutesView(fx.ifaces, fx.routes, fx.kernel).text(false);
+        String text = new RoutesView(fx.ifaces, fx.routes, fx.routing).text(false);
         String h = "ROUTE (S,G)                                IIF   OIFS=\n";
         assertThat(text).isEqualTo("(*,G) Template Rules_\n" + h
                 + "(*, 225.1.2.3)                             eth0  eth1\n"
@@ -44,7 +46,7 @@ class ShowTest {
         fx.add("eth0", null, "225.1.2.3", "eth1");
         fx.routes.onNoCache(Family.INET, Addr.parse("10.0.0.1"), Addr.parse("225.1.2.3"), fx.slot("eth0"));
         fx.kernel.counters.put("10.0.0.1,225.1.2.3", new Counters(3, 252, 0));
-        String text = new RoutesView(fx.ifaces, fx.routes, fx.kernel).text(true);
+        String text = new RoutesView(fx.ifaces, fx.routes, fx.routing).text(true);
         assertThat(text).contains("ROUTE (S,G)                                IIF     PACKETS      BYTES  OIFS=\n");
         assertThat(text).contains("(10.0.0.1, 225.1.2.3)                      eth0          3        252  eth1\n");
     }
@@ -52,7 +54,7 @@ class ShowTest {
     @Test
     void emptyTablesGiveEmptyOutputAndEmptyJsonLists() throws Exception {
         Fixture fx = new Fixture("eth0");
-        RoutesView v = new RoutesView(fx.ifaces, fx.routes, fx.kernel);
+        RoutesView v = new RoutesView(fx.ifaces, fx.routes, fx.routing);
         assertThat(v.text(false)).isEmpty();
         assertThat(v.json()).isEqualTo("{\"routes\":{\"asm\":[],\"ssm\":[],\"kernel\":[]}}\n");
     }
@@ -60,7 +62,7 @@ class ShowTest {
     @Test
     void jsonListsEverySection() throws Exception {
         Fixture fx = specExample();
-        String json = new RoutesView(fx.ifaces, fx.routes, fx.kernel).json();
+        String json = new RoutesView(fx.ifaces, fx.routes, fx.routing).json();
         assertThat(json).startsWith("{\"routes\":{\"asm\":[{\"source\":null,\"group\":\"225.1.2.3\",\"iif\":\"eth0\",\"oifs\":[\"eth1\"]},")
                 .contains("\"ssm\":[{\"source\":\"10.0.0.10\",\"group\":\"225.3.2.1\",\"iif\":\"eth0\",\"oifs\":[\"eth1\",\"eth2\"]}]")
                 .contains("{\"source\":\"10.0.0.1\",\"group\":\"225.7.7.7\",\"iif\":\"eth0\",\"oifs\":[]}")
@@ -87,7 +89,7 @@ class ShowTest {
         InterfacesView v = new InterfacesView(fx.ifaces, fx.pending);
         assertThat(v.pending()).isEqualTo("No pending routes or groups\n");
         fx.add("eth1", null, "239.255.255.250", "wg9");
-        fx.editor.queue(Fixture.FILE, new org.smcroute.iface.Pending.Entry("mgroup", "eth3", "10.0.0.1", "225.1.1.1", java.util.List.of()));
+        fx.editor.queue(Fixture.FILE, new Pending.Entry("mgroup", "eth3", "10.0.0.1", "225.1.1.1", List.of()), "interface eth3");
         assertThat(v.pending()).isEqualTo("PENDING ROUTES AND GROUPS\n"
                 + "mroute  from eth1 group 239.255.255.250 to wg9\n"
                 + "mgroup  from eth3 source 10.0.0.1 group 225.1.1.1\n");
@@ -97,7 +99,7 @@ class ShowTest {
     void dataLinesEndingInAMarkerGetASpace() throws Exception {
         Fixture fx = new Fixture("eth0", "br_");
         fx.add("eth0", "10.0.0.1", "225.1.2.3", "br_");
-        String text = new RoutesView(fx.ifaces, fx.routes, fx.kernel).text(false);
+        String text = new RoutesView(fx.ifaces, fx.routes, fx.routing).text(false);
         assertThat(text).contains("eth0  br_ \n");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 
 /** A bound AF_UNIX datagram socket standing in for /dev/log or systemd's notify socket. */
 final class DgramReceiver implements AutoCloseable {
@@ -35,7 +36,7 @@ final class DgramReceiver implements AutoCloseable {
 
     String receiveString(int timeoutMs) throws Exception {
         byte[] b = receive(timeoutMs);
-        return b == null ? null : new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 
     @Override

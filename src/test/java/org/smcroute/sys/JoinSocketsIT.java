@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.KernelException;
+import org.smcroute.kernel.MembershipSocket;
 import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
 
@@ -43,7 +46,7 @@ class JoinSocketsIT {
 
     final List<String> logged = new ArrayList<>();
     final LinuxKernel k = new LinuxKernel(new Log(Log.DEBUG, (level, m) -> logged.add(m)));
-    final List<Integer> sockets = new ArrayList<>();
+    final List<MembershipSocket> sockets = new ArrayList<>();
 
     @BeforeAll
     static void topology() throws Exception {
@@ -53,12 +56,11 @@ class JoinSocketsIT {
 
     @AfterEach
     void closeAll() {
-        sockets.forEach(k::closeJoinSocket);
-        k.close();
+        sockets.forEach(MembershipSocket::close);
     }
 
-    int socket(Family f) throws KernelException {
-        int s = k.openJoinSocket(f);
+    MembershipSocket socket(Family f) throws KernelException {
+        MembershipSocket s = k.openMembership(f);
         sockets.add(s);
         return s;
     }
@@ -74,21 +76,21 @@ class JoinSocketsIT {
     @Test
     void asmAndSsmJoinsShowInProcAndLeaveRemovesThem() throws Exception {
         for (Family f : Family.values()) {
-            int s = socket(f);
+            MembershipSocket s = socket(f);
             Addr asm = grp(f, 1);
             Addr ssm = grp(f, 2);
-            k.join(s, f, ifA, null, asm);
-            k.join(s, f, ifA, src(f), ssm);
+            s.join(ifA, null, asm);
+            s.join(ifA, src(f), ssm);
             assertThat(memberships(f)).contains("a " + asm, "a " + ssm);
             assertThat(sources(f)).containsExactly("a " + src(f) + " " + ssm);
             assertThat(logged).isEmpty(); // loop, multicast-all and the filter were all set
 
-            k.leave(s, f, ifA, null, asm);
+            s.leave(ifA, null, asm);
             assertThat(memberships(f)).contains("a " + ssm).doesNotContain("a " + asm);
-            k.leave(s, f, ifA, src(f), ssm);
+            s.leave(ifA, src(f), ssm);
             assertThat(memberships(f)).doesNotContain("a " + ssm);
             assertThat(sources(f)).isEmpty();
-            assertThatThrownBy(() -> k.leave(s, f, ifA, null, asm))
+            assertThatThrownBy(() -> s.leave(ifA, null, asm))
                     .isInstanceOfSatisfying(KernelException.class, e -> {
                         assertThat(e.op()).isEqualTo("MCAST_LEAVE_GROUP");
                         assertThat(e.errno()).isEqualTo(Errno.EADDRNOTAVAIL);
@@ -99,11 +101,11 @@ class JoinSocketsIT {
     @Test
     void closingTheSocketLeavesEverything() throws Exception {
         for (Family f : Family.values()) {
-            int s = k.openJoinSocket(f);
-            k.join(s, f, ifA, null, grp(f, 1));
-            k.join(s, f, ifA, src(f), grp(f, 2));
+            MembershipSocket s = k.openMembership(f);
+            s.join(ifA, null, grp(f, 1));
+            s.join(ifA, src(f), grp(f, 2));
             assertThat(memberships(f)).contains("a " + grp(f, 1), "a " + grp(f, 2));
-            k.closeJoinSocket(s);
+            s.close();
             assertThat(memberships(f)).doesNotContain("a " + grp(f, 1), "a " + grp(f, 2));
             assertThat(sources(f)).isEmpty();
         }
@@ -112,17 +114,17 @@ class JoinSocketsIT {
     @Test
     void joiningTwiceIsAddressInUse() throws Exception {
         for (Family f : Family.values()) {
-            int s = socket(f);
-            k.join(s, f, ifA, null, grp(f, 1));
-            assertThatThrownBy(() -> k.join(s, f, ifA, null, grp(f, 1)))
+            MembershipSocket s = socket(f);
+            s.join(ifA, null, grp(f, 1));
+            assertThatThrownBy(() -> s.join(ifA, null, grp(f, 1)))
                     .isInstanceOfSatisfying(KernelException.class, e -> {
                         assertThat(e.op()).isEqualTo("MCAST_JOIN_GROUP");
                         assertThat(e.errno()).isEqualTo(Errno.EADDRINUSE);
                     });
-            assertThatThrownBy(() -> k.join(s, f, ifA, null, src(f)))
+            assertThatThrownBy(() -> s.join(ifA, null, src(f)))
                     .isInstanceOf(KernelException.class); // not a multicast group
-            assertThatThrownBy(() -> k.join(s, f.v6() ? Family.INET : Family.INET6, ifA, null, grp(f, 1)))
-                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> s.join(ifA, null, grp(f.v6() ? Family.INET : Family.INET6, 1)))
+                    .isInstanceOf(IllegalArgumentException.class); // a group of the other family
         }
     }
 
@@ -131,34 +133,34 @@ class JoinSocketsIT {
         // not Files.readString: on /proc/sys files it returns only the first byte ("2" for "20")
         int max = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/igmp_max_memberships")).get(0));
         assertThat(max).isEqualTo(20); // the Linux default SPEC §9.3 starts from
-        int s = socket(Family.INET);
+        MembershipSocket s = socket(Family.INET);
         for (int i = 0; i < max; i++) {
-            k.join(s, Family.INET, ifA, null, grp(Family.INET, i));
+            s.join(ifA, null, grp(Family.INET, i));
         }
-        assertThatThrownBy(() -> k.join(s, Family.INET, ifA, null, grp(Family.INET, max)))
+        assertThatThrownBy(() -> s.join(ifA, null, grp(Family.INET, max)))
                 .isInstanceOfSatisfying(KernelException.class, e -> {
                     assertThat(e.op()).isEqualTo("MCAST_JOIN_GROUP");
                     assertThat(e.errno()).isEqualTo(Errno.ENOBUFS);
                 });
-        k.join(socket(Family.INET), Family.INET, ifA, null, grp(Family.INET, max)); // a fresh socket has room
+        socket(Family.INET).join(ifA, null, grp(Family.INET, max)); // a fresh socket has room
     }
 
     @Test
     void twoThousandJoinsOverOneHundredSocketsLeaveNothingBehind() throws Exception {
         for (Family f : Family.values()) {
             Set<String> before = memberships(f);
-            int[] fds = new int[100];
+            MembershipSocket[] fds = new MembershipSocket[100];
             for (int i = 0; i < fds.length; i++) {
-                fds[i] = k.openJoinSocket(f);
+                fds[i] = k.openMembership(f);
                 for (int j = 0; j < 20; j++) {
-                    k.join(fds[i], f, ifA, null, grp(f, 1000 + i * 20 + j));
+                    fds[i].join(ifA, null, grp(f, 1000 + i * 20 + j));
                 }
             }
             Set<String> joined = memberships(f);
             joined.removeAll(before);
             assertThat(joined).hasSize(2000).contains("a " + grp(f, 1000), "a " + grp(f, 2999));
-            for (int fd : fds) {
-                k.closeJoinSocket(fd);
+            for (MembershipSocket fd : fds) {
+                fd.close();
             }
             assertThat(memberships(f)).isEqualTo(before);
         }
@@ -168,9 +170,9 @@ class JoinSocketsIT {
     void dropAllFilterKeepsDataOut() throws Exception {
         for (Family f : Family.values()) {
             Addr g = grp(f, 7);
-            int s = socket(f);
-            bindAny(s, f, PORT);
-            k.join(s, f, ifA, null, g);
+            MembershipSocket s = socket(f);
+            bindAny(((LinuxMembershipSocket) s).fd(), f, PORT);
+            s.join(ifA, null, g);
             try (DatagramChannel control = DatagramChannel.open(
                     f.v6() ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET)) {
                 control.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -182,15 +184,16 @@ class JoinSocketsIT {
                     sendQuietly(f, g);
                     return receive(control, in);
                 })).as("the control socket receives the group").isTrue();
-                assertThat(queued(s)).isZero();
+                int fd = ((LinuxMembershipSocket) s).fd();
+                assertThat(queued(fd)).isZero();
                 try (Arena a = Arena.ofConfined()) {
-                    assertThat(LibC.recv(s, a.allocate(64), 64, Abi.MSG_DONTWAIT)).isEqualTo(-Errno.EAGAIN);
+                    assertThat(LibC.recv(fd, a.allocate(64), 64, Abi.MSG_DONTWAIT)).isEqualTo(-Errno.EAGAIN);
                 }
                 // without the filter the same socket does get the data, so the filter is what works
-                assertThat(LibC.setsockoptInt(s, Abi.SOL_SOCKET, Abi.SO_DETACH_FILTER, 0)).isZero();
+                assertThat(LibC.setsockoptInt(fd, Abi.SOL_SOCKET, Abi.SO_DETACH_FILTER, 0)).isZero();
                 assertThat(LinuxKernelIT.await(() -> {
                     sendQuietly(f, g);
-                    return queued(s) > 0;
+                    return queued(fd) > 0;
                 })).isTrue();
             }
         }
@@ -199,16 +202,16 @@ class JoinSocketsIT {
     static boolean receive(DatagramChannel ch, ByteBuffer in) {
         try {
             return ch.receive(in.clear()) != null;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     static void sendQuietly(Family f, Addr g) {
         try {
             LinuxKernelIT.send(f.v6(), "b", g);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -3,6 +3,9 @@ package org.smcroute.sys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -86,16 +89,16 @@ class LibCTest {
                 byte[] b = new byte[16];
                 assertThat(probed.read(b, 0, b.length)).isZero(); // probe closed: EOF
             }
-            try (var ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(path));
+            try (var ch = SocketChannel.open(UnixDomainSocketAddress.of(path));
                     UnixConnection c = awaitAccept(s)) {
                 byte[] b = new byte[16];
                 assertThat(c.read(b, 0, b.length)).isEqualTo(-1);
-                ch.write(java.nio.ByteBuffer.wrap("hello".getBytes()));
+                ch.write(ByteBuffer.wrap("hello".getBytes()));
                 sleep(50);
                 assertThat(c.read(b, 2, 10)).isEqualTo(5);
                 assertThat(new String(b, 2, 5)).isEqualTo("hello");
                 assertThat(c.write("world".getBytes(), 0, 5)).isEqualTo(5);
-                java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(5);
+                ByteBuffer in = ByteBuffer.allocate(5);
                 ch.read(in);
                 assertThat(new String(in.array())).isEqualTo("world");
                 ch.close();

@@ -14,9 +14,13 @@ import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +31,8 @@ import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.kernel.Link;
+import org.smcroute.kernel.RoutingSocket;
+import org.smcroute.kernel.TableException;
 import org.smcroute.kernel.Upcall;
 import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
@@ -47,7 +53,7 @@ class LinuxKernelIT {
 
     final List<String> logged = new ArrayList<>();
     final Log log = new Log(Log.DEBUG, (level, m) -> logged.add(m));
-    final List<LinuxKernel> kernels = new ArrayList<>();
+    final List<RoutingSocket> sockets = new ArrayList<>();
 
     @BeforeAll
     static void topology() throws Exception {
@@ -58,37 +64,37 @@ class LinuxKernelIT {
 
     @AfterEach
     void closeAll() {
-        kernels.forEach(LinuxKernel::close);
+        sockets.forEach(RoutingSocket::close);
     }
 
-    LinuxKernel kernel() {
-        LinuxKernel k = new LinuxKernel(log);
-        kernels.add(k);
-        return k;
+    /** A routing socket that is closed after the test. */
+    RoutingSocket open(Family f, int table) throws KernelException {
+        RoutingSocket s = new LinuxKernel(log).openRouting(f, table);
+        sockets.add(s);
+        return s;
     }
 
     @Test
     void openTwiceInOneTableIsInUse() throws Exception {
         for (Family f : Family.values()) {
-            LinuxKernel k = kernel();
-            k.open(f, 0);
-            assertThat(k.isOpen(f)).isTrue();
-            assertThat(k.upcallFd(f)).isGreaterThanOrEqualTo(0);
-            k.enableWrongVif(f);
+            RoutingSocket k = open(f, 0);
+            assertThat(k.family()).isEqualTo(f);
+            assertThat(k.fd()).isGreaterThanOrEqualTo(0);
+            k.enableWrongVif();
             String op = f.v6() ? "MRT6_INIT" : "MRT_INIT";
-            assertThatThrownBy(() -> kernel().open(f, 0)).isInstanceOfSatisfying(KernelException.class, e -> {
+            assertThatThrownBy(() -> open(f, 0)).isInstanceOfSatisfying(KernelException.class, e -> {
                 assertThat(e.op()).isEqualTo(op);
                 assertThat(e.errno()).isEqualTo(Errno.EADDRINUSE);
                 assertThat(e.reason()).isEqualTo("Address already in use");
             });
-            LinuxKernel t5 = kernel();
-            t5.open(f, 5);
+            open(f, 5);
             assertThat(logged).contains("Setting " + f.label() + " multicast routing table id 5");
-            assertThatThrownBy(() -> kernel().open(f, 5)).isInstanceOf(KernelException.class);
-            k.close(f);
-            k.close(f); // idempotent
-            assertThat(k.upcallFd(f)).isEqualTo(-1);
-            kernel().open(f, 0); // the table is free again
+            assertThatThrownBy(() -> open(f, 5)).isInstanceOf(KernelException.class)
+                    .isNotInstanceOf(TableException.class); // in use, not unsupported
+            k.close();
+            k.close(); // idempotent
+            assertThat(k.fd()).isEqualTo(-1);
+            open(f, 0); // the table is free again
         }
         // newer kernels count the open IPv6 routing sockets here
         assertThat(Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv6/conf/all/mc_forwarding")).trim()))
@@ -97,56 +103,53 @@ class LinuxKernelIT {
 
     @Test
     void routingSocketBufferIsRaised() throws Exception {
-        LinuxKernel k = kernel();
-        k.open(Family.INET, 0);
-        assertThat(LibC.getsockoptInt(k.upcallFd(Family.INET), Abi.SOL_SOCKET, Abi.SO_RCVBUF))
+        RoutingSocket k = open(Family.INET, 0);
+        assertThat(LibC.getsockoptInt(k.fd(), Abi.SOL_SOCKET, Abi.SO_RCVBUF))
                 .isGreaterThanOrEqualTo(8 << 20);
     }
 
     @Test
     void ipv4VifsAndMfc() throws Exception {
-        LinuxKernel k = kernel();
-        k.open(Family.INET, 0);
-        k.addVif(Family.INET, 0, ifA, 1);
-        k.addVif(Family.INET, 3, ifB, 5);
+        RoutingSocket k = open(Family.INET, 0);
+        k.addVif(0, ifA, 1);
+        k.addVif(3, ifB, 5);
         assertThat(vifs("ip_mr_vif")).containsEntry(0, "a").containsEntry(3, "b").hasSize(2);
         byte[] ttls = new byte[32];
         ttls[3] = 5;
-        k.addMfc(Family.INET, SRC4, GRP4, 0, ttls);
+        k.addMfc(SRC4, GRP4, 0, ttls);
         List<String> cache = lines("ip_mr_cache");
         assertThat(cache).hasSize(1);
         // Group and Origin are the raw __be32 printed with %08X (little-endian host)
         assertThat(cache.get(0)).matches("030201E1 0200000A 0 .* 3:5\\s*");
-        Counters c = k.counters(Family.INET, SRC4, GRP4);
+        Counters c = k.counters(SRC4, GRP4);
         assertThat(c.packets()).isZero();
         send(false, "b");
-        assertThat(await(() -> k.counters(Family.INET, SRC4, GRP4).packets() > 0)).isTrue();
-        assertThat(k.counters(Family.INET, SRC4, GRP4).bytes()).isPositive();
-        assertThat(k.counters(Family.INET, SRC4, Addr.parse("225.9.9.9"))).isEqualTo(Counters.ZERO);
-        k.delMfc(Family.INET, SRC4, GRP4, 0);
+        assertThat(await(() -> k.counters(SRC4, GRP4).packets() > 0)).isTrue();
+        assertThat(k.counters(SRC4, GRP4).bytes()).isPositive();
+        assertThat(k.counters(SRC4, Addr.parse("225.9.9.9"))).isEqualTo(Counters.ZERO);
+        k.delMfc(SRC4, GRP4, 0);
         assertThat(lines("ip_mr_cache")).isEmpty();
-        assertThatThrownBy(() -> k.delMfc(Family.INET, SRC4, GRP4, 0))
+        assertThatThrownBy(() -> k.delMfc(SRC4, GRP4, 0))
                 .isInstanceOfSatisfying(KernelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT));
-        k.delVif(Family.INET, 3, ifB);
+        k.delVif(3, ifB);
         assertThat(vifs("ip_mr_vif")).containsOnlyKeys(0);
-        k.addMfc(Family.INET, SRC4, GRP4, 0, ttls);
-        k.close(Family.INET);
+        k.addMfc(SRC4, GRP4, 0, ttls);
+        k.close();
         assertThat(vifs("ip_mr_vif")).isEmpty();
         assertThat(lines("ip_mr_cache")).isEmpty();
-        assertThatThrownBy(() -> k.addVif(Family.INET, 0, ifA, 1))
+        assertThatThrownBy(() -> k.addVif(0, ifA, 1))
                 .isInstanceOfSatisfying(KernelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
     }
 
     @Test
     void ipv6MifsAndMfc() throws Exception {
-        LinuxKernel k = kernel();
-        k.open(Family.INET6, 0);
-        k.addVif(Family.INET6, 0, ifA, 1);
-        k.addVif(Family.INET6, 2, ifB, 1);
+        RoutingSocket k = open(Family.INET6, 0);
+        k.addVif(0, ifA, 1);
+        k.addVif(2, ifB, 1);
         assertThat(vifs("ip6_mr_vif")).containsEntry(0, "a").containsEntry(2, "b").hasSize(2);
         byte[] ttls = new byte[32];
         ttls[2] = 1;
-        k.addMfc(Family.INET6, SRC6, GRP6, 0, ttls);
+        k.addMfc(SRC6, GRP6, 0, ttls);
         List<String> cache = lines("ip6_mr_cache");
         assertThat(cache).hasSize(1);
         String[] f = cache.get(0).trim().split("\\s+");
@@ -155,12 +158,12 @@ class LinuxKernelIT {
         assertThat(f[2]).isEqualTo("0");
         assertThat(cache.get(0)).matches(".* 2:1\\s*");
         send(true, "b");
-        assertThat(await(() -> k.counters(Family.INET6, SRC6, GRP6).packets() > 0)).isTrue();
-        k.delMfc(Family.INET6, SRC6, GRP6, 0);
+        assertThat(await(() -> k.counters(SRC6, GRP6).packets() > 0)).isTrue();
+        k.delMfc(SRC6, GRP6, 0);
         assertThat(lines("ip6_mr_cache")).isEmpty();
-        k.delVif(Family.INET6, 2, ifB);
+        k.delVif(2, ifB);
         assertThat(vifs("ip6_mr_vif")).containsOnlyKeys(0);
-        k.addMfc(Family.INET6, SRC6, GRP6, 0, ttls);
+        k.addMfc(SRC6, GRP6, 0, ttls);
         k.close();
         assertThat(vifs("ip6_mr_vif")).isEmpty();
         assertThat(lines("ip6_mr_cache")).isEmpty();
@@ -169,14 +172,13 @@ class LinuxKernelIT {
     @Test
     void nocacheUpcalls() throws Exception {
         for (Family fam : Family.values()) {
-            LinuxKernel k = kernel();
-            k.open(fam, 0);
-            k.addVif(fam, 0, ifA, 1);
-            assertThat(k.readUpcalls(fam, u -> { })).isZero();
-            List<Upcall> got = pollUpcalls(k, fam, u -> true);
+            RoutingSocket k = open(fam, 0);
+            k.addVif(0, ifA, 1);
+            assertThat(k.readUpcalls(u -> { })).isZero();
+            List<Upcall> got = pollUpcalls(k, u -> true);
             Addr src = fam.v6() ? SRC6 : SRC4;
             Addr grp = fam.v6() ? GRP6 : GRP4;
-            assertThat(got).contains(new Upcall(fam, Upcall.NOCACHE, 0, src, grp));
+            assertThat(got).contains(new Upcall(fam, Upcall.Kind.NOCACHE, 1, 0, src, grp));
             k.close();
         }
     }
@@ -184,34 +186,32 @@ class LinuxKernelIT {
     @Test
     void wrongVifUpcalls() throws Exception {
         for (Family fam : Family.values()) {
-            LinuxKernel k = kernel();
-            k.open(fam, 0);
-            k.enableWrongVif(fam);
-            k.addVif(fam, 0, ifA, 1);
-            k.addVif(fam, 1, ifB, 1);
+            RoutingSocket k = open(fam, 0);
+            k.enableWrongVif();
+            k.addVif(0, ifA, 1);
+            k.addVif(1, ifB, 1);
             byte[] ttls = new byte[32];
             ttls[0] = 1; // ip6mr asserts only towards an OIF (no PIM mode)
             Addr src = fam.v6() ? SRC6 : SRC4;
             Addr grp = fam.v6() ? GRP6 : GRP4;
-            k.addMfc(fam, src, grp, 1, ttls); // expects b, traffic arrives on a
-            List<Upcall> got = pollUpcalls(k, fam, u -> u.type() == Upcall.WRONGVIF);
-            assertThat(got).contains(new Upcall(fam, Upcall.WRONGVIF, 0, src, grp));
+            k.addMfc(src, grp, 1, ttls); // expects b, traffic arrives on a
+            List<Upcall> got = pollUpcalls(k, u -> u.kind() == Upcall.Kind.WRONGVIF);
+            assertThat(got).contains(new Upcall(fam, Upcall.Kind.WRONGVIF, 2, 0, src, grp));
             k.close();
         }
     }
 
     @Test
     void burstOfUpcallsIsNotDropped() throws Exception {
-        LinuxKernel k = kernel();
-        k.open(Family.INET, 0);
-        k.addVif(Family.INET, 0, ifA, 1);
+        RoutingSocket k = open(Family.INET, 0);
+        k.addVif(0, ifA, 1);
         int n = 1000; // one NOCACHE per unresolved (S,G), so vary G; default rcvbuf holds ~256
         for (int i = 0; i < n; i++) {
             send(false, "b", GRP4.plus(i));
         }
-        java.util.Set<Addr> groups = new java.util.HashSet<>();
+        Set<Addr> groups = new HashSet<>();
         for (int i = 0; i < 50 && groups.size() < n; i++) {
-            k.readUpcalls(Family.INET, u -> groups.add(u.group()));
+            k.readUpcalls(u -> groups.add(u.group()));
             Thread.sleep(20);
         }
         assertThat(groups).hasSize(n);
@@ -228,15 +228,15 @@ class LinuxKernelIT {
         }
     }
 
-    private static List<Upcall> pollUpcalls(LinuxKernel k, Family fam, java.util.function.Predicate<Upcall> want)
+    private static List<Upcall> pollUpcalls(RoutingSocket k, Predicate<Upcall> want)
             throws Exception {
         List<Upcall> got = new ArrayList<>();
         Poller p = new Poller();
         short[] rev = new short[1];
         for (int i = 0; i < 24 && got.stream().noneMatch(want); i++) {
-            send(fam.v6(), "b");
-            if (p.poll(new int[] {k.upcallFd(fam)}, new short[] {Poller.POLLIN}, rev, 250) > 0) {
-                k.readUpcalls(fam, got::add);
+            send(k.family().v6(), "b");
+            if (p.poll(new int[] {k.fd()}, new short[] {Poller.POLLIN}, rev, 250) > 0) {
+                k.readUpcalls(got::add);
             }
         }
         return got;
@@ -244,7 +244,7 @@ class LinuxKernelIT {
 
     @Test
     void linksFoldAliasesAndKeepOrder() throws Exception {
-        List<Link> links = kernel().links();
+        List<Link> links = new LinuxKernel(log).links();
         assertThat(links).extracting(Link::name).containsExactlyInAnyOrder("lo", "a", "b");
         assertThat(links).extracting(Link::index).isSorted(); // system order
         Link lo = links.get(0);
@@ -277,7 +277,7 @@ class LinuxKernelIT {
         }
     }
 
-    static boolean await(java.util.function.BooleanSupplier cond) throws InterruptedException {
+    static boolean await(BooleanSupplier cond) throws InterruptedException {
         for (int i = 0; i < 50; i++) {
             if (cond.getAsBoolean()) {
                 return true;

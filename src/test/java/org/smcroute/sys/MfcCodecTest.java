@@ -85,7 +85,7 @@ class MfcCodecTest {
             MemorySegment m = a.allocate(64);
             m.fill((byte) 0x55);
             Addr g = v6();
-            MfcCodec.sockaddrIn6(m, 8, g);
+            Sockaddr.write(m, 8, g, 0);
             assertThat(m.get(JAVA_BYTE, 7)).isEqualTo((byte) 0x55);
             assertThat(m.get(JAVA_SHORT, 8)).isEqualTo((short) Abi.AF_INET6);
             assertThat(m.asSlice(16, 16).toArray(JAVA_BYTE)).isEqualTo(g.toBytes());

@@ -13,6 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import org.smcroute.kernel.Family;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.mrdisc.Mrdisc;
 import org.smcroute.net.Addr;
@@ -93,7 +94,7 @@ public final class MrdiscProbe {
                 MemorySegment.copy(Addr.parse("ff02::2").toBytes(), 0, to, JAVA_BYTE,
                         Layouts.offset(Layouts.SOCKADDR_IN6, "sin6_addr"), 16);
                 to.set(JAVA_INT, Layouts.offset(Layouts.SOCKADDR_IN6, "sin6_scope_id"), ifindex);
-                msg = Mrdisc.encode(org.smcroute.kernel.Family.INET6, Mrdisc.SOLICITATION6, 0, 0);
+                msg = Mrdisc.encode(Family.INET6, Mrdisc.SOLICITATION6, 0, 0);
             } else {
                 MemorySegment mreqn = a.allocate(Layouts.IP_MREQN);
                 mreqn.set(JAVA_INT, Layouts.offset(Layouts.IP_MREQN, "imr_ifindex"), ifindex);
@@ -103,7 +104,7 @@ public final class MrdiscProbe {
                 to = a.allocate(Layouts.SOCKADDR_IN);
                 to.set(JAVA_SHORT, 0, (short) Abi.AF_INET);
                 to.set(Layouts.IN_ADDR, Layouts.offset(Layouts.SOCKADDR_IN, "sin_addr"), Addr.parse("224.0.0.2").ipv4());
-                msg = Mrdisc.encode(org.smcroute.kernel.Family.INET, Mrdisc.SOLICITATION, 0, 0);
+                msg = Mrdisc.encode(Family.INET, Mrdisc.SOLICITATION, 0, 0);
             }
             long now = System.currentTimeMillis();
             long n = LibC.sendto(fd, a.allocateFrom(JAVA_BYTE, msg), msg.length, 0, to, (int) to.byteSize());

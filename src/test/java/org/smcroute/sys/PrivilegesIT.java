@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.smcroute.kernel.Family;
+import org.smcroute.kernel.RoutingSocket;
 import org.smcroute.log.Log;
 
 /**
@@ -70,8 +71,8 @@ class PrivilegesIT {
             System.out.println("capPrm=" + PrivilegesTest.field(st, "CapPrm:")[0]);
             System.out.println("hasNetAdmin=" + Posix.hasCapNetAdmin());
             System.out.println("regainRoot=" + Privileges.canRegainRoot());
-            try (LinuxKernel k = new LinuxKernel(new Log(Log.NONE))) {
-                k.open(Family.INET, 77); // MRT_TABLE + MRT_INIT need CAP_NET_ADMIN, the socket CAP_NET_RAW
+            // MRT_TABLE + MRT_INIT need CAP_NET_ADMIN, the socket CAP_NET_RAW
+            try (RoutingSocket k = new LinuxKernel(new Log(Log.NONE)).openRouting(Family.INET, 77)) {
                 System.out.println("mrtInit=ok");
             }
         }

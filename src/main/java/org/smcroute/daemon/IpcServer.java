@@ -1,30 +1,35 @@
-package org.smcroute.ipc;
+package org.smcroute.daemon;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.smcroute.ipc.Action;
+import org.smcroute.ipc.Decoded;
+import org.smcroute.ipc.Wire;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.log.Log;
 import org.smcroute.loop.EventLoop;
 import org.smcroute.sys.Poller;
 import org.smcroute.sys.UnixConnection;
 import org.smcroute.sys.UnixServer;
+import org.smcroute.text.Bytes;
 
 /**
  * The daemon side of the control socket (SPEC §14.5): non-blocking accept, read and write on the
  * event loop, any number of clients, 5-second timeouts, requests executed one at a time in
  * arrival order. A silent or slow client can only ever stall its own connection.
  */
-public final class IpcServer {
+final class IpcServer {
 
     /** Executes one request on the state thread. */
-    public interface Executor {
-        Reply execute(Request request);
+    interface Executor {
+        Reply execute(Action action);
     }
 
     /** A reply: the text (without the trailing NUL) and an action to run once it was sent. */
-    public record Reply(String text, Runnable afterSend) {
-        public static Reply of(String text) {
+    record Reply(String text, Runnable afterSend) {
+        static Reply of(String text) {
             return new Reply(text, null);
         }
     }
@@ -45,7 +50,7 @@ public final class IpcServer {
     private final List<Conn> conns = new ArrayList<>();
     private final EventLoop.Timer sweeper;
 
-    public IpcServer(EventLoop loop, UnixServer server, Log log, Executor executor) {
+    IpcServer(EventLoop loop, UnixServer server, Log log, Executor executor) {
         this.loop = loop;
         this.server = server;
         this.log = log;
@@ -208,9 +213,10 @@ public final class IpcServer {
      */
     private boolean process(Conn c, boolean eof) {
         Decoded d = Wire.decode(c.in, 0, c.inLen);
-        // instanceof, not a pattern switch, whose bootstrap costs a millisecond on first use
+        // instanceof, not a pattern switch (start-up rule, see the README)
+        Action action = d instanceof Decoded.Complete m ? Action.of(m.request()) : null;
         String error = d instanceof Decoded.Malformed m ? m.error()
-                : d instanceof Decoded.Complete m ? Wire.checkArgs(m.request()) : null;
+                : action instanceof Action.Refused r && r.malformed() ? r.error() : null;
         if (d instanceof Decoded.NeedMore) {
             if (eof) {
                 close(c);
@@ -231,7 +237,7 @@ public final class IpcServer {
         }
         Reply reply;
         try {
-            reply = executor.execute(((Decoded.Complete) d).request());
+            reply = executor.execute(action);
         } catch (RuntimeException e) {
             log.err("Internal error executing IPC request: " + e);
             reply = Reply.of("Internal error: " + e.getClass().getSimpleName());
@@ -243,9 +249,9 @@ public final class IpcServer {
     private void prepare(Conn c, String text, Runnable afterSend) {
         // A big show reply is not copied again for its terminating NUL, which then goes out as
         // its own write; a short reply (most are empty) takes one write with the NUL.
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        byte[] b = Bytes.encode(text);
         c.nulPending = b.length > SHORT_REPLY;
-        c.out = c.nulPending ? b : b.length == 0 ? NUL : java.util.Arrays.copyOf(b, b.length + 1);
+        c.out = c.nulPending ? b : b.length == 0 ? NUL : Arrays.copyOf(b, b.length + 1);
         c.outPos = 0;
         c.afterSend = afterSend;
         c.deadline = System.nanoTime() + TIMEOUT_NANOS;
@@ -312,7 +318,7 @@ public final class IpcServer {
     }
 
     /** Closes every connection and the listening socket (which unlinks its path). */
-    public void close() {
+    void close() {
         sweeper.cancel();
         for (Conn c : new ArrayList<>(conns)) {
             close(c);

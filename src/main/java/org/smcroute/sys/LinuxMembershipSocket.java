@@ -1,57 +1,57 @@
 package org.smcroute.sys;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.KernelException;
+import org.smcroute.kernel.MembershipSocket;
 import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
 
 /**
- * Group membership sockets (SPEC §9.3, §16.3): plain UDP sockets that exist only to hold
- * RFC 3678 joins, by ifindex so that interfaces without an address work. A drop-all classic BPF
- * program keeps the kernel from queueing the joined groups' data to them. Split out of
- * {@link LinuxKernel}, which delegates here.
+ * A plain UDP socket that exists only to hold RFC 3678 joins (SPEC §9.3, §16.3), made by
+ * ifindex so that interfaces without an address work. A drop-all classic BPF program keeps the
+ * kernel from queueing the joined groups' data to it.
  */
-final class JoinSockets {
+final class LinuxMembershipSocket implements MembershipSocket {
 
     private static final long GR_GROUP = Layouts.offset(Layouts.GROUP_REQ, "gr_group");
     private static final long GSR_GROUP = Layouts.offset(Layouts.GROUP_SOURCE_REQ, "gsr_group");
     private static final long GSR_SOURCE = Layouts.offset(Layouts.GROUP_SOURCE_REQ, "gsr_source");
-    private static final long SIN_ADDR = Layouts.offset(Layouts.SOCKADDR_IN, "sin_addr");
-    private static final long SIN6_ADDR = Layouts.offset(Layouts.SOCKADDR_IN6, "sin6_addr");
     private static final long FILTER_CODE = Layouts.offset(Layouts.SOCK_FILTER, "code");
     private static final long FPROG_LEN = Layouts.offset(Layouts.SOCK_FPROG, "len");
     private static final long FPROG_FILTER = Layouts.offset(Layouts.SOCK_FPROG, "filter");
 
-    private final Log log;
+    private final Family family;
+    private int fd;
 
-    JoinSockets(Log log) {
-        this.log = log;
+    private LinuxMembershipSocket(Family family, int fd) {
+        this.family = family;
+        this.fd = fd;
     }
 
     /**
-     * A new join socket of family {@code f}. Failing to turn off loop or multicast-all, or to
-     * attach the filter, only costs memory, so those are warnings, as in the C original.
+     * A new membership socket of family {@code f}. Failing to turn off loop or multicast-all, or
+     * to attach the filter, only costs memory, so those are warnings, as in the C original.
      */
-    int open(Family f) throws KernelException {
+    static LinuxMembershipSocket open(Family f, Log log) throws KernelException {
         boolean v6 = f.v6();
         int fd = LibC.check("socket", LibC.socket(v6 ? Abi.AF_INET6 : Abi.AF_INET, Abi.SOCK_DGRAM | Abi.SOCK_CLOEXEC, 0));
         int level = v6 ? Abi.IPPROTO_IPV6 : Abi.IPPROTO_IP;
-        soft(LibC.setsockoptInt(fd, level, v6 ? Abi.IPV6_MULTICAST_LOOP : Abi.IP_MULTICAST_LOOP, 0),
+        soft(log, LibC.setsockoptInt(fd, level, v6 ? Abi.IPV6_MULTICAST_LOOP : Abi.IP_MULTICAST_LOOP, 0),
                 v6 ? "IPV6_MULTICAST_LOOP" : "IP_MULTICAST_LOOP", f);
-        soft(LibC.setsockoptInt(fd, level, v6 ? Abi.IPV6_MULTICAST_ALL : Abi.IP_MULTICAST_ALL, 0),
+        soft(log, LibC.setsockoptInt(fd, level, v6 ? Abi.IPV6_MULTICAST_ALL : Abi.IP_MULTICAST_ALL, 0),
                 v6 ? "IPV6_MULTICAST_ALL" : "IP_MULTICAST_ALL", f);
-        soft(attachDropAll(fd), "SO_ATTACH_FILTER", f);
-        return fd;
+        soft(log, attachDropAll(fd), "SO_ATTACH_FILTER", f);
+        return new LinuxMembershipSocket(f, fd);
     }
 
-    private void soft(int r, String name, Family f) {
+    private static void soft(Log log, int r, String name, Family f) {
         if (r < 0) {
             log.warn("Failed setting " + name + " on " + f.label() + " join socket: " + LibC.strerror(-r));
         }
@@ -69,13 +69,28 @@ final class JoinSockets {
         }
     }
 
+    /** The descriptor, for tests that inspect the socket. */
+    int fd() {
+        return fd;
+    }
+
+    @Override
+    public void join(int ifindex, Addr source, Addr group) throws KernelException {
+        membership(true, ifindex, source, group);
+    }
+
+    @Override
+    public void leave(int ifindex, Addr source, Addr group) throws KernelException {
+        membership(false, ifindex, source, group);
+    }
+
     /**
-     * Joins or leaves: {@code MCAST_[JOIN|LEAVE]_GROUP} with a {@code group_req}, or the
-     * {@code _SOURCE_GROUP} variant with a {@code group_source_req} when {@code source} is set.
+     * {@code MCAST_[JOIN|LEAVE]_GROUP} with a {@code group_req}, or the {@code _SOURCE_GROUP}
+     * variant with a {@code group_source_req} when {@code source} is set.
      */
-    void membership(boolean join, int fd, Family f, int ifindex, Addr source, Addr group) throws KernelException {
-        if (group.v6() != f.v6() || (source != null && source.v6() != f.v6())) {
-            throw new IllegalArgumentException("address family mismatch: " + source + ", " + group + " for " + f);
+    private void membership(boolean join, int ifindex, Addr source, Addr group) throws KernelException {
+        if (group.v6() != family.v6() || (source != null && source.v6() != family.v6())) {
+            throw new IllegalArgumentException("address family mismatch: " + source + ", " + group + " for " + family);
         }
         int opt;
         String op;
@@ -86,37 +101,30 @@ final class JoinSockets {
             opt = join ? Abi.MCAST_JOIN_SOURCE_GROUP : Abi.MCAST_LEAVE_SOURCE_GROUP;
             op = join ? "MCAST_JOIN_SOURCE_GROUP" : "MCAST_LEAVE_SOURCE_GROUP";
         }
+        if (fd < 0) {
+            throw LibC.error(op, -Errno.EBADF);
+        }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment req;
             if (source == null) {
                 req = a.allocate(Layouts.GROUP_REQ);
-                sockaddr(req, GR_GROUP, group);
+                Sockaddr.write(req, GR_GROUP, group, 0);
             } else {
                 req = a.allocate(Layouts.GROUP_SOURCE_REQ);
-                sockaddr(req, GSR_GROUP, group);
-                sockaddr(req, GSR_SOURCE, source);
+                Sockaddr.write(req, GSR_GROUP, group, 0);
+                Sockaddr.write(req, GSR_SOURCE, source, 0);
             }
             req.set(JAVA_INT, 0, ifindex); // gr_interface / gsr_interface
-            int level = f.v6() ? Abi.IPPROTO_IPV6 : Abi.IPPROTO_IP;
+            int level = family.v6() ? Abi.IPPROTO_IPV6 : Abi.IPPROTO_IP;
             LibC.check(op, LibC.setsockopt(fd, level, opt, req, (int) req.byteSize()));
         }
     }
 
-    /** A {@code sockaddr_in} or {@code sockaddr_in6} (port 0) inside a {@code sockaddr_storage}. */
-    private static void sockaddr(MemorySegment m, long at, Addr addr) {
-        if (addr.v6()) {
-            m.set(JAVA_SHORT, at, (short) Abi.AF_INET6);
-            MemorySegment.copy(addr.toBytes(), 0, m, JAVA_BYTE, at + SIN6_ADDR, 16);
-        } else {
-            m.set(JAVA_SHORT, at, (short) Abi.AF_INET);
-            m.set(Layouts.IN_ADDR, at + SIN_ADDR, addr.ipv4());
-        }
-    }
-
-    /** Closing makes the kernel drop every membership of the socket. */
-    void close(int fd) {
+    @Override
+    public void close() {
         if (fd >= 0) {
             LibC.close(fd);
+            fd = -1;
         }
     }
 }
