@@ -30,6 +30,7 @@ public final class Getopt {
     private final String optstring;
     private final String[] args;
     private final String[] longOpts;
+    private final boolean[] longArg;
     private final boolean posix;
     private final List<String> operands = new ArrayList<>();
 
@@ -44,7 +45,8 @@ public final class Getopt {
      * @param prog      program name used in complaints
      * @param optstring short options, a {@code :} after a letter means it takes an argument
      * @param args      the command line, without the program name
-     * @param longOpts  long option names (without {@code --}), each requiring an argument
+     * @param longOpts  long option names (without {@code --}); a name ending in {@code :} takes
+     *                  an argument ({@code --name=value} or {@code --name value}), one without is a flag
      */
     public Getopt(String prog, String optstring, String[] args, String... longOpts) {
         this.prog = prog;
@@ -52,7 +54,12 @@ public final class Getopt {
         String s = posix ? optstring.substring(1) : optstring;
         this.optstring = s.startsWith(":") ? s.substring(1) : s;
         this.args = args;
-        this.longOpts = longOpts;
+        this.longOpts = new String[longOpts.length];
+        this.longArg = new boolean[longOpts.length];
+        for (int i = 0; i < longOpts.length; i++) {
+            longArg[i] = longOpts[i].endsWith(":");
+            this.longOpts[i] = longArg[i] ? longOpts[i].substring(0, longOpts[i].length() - 1) : longOpts[i];
+        }
     }
 
     /** The argument of the option last returned, or null. */
@@ -174,7 +181,13 @@ public final class Getopt {
             error = sb.toString();
             return '?';
         }
-        if (eq >= 0) {
+        if (!longArg[found]) {
+            if (eq >= 0) {
+                error = prog + ": option '--" + longOpts[found] + "' doesn't allow an argument";
+                return '?';
+            }
+            optarg = null;
+        } else if (eq >= 0) {
             optarg = body.substring(eq + 1);
         } else if (index < args.length) {
             optarg = args[index++];

@@ -75,9 +75,6 @@ public final class ConfigReader {
         Session s = new Session(handler);
         s.chain.push(id);
         s.parse(name, in, 0, "");
-        if (!s.success) {
-            log.warn("Parse error in " + name);
-        }
         return new ReadResult.Read(s.success, s.warnings);
     }
 

@@ -1,6 +1,7 @@
 package org.smcroute.conf;
 
 import java.util.List;
+import org.smcroute.text.Atoi;
 
 /**
  * One parsed configuration line, with its values still as text: validation (addresses,
@@ -9,6 +10,12 @@ import java.util.List;
 public sealed interface Directive {
 
     Origin origin();
+
+    /** A {@code ttl-threshold} value: a whole number 1 to 255, else -1. */
+    static int ttl(String text) {
+        Long v = Atoi.strict(text);
+        return v == null || v < 1 || v > 255 ? -1 : v.intValue();
+    }
 
     /**
      * {@code phyint IFNAME [enable|disable] [mrdisc] [ttl-threshold N]}. {@code enable} is null

@@ -9,6 +9,6 @@ public record Origin(String file, int line) {
     public static final Origin IPC = new Origin(null, 0);
 
     public String prefix() {
-        return file == null ? "ipc: " : file + " line " + line + ": ";
+        return file == null ? "" : file + " line " + line + ": ";
     }
 }

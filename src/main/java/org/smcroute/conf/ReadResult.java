@@ -16,8 +16,8 @@ public sealed interface ReadResult {
     }
 
     /**
-     * The file was read. {@code success} is false when a line failed (SPEC §6.10); the reader
-     * has then already logged {@code Parse error in <file>}. {@code warnings} counts every
+     * The file was read. {@code success} is false when a line failed (SPEC §6.10); the caller
+     * then logs {@code Parse error in <file>} once everything is applied. {@code warnings} counts every
      * WARNING the reader itself logged (invalid and failing lines, include problems), excluding
      * {@code Parse error}; warnings logged by the handler are not included. Verify mode (SPEC
      * §4.7) treats any warning as an error.

@@ -89,7 +89,21 @@ final class Commands {
         "leave eth0 225.1.2.3",
     };
 
+    /** The views of {@code show} (SPEC §13.3); the daemon picks one by the first letter. */
+    static final String[] VIEWS = {"groups", "interfaces", "pending", "routes"};
+    static final String VIEW_LIST = "groups, interfaces, pending or routes";
+
     private Commands() {
+    }
+
+    /** The view a word abbreviates, or -1. */
+    static int view(String word) {
+        for (int i = 0; i < VIEWS.length; i++) {
+            if (!word.isEmpty() && VIEWS[i].startsWith(word)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The entry a word selects, or -1 when none does. */

@@ -7,10 +7,12 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.smcroute.cli.Getopt;
+import org.smcroute.cli.ProcessName;
 import org.smcroute.cli.Version;
 import org.smcroute.ipc.Request;
 import org.smcroute.ipc.Wire;
@@ -36,6 +38,8 @@ public final class Main {
     private final PrintStream out;
     private final PrintStream err;
     private int width = -1;
+    /** In batch mode, the current line ("line 3: join eth0 225.1.2.3") for messages; else null. */
+    private String context;
 
     private Main(InputStream in, PrintStream out, PrintStream err) {
         this.in = in;
@@ -49,6 +53,7 @@ public final class Main {
      * event), which costs a few milliseconds on every run.
      */
     public static void main(String[] args) {
+        ProcessName.set("smcroutectl");
         int rc = run(args, System.in, System.out, System.err);
         System.out.flush();
         System.err.flush();
@@ -111,33 +116,51 @@ public final class Main {
     private int batch() {
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         Pipeline pipe = new Pipeline();
+        ArrayDeque<String> lines = new ArrayDeque<>();
         int failed = 0;
+        int number = 0;
         try {
             String line;
             while ((line = r.readLine()) != null) {
+                number++;
                 List<String> words = Words.split(line);
                 if (words.isEmpty()) {
                     continue;
                 }
+                String label = "line " + number + ": " + String.join(" ", words);
                 byte[] msg = pipelined(words);
                 if (msg != null) {
                     if (pipe.isFull()) {
-                        failed = count(failed, report(pipe.receive(err), null));
+                        failed = receive(pipe, lines, failed);
                     }
                     if (pipe.send(socketPath(), msg)) {
+                        lines.add(label);
                         continue;
                     }
                 }
                 // anything else prints in line order, after the replies still in flight
-                failed = drain(pipe, failed);
+                failed = drain(pipe, lines, failed);
+                context = label;
                 failed = count(failed, command(words));
             }
         } catch (IOException e) {
-            failed = drain(pipe, failed);
+            failed = drain(pipe, lines, failed);
+            context = null;
             err.println("smcroutectl: Failed reading stdin: " + e.getMessage());
             failed = count(failed, 1);
         }
-        return drain(pipe, failed);
+        return drain(pipe, lines, failed);
+    }
+
+    /** Reads and reports the oldest reply in flight, under its line's label. */
+    private int receive(Pipeline pipe, ArrayDeque<String> lines, int failed) {
+        context = lines.remove();
+        return count(failed, report(pipe.receive(err), null));
+    }
+
+    /** "smcroutectl: ", with the batch line when there is one. */
+    private String prefix() {
+        return context == null ? "smcroutectl: " : "smcroutectl: " + context + ": ";
     }
 
     /** Adds a line's status to the batch's count of failed lines, which stops at 255. */
@@ -146,9 +169,9 @@ public final class Main {
     }
 
     /** Reads and reports every reply still in flight, oldest first. */
-    private int drain(Pipeline pipe, int failed) {
+    private int drain(Pipeline pipe, ArrayDeque<String> lines, int failed) {
         while (!pipe.isEmpty()) {
-            failed = count(failed, report(pipe.receive(err), null));
+            failed = receive(pipe, lines, failed);
         }
         return failed;
     }
@@ -168,7 +191,7 @@ public final class Main {
             return null;
         }
         try {
-            return Wire.encode(new Request(Commands.CODES[cmd], args));
+            return Wire.encode(new Request(Commands.CODES[cmd], args, Wire.WANTS_STATUS));
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -182,12 +205,12 @@ public final class Main {
         String word = words.get(0);
         int cmd = Commands.lookup(word);
         if (cmd < 0) {
-            err.println("smcroutectl: Unknown command " + word);
+            err.println(prefix() + "Unknown command " + word);
             return 1;
         }
         List<String> args = words.subList(1, words.size());
         if (args.size() < Commands.MIN_ARGS[cmd]) {
-            err.println("smcroutectl: Not enough arguments to command " + Commands.NAMES[cmd]);
+            err.println(prefix() + "Not enough arguments to command " + Commands.NAMES[cmd]);
             out.print(Commands.helpBlock(cmd));
             return 1;
         }
@@ -202,9 +225,13 @@ public final class Main {
                 out.print(Version.text());
                 return 0;
             case Commands.SHOW:
+                if (!args.isEmpty() && Commands.view(args.get(0)) < 0) {
+                    err.println(prefix() + "Unknown view " + args.get(0) + ", try " + Commands.VIEW_LIST);
+                    return 1;
+                }
                 return send(new Request(showCode(), args), true);
             default:
-                return send(new Request(Commands.CODES[cmd], args), false);
+                return send(new Request(Commands.CODES[cmd], args, Wire.WANTS_STATUS), false);
         }
     }
 
@@ -227,7 +254,7 @@ public final class Main {
         try {
             msg = Wire.encode(req);
         } catch (IllegalArgumentException e) {
-            err.println("smcroutectl: Failed constructing IPC command: " + e.getMessage());
+            err.println(prefix() + "Failed constructing IPC command: " + e.getMessage());
             return 1;
         }
         return report(Connection.exchange(socketPath(), socketOpt != null, msg, err), show ? req : null);
@@ -235,14 +262,16 @@ public final class Main {
 
     /**
      * Reports a reply (null: the failure was already printed). Without a show request
-     * ({@code showReq} null) a non-empty reply is an error text, printed on stderr.
+     * ({@code showReq} null) the reply is a status reply ({@link Wire#WANTS_STATUS}): its
+     * messages go to stderr, as warnings when it succeeded; the original daemon ignores the
+     * flag, and its reply, empty or an error text, is reported as that.
      */
     private int report(byte[] reply, Request showReq) {
         if (reply == null) {
             return 1;
         }
         if (reply.length == 0) {
-            err.println("smcroutectl: Daemon closed connection without reply");
+            err.println(prefix() + "Daemon closed connection without reply");
             return 1;
         }
         int n = reply[reply.length - 1] == 0 ? reply.length - 1 : reply.length;
@@ -250,15 +279,25 @@ public final class Main {
             if (n == 0) {
                 return 0;
             }
-            int eol = 0;
-            while (eol < n && reply[eol] != '\n') {
-                eol++;
+            boolean status = reply[0] == Wire.DONE || reply[0] == Wire.FAILED;
+            boolean failed = !status || reply[0] == Wire.FAILED;
+            // the daemon's text as it sent it, whatever this process's locale; one message a line
+            for (int start = status ? 1 : 0; start < n; ) {
+                int eol = start;
+                while (eol < n && reply[eol] != '\n') {
+                    eol++;
+                }
+                if (eol > start) {
+                    err.print(failed ? prefix() : prefix() + "warning: ");
+                    err.write(reply, start, eol - start);
+                    err.println();
+                }
+                if (!status) {
+                    break; // an original daemon's error text is one line
+                }
+                start = eol + 1;
             }
-            // the daemon's text as it sent it, whatever this process's locale
-            err.print("smcroutectl: ");
-            err.write(reply, 0, eol);
-            err.println();
-            return 1;
+            return failed ? 1 : 0;
         }
         if (showReq.cmd() == 'J') {
             out.write(reply, 0, n);
@@ -273,7 +312,8 @@ public final class Main {
 
     /** {@code -t} beats {@code -p}; the ANSI width is probed at most once per run. */
     private Renderer renderer() {
-        Renderer.Style style = noHeadings ? Renderer.Style.NONE : plain ? Renderer.Style.PLAIN : Renderer.Style.ANSI;
+        Renderer.Style style = noHeadings ? Renderer.Style.NONE
+                : plain || !Terminal.colours() ? Renderer.Style.PLAIN : Renderer.Style.ANSI;
         if (width < 0) {
             width = Renderer.DEFAULT_WIDTH;
             if (style == Renderer.Style.ANSI && in == System.in && err == System.err

@@ -40,6 +40,24 @@ final class Terminal {
         return in && err;
     }
 
+    /**
+     * Whether show headings may use colour and other escape codes: standard output is a
+     * terminal and {@code NO_COLOR} is not set (no-color.org), as for {@code ip} and
+     * {@code systemctl}. A pipe or a file gets plain headings.
+     */
+    static boolean colours() {
+        String noColor = System.getenv("NO_COLOR");
+        if (noColor != null && !noColor.isEmpty()) {
+            return false;
+        }
+        Boolean out = isTerminal(1);
+        if (out == null) {
+            Console c = System.console();
+            return c != null && c.isTerminal();
+        }
+        return out;
+    }
+
     /** True/false from {@code /proc}, or null when it cannot tell. */
     private static Boolean isTerminal(int fd) {
         try {

@@ -1,5 +1,7 @@
 package org.smcroute.daemon;
 
+import java.util.List;
+import java.util.function.Consumer;
 import org.smcroute.conf.Origin;
 import org.smcroute.conf.Outcome;
 import org.smcroute.daemon.IpcServer.Reply;
@@ -21,7 +23,8 @@ final class Commands {
 
     /** What the daemon does for commands that act on the process itself. */
     interface Control {
-        void requestReload();
+        /** Starts a reload; {@code waiter} (may be null) gets its result. */
+        void requestReload(Consumer<Reloader.Result> waiter);
 
         void shutdown();
     }
@@ -46,49 +49,76 @@ final class Commands {
         this.log = log;
     }
 
-    /** An instanceof chain, not a pattern switch (start-up rule, see the README). */
-    Reply execute(Action a) {
+    /**
+     * Executes one request; null when the reply comes later through {@code later}. With
+     * {@link Wire#WANTS_STATUS} the reply carries a status and the warnings (our client), else
+     * exactly the original's (§14.4). An instanceof chain, not a pattern switch (start-up rule,
+     * see the README).
+     */
+    Reply execute(Action a, int flags, IpcServer.Responder later) {
+        boolean status = (flags & Wire.WANTS_STATUS) != 0;
         if (a instanceof Action.Route r) {
             return reply(r.add()
                     ? editor.add(Origin.IPC, r.iif(), r.source(), r.group(), r.oifs())
-                    : editor.remove(Origin.IPC, r.iif(), r.source(), r.group(), r.oifs()));
+                    : editor.remove(Origin.IPC, r.iif(), r.source(), r.group(), r.oifs()), status);
         }
         if (a instanceof Action.Membership m) {
             return reply(m.join()
                     ? groups.join(Origin.IPC, m.iif(), m.source(), m.group())
-                    : groups.leave(Origin.IPC, m.iif(), m.source(), m.group()));
+                    : groups.leave(Origin.IPC, m.iif(), m.source(), m.group()), status);
         }
         if (a instanceof Action.Show s) {
             return Reply.of(show(s.style(), s.view()));
         }
         if (a instanceof Action.Refused r) {
             log.warn(r.error());
-            return Reply.of(r.error());
+            return reply(Outcome.failing(r.error()), status);
         }
         char cmd = ((Action.Control) a).cmd();
         switch (cmd) {
             case 'F' -> {
                 int n = routes.flush();
                 log.info("Flushed " + n + " dynamic routes.");
-                return Reply.of("");
+                return reply(Outcome.OK, status);
             }
             case 'H' -> {
-                control.requestReload();
-                return Reply.of("");
+                if (!status) {
+                    control.requestReload(null);
+                    return Reply.of("");
+                }
+                control.requestReload(result -> later.reply(Reply.of(
+                        (result.clean() ? Wire.DONE : Wire.FAILED) + lines(result.messages()))));
+                return null;
             }
             case 'k' -> {
-                return new Reply("", control::shutdown);
+                return new Reply(status ? String.valueOf(Wire.DONE) : "", control::shutdown);
             }
             default -> {
                 String text = Wire.malformed(cmd);
                 log.warn(text);
-                return Reply.of(text);
+                return reply(Outcome.failing(text), status);
             }
         }
     }
 
-    private static Reply reply(Outcome o) {
-        return Reply.of(o.ok() ? "" : o.error());
+    /** The reply of an edit: the original's (empty or the error), or status and messages. */
+    private static Reply reply(Outcome o, boolean status) {
+        if (!status) {
+            return Reply.of(o.ok() ? "" : o.error());
+        }
+        StringBuilder b = new StringBuilder().append(o.ok() ? Wire.DONE : Wire.FAILED);
+        if (!o.ok()) {
+            b.append(o.error()).append('\n');
+        }
+        return Reply.of(b.append(lines(o.warnings())).toString());
+    }
+
+    private static String lines(List<String> messages) {
+        StringBuilder b = new StringBuilder();
+        for (String m : messages) {
+            b.append(m).append('\n');
+        }
+        return b.toString();
     }
 
     private String show(char cmd, String what) {

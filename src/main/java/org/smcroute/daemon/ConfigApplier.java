@@ -10,7 +10,6 @@ import org.smcroute.log.Log;
 import org.smcroute.group.Groups;
 import org.smcroute.route.Phyints;
 import org.smcroute.route.RouteEditor;
-import org.smcroute.text.Atoi;
 
 /**
  * Applies parsed configuration lines to the running state (SPEC §6.3–§6.9): interfaces that
@@ -35,6 +34,15 @@ final class ConfigApplier implements DirectiveHandler {
     /** An instanceof chain, not a pattern switch (start-up rule, see the README). */
     @Override
     public boolean apply(Directive d) {
+        log.context(d.origin().prefix());
+        try {
+            return applyOne(d);
+        } finally {
+            log.context(null);
+        }
+    }
+
+    private boolean applyOne(Directive d) {
         if (d instanceof Directive.Mroute m) {
             ttl(m.origin(), "mroute", m.ttl());
             if (ifaces.matchPresent(m.from()).isEmpty()) {
@@ -65,8 +73,7 @@ final class ConfigApplier implements DirectiveHandler {
         if (ttl == null) {
             return;
         }
-        int v = Atoi.parse(ttl);
-        if (v < 1 || v > 255) {
+        if (Directive.ttl(ttl) < 0) {
             log.warn(o.prefix() + kind + ": ttl-threshold " + ttl + " out of range (1-255)");
         } else {
             log.info(o.prefix() + kind + ": ttl-threshold applies to phyint lines only, ignored");

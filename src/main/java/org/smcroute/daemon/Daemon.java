@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.function.Consumer;
 import org.smcroute.cli.Version;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.kernel.Errno;
@@ -238,7 +239,7 @@ public final class Daemon implements Commands.Control {
     }
 
     private void installSignals() {
-        Signals.handle("HUP", () -> loop.post(this::requestReload));
+        Signals.handle("HUP", () -> loop.post(() -> requestReload(null)));
         Signals.handle("TERM", () -> loop.post(this::shutdown));
         Signals.handle("INT", () -> loop.post(this::shutdown));
     }
@@ -251,8 +252,9 @@ public final class Daemon implements Commands.Control {
     private void ready() {
         boolean first = !pidFileWritten;
         writePidFile();
-        notify(first ? "READY=1\nSTATUS=Ready, waiting for client request or kernel event.\nMAINPID=" + ProcessHandle.current().pid()
-                : "READY=1");
+        // STATUS again after a reload, or systemctl status keeps showing "Reloading ..."
+        notify("READY=1\nSTATUS=Ready, waiting for client request or kernel event."
+                + (first ? "\nMAINPID=" + ProcessHandle.current().pid() : ""));
         log.notice("Ready, waiting for client request or kernel event.");
         if (first && onReady != null) {
             onReady.run();
@@ -305,9 +307,11 @@ public final class Daemon implements Commands.Control {
     }
 
     @Override
-    public void requestReload() {
-        notify("RELOADING=1\nSTATUS=Reloading configuration, please wait ...");
-        reloader.start();
+    public void requestReload(Consumer<Reloader.Result> waiter) {
+        // MONOTONIC_USEC lets a unit use Type=notify-reload (systemd 253 and later)
+        notify("RELOADING=1\nSTATUS=Reloading configuration, please wait ...\nMONOTONIC_USEC="
+                + System.nanoTime() / 1000);
+        reloader.start(waiter);
     }
 
     /** End of a reload (§11 steps 9-10). */

@@ -40,10 +40,8 @@ final class Detach {
             return o;
         }
         Path base = Path.of(cwd);
-        return new Options(o.cacheTimeout(), o.startupDelay(), o.exitAfter(), abs(base, o.script()), abs(base, o.confFile()),
-                o.verifyFile(), o.ident(), o.logLevel(), o.logLevelGiven(), o.mrdiscInterval(), o.foreground(),
-                o.bareDisables(), o.user(), abs(base, o.pidFile()), o.syslogOnly(), o.table(), abs(base, o.socketPath()),
-                o.rangeLimit(), o.cacheLimit());
+        return o.withPaths(abs(base, o.script()), abs(base, o.confFile()), abs(base, o.pidFile()),
+                abs(base, o.socketPath()));
     }
 
     private static String abs(Path base, String p) {
@@ -54,6 +52,8 @@ final class Detach {
     static int parent(String mainClass) {
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
+        // the program's name as argv[0], as the launcher gives it (pidof looks there)
+        cmd.addAll(List.of("/bin/bash", "-c", "exec -a " + Options.PROG + " \"$0\" \"$@\""));
         String java = ProcessHandle.current().info().command().orElse("java");
         cmd.add(java);
         List<String> args = List.of(ProcessHandle.current().info().arguments().orElse(new String[0]));

@@ -22,9 +22,18 @@ import org.smcroute.text.Bytes;
  */
 final class IpcServer {
 
-    /** Executes one request on the state thread. */
+    /**
+     * Executes one request on the state thread. Returns the reply, or null when the reply comes
+     * later through {@code later} (a reload the client waits for); the connection then waits,
+     * without a timeout and without reading further requests.
+     */
     interface Executor {
-        Reply execute(Action action);
+        Reply execute(Action action, int flags, Responder later);
+    }
+
+    /** Delivers a reply that was not ready when the request was executed. */
+    interface Responder {
+        void reply(Reply reply);
     }
 
     /** A reply: the text (without the trailing NUL) and an action to run once it was sent. */
@@ -71,6 +80,8 @@ final class IpcServer {
         boolean closeAfterWrite;
         /** Gave up its turn with requests still to serve; POLLOUT brings it back. */
         boolean yielded;
+        /** Its request is answered later (see {@link Executor}). */
+        boolean waiting;
         boolean closed;
 
         Conn(UnixConnection sock) {
@@ -237,13 +248,33 @@ final class IpcServer {
         }
         Reply reply;
         try {
-            reply = executor.execute(action);
+            c.waiting = true;
+            reply = executor.execute(action, ((Decoded.Complete) d).request().flags(), r -> answerLater(c, r));
         } catch (RuntimeException e) {
             log.err("Internal error executing IPC request: " + e);
             reply = Reply.of("Internal error: " + e.getClass().getSimpleName());
         }
+        if (reply == null) {
+            // no timeout while the daemon works on it; a hang-up still ends the connection
+            c.deadline = System.nanoTime() + Long.MAX_VALUE / 2;
+            loop.register(c.sock.fd(), (short) 0, r -> close(c));
+            return false;
+        }
+        c.waiting = false;
         prepare(c, reply.text(), reply.afterSend());
         return true;
+    }
+
+    /** The reply of a request that {@link #process} left waiting; sent, then serving goes on. */
+    private void answerLater(Conn c, Reply r) {
+        if (c.closed || !c.waiting) {
+            return;
+        }
+        c.waiting = false;
+        prepare(c, r.text(), r.afterSend());
+        if (flush(c) && next(c)) {
+            serve(c, false);
+        }
     }
 
     private void prepare(Conn c, String text, Runnable afterSend) {

@@ -1,5 +1,6 @@
 package org.smcroute.daemon;
 
+import org.smcroute.cli.ProcessName;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.log.Log;
 import org.smcroute.sys.LinuxKernel;
@@ -13,6 +14,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        ProcessName.set(Options.PROG);
         System.exit(run(args));
     }
 

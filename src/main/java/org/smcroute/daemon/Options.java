@@ -36,6 +36,7 @@ import org.smcroute.text.Atoi;
  * @param socketPath     {@code -u} or {@code RUNSTATEDIR/<ident>.sock}
  * @param rangeLimit     {@code --range-limit}: largest join expansion, default 4096
  * @param cacheLimit     {@code --cache-limit}: most learned kernel entries, default 100000
+ * @param syntaxOnly     {@code --syntax-only}: with {@code -F}, check grammar and values only
  */
 public record Options(
         int cacheTimeout,
@@ -56,12 +57,14 @@ public record Options(
         int table,
         String socketPath,
         int rangeLimit,
-        int cacheLimit) {
+        int cacheLimit,
+        boolean syntaxOnly) {
 
     public static final String PROG = "smcrouted";
     public static final String OPTSTRING = "c:d:D:e:f:F:hI:i:l:m:nNp:P:st:u:v";
     public static final String RANGE_LIMIT = "range-limit";
     public static final String CACHE_LIMIT = "cache-limit";
+    public static final String SYNTAX_ONLY = "syntax-only";
     public static final int EX_USAGE = 64;
 
     /** What {@link #parse} decided. */
@@ -79,54 +82,56 @@ public record Options(
     /**
      * Parses the command line (without the program name). Order of decisions: a getopt error
      * (complaint on stderr, usage on stdout, 64); then the first of {@code -h} (usage, 0) and
-     * {@code -v} (version, 0); then a bad {@code -m} (1), a negative {@code -t} (usage, 64) and
-     * {@code --range-limit} below 1 (usage, 64).
+     * {@code -v} (version, 0); then a non-option argument or a bad value (a message naming the
+     * option and the value, 64). Numbers are whole decimal numbers, nothing else.
      */
     public static Result parse(String[] args) {
-        int c = 60;
-        int d = 0;
-        Integer exitAfter = null;
+        String c = null;
+        String d = null;
+        String exitAfter = null;
         String e = null;
         String f = null;
         String verify = null;
         String ident = "smcroute";
         String level = null;
-        int m = 20;
+        String m = null;
         boolean n = false;
         boolean bare = false;
         String user = null;
         String pid = null;
         boolean s = false;
-        int t = 0;
+        String t = null;
         String u = null;
-        int range = 4096;
-        int cacheLimit = 100_000;
+        String range = null;
+        String cacheLimit = null;
+        boolean syntaxOnly = false;
         char info = 0;
 
-        Getopt g = new Getopt(PROG, OPTSTRING, args, RANGE_LIMIT, CACHE_LIMIT);
+        Getopt g = new Getopt(PROG, OPTSTRING, args, RANGE_LIMIT + ":", CACHE_LIMIT + ":", SYNTAX_ONLY);
         int opt;
         while ((opt = g.next()) != Getopt.END) {
             String arg = g.optarg();
             switch (opt) {
-                case 'c' -> c = Atoi.parse(arg);
-                case 'd' -> d = Atoi.parse(arg);
-                case 'D' -> exitAfter = Atoi.parse(arg);
+                case 'c' -> c = arg;
+                case 'd' -> d = arg;
+                case 'D' -> exitAfter = arg;
                 case 'e' -> e = arg;
                 case 'f' -> f = arg;
                 case 'F' -> verify = arg;
                 case 'h', 'v' -> info = info == 0 ? (char) opt : info;
                 case 'I', 'i' -> ident = arg;
                 case 'l' -> level = arg;
-                case 'm' -> m = Atoi.parse(arg);
+                case 'm' -> m = arg;
                 case 'n' -> n = true;
                 case 'N' -> bare = true;
                 case 'p' -> user = arg;
                 case 'P' -> pid = arg;
                 case 's' -> s = true;
-                case 't' -> t = Atoi.parse(arg);
+                case 't' -> t = arg;
                 case 'u' -> u = arg;
-                case Getopt.LONG -> range = Atoi.parse(arg);
-                case Getopt.LONG + 1 -> cacheLimit = Atoi.parse(arg);
+                case Getopt.LONG -> range = arg;
+                case Getopt.LONG + 1 -> cacheLimit = arg;
+                case Getopt.LONG + 2 -> syntaxOnly = true;
                 default -> {
                     return new Exit(EX_USAGE, usage(ident), g.error() + "\n");
                 }
@@ -141,14 +146,30 @@ public record Options(
         if (info == 'v') {
             return new Exit(0, Version.text(), "");
         }
-        if (m < 4 || m > 180) {
-            return new Exit(1, "", PROG + ": Invalid mrdisc announcement interval, 4-180.\n");
+        if (!g.operands().isEmpty()) {
+            return bad("unexpected argument '" + g.operands().get(0) + "' (options take their value as -f FILE)");
         }
-        if (t < 0 || range < 1 || cacheLimit < 1) {
-            return new Exit(EX_USAGE, usage(ident), "");
+        Values v = new Values();
+        int cacheTimeout = v.number("-c", c, 60, Integer.MIN_VALUE, "");
+        int delay = v.number("-d", d, 0, 0, "must be 0 or more");
+        int exit = v.number("-D", exitAfter, 0, 0, "must be 0 or more");
+        int interval = v.number("-m", m, 20, 4, "invalid mrdisc announcement interval, 4-180");
+        int table = v.number("-t", t, 0, 0, "a table ID is 0 or more");
+        int rangeLimit = v.number("--" + RANGE_LIMIT, range, 4096, 1, "must be 1 or more");
+        int learned = v.number("--" + CACHE_LIMIT, cacheLimit, 100_000, 1, "must be 1 or more");
+        Integer logLevel = level == null ? (Integer) (verify != null ? Log.INFO : Log.NOTICE) : Log.parseLevel(level);
+        if (v.error == null && interval > 180) {
+            v.error = "-m " + m + ": invalid mrdisc announcement interval, 4-180";
         }
-
-        int logLevel = level != null ? Log.parseLevel(level) : verify != null ? Log.INFO : Log.NOTICE;
+        if (v.error == null && logLevel == null) {
+            v.error = "-l " + level + ": unknown log level, use none, err, notice, info, debug or 0-7";
+        }
+        if (v.error == null && syntaxOnly && verify == null) {
+            v.error = "--" + SYNTAX_ONLY + " goes with -F FILE";
+        }
+        if (v.error != null) {
+            return bad(v.error);
+        }
         String pidFile;
         if (pid == null) {
             pidFile = run + "/" + ident + ".pid";
@@ -157,11 +178,45 @@ public record Options(
         } else {
             pidFile = run + "/" + pid + ".pid";
         }
-        return new Run(new Options(c, d, exitAfter, e,
+        return new Run(new Options(cacheTimeout, delay, exitAfter == null ? null : exit, e,
                 f != null ? f : sysconf + "/" + ident + ".conf",
-                verify, ident, logLevel, level != null, m, n, bare, user, pidFile, s, t,
+                verify, ident, logLevel, level != null, interval, n, bare, user, pidFile, s, table,
                 u != null ? u : run + "/" + ident + ".sock",
-                range, cacheLimit));
+                rangeLimit, learned, syntaxOnly));
+    }
+
+    /** The same options with other script, configuration, PID file and socket paths. */
+    Options withPaths(String script, String conf, String pid, String socket) {
+        return new Options(cacheTimeout, startupDelay, exitAfter, script, conf, verifyFile, ident, logLevel,
+                logLevelGiven, mrdiscInterval, foreground, bareDisables, user, pid, syslogOnly, table, socket,
+                rangeLimit, cacheLimit, syntaxOnly);
+    }
+
+    /** A usage error: the message on stderr, a pointer to -h, exit 64; nothing is started. */
+    private static Exit bad(String message) {
+        return new Exit(EX_USAGE, "", PROG + ": " + message + "\nTry '" + PROG + " -h' for more information.\n");
+    }
+
+    /** Numeric option values, checked in order; the first problem is kept. */
+    private static final class Values {
+        String error;
+
+        /** {@code text} as a whole number of at least {@code min}, or {@code dflt} when absent. */
+        int number(String option, String text, int dflt, int min, String rangeText) {
+            if (text == null || error != null) {
+                return dflt;
+            }
+            Long v = Atoi.strict(text);
+            if (v == null || v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
+                error = option + " " + text + ": not a number";
+                return dflt;
+            }
+            if (v < min) {
+                error = option + " " + text + ": " + rangeText;
+                return dflt;
+            }
+            return v.intValue();
+        }
     }
 
     /** The {@code -h} text, with the default paths for {@code ident}. */
@@ -171,6 +226,7 @@ public record Options(
         return "Usage: smcrouted [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-F FILE]\n"
              + "                 [-i NAME] [-l LVL] [-m SEC] [-p USER[:GROUP]] [-P FILE]\n"
              + "                 [-t ID] [-u FILE] [--range-limit N] [--cache-limit N]\n"
+             + "                 [--syntax-only]\n"
              + "\n"
              + "Options:\n"
              + "  -c SEC           Every SEC seconds, remove learned routes and stop filters\n"
@@ -182,6 +238,7 @@ public record Options(
              + "                   after a learned route was installed\n"
              + "  -f FILE          Configuration file, default " + etc + "/" + ident + ".conf\n"
              + "  -F FILE          Check FILE for errors and exit; exit code 78 on problems\n"
+             + "                   (interfaces that do not exist on this host are errors)\n"
              + "  -h               Show this help text and exit\n"
              + "  -i NAME          Identity: syslog name and base name of the .conf, .pid and\n"
              + "                   .sock files, default smcroute (now " + ident + ")\n"
@@ -204,6 +261,8 @@ public record Options(
              + "                   command may expand to, default 4096\n"
              + "  --cache-limit N  Largest number of learned (*,G) kernel entries and stop\n"
              + "                   filters kept at once, default 100000\n"
+             + "  --syntax-only    With -F: check grammar and values only, the same on any\n"
+             + "                   host (interfaces are assumed to exist)\n"
              + "\n"
              + "Details: man smcrouted, man smcroute.conf\n"
              + "Bug report address: " + Version.BUG_REPORT + "\n"

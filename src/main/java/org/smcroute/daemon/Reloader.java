@@ -14,9 +14,14 @@ import org.smcroute.loop.EventLoop;
 /**
  * Configuration loads: the initial one in one go, reloads (SPEC §11) as a mark and sweep that
  * is applied in time slices, so that a big file never stalls the event loop: IPC keeps being
- * answered and SIGTERM is honoured between slices.
+ * answered and SIGTERM is honoured between slices. A client may wait for a reload's result: the
+ * warnings of the reload's own work are kept, in order, with the final {@code Parse error}.
  */
 final class Reloader {
+
+    /** What a reload ended with: whether the file was read and applied cleanly, and every warning. */
+    record Result(boolean clean, List<String> messages) {
+    }
 
     /** Longest stretch of directives applied before the loop gets a turn. */
     private static final long SLICE_NANOS = 10_000_000L;
@@ -30,7 +35,13 @@ final class Reloader {
     private int next;
     private int failures;
     private boolean readOk;
+    /** The last read found a file to read (missing and unreadable files are not parse errors). */
+    private boolean found;
     private boolean busy;
+    private List<String> messages;
+    /** Clients waiting for the running reload, and for the one requested while it runs. */
+    private List<Consumer<Result>> waiters = new ArrayList<>();
+    private List<Consumer<Result>> waitersAgain = new ArrayList<>();
     private boolean again;
 
     /** {@code done} receives whether the read was successful (§6.10) once a reload ends. */
@@ -44,12 +55,20 @@ final class Reloader {
 
     /** The initial load (startup step 15): applied at once, before the loop runs. */
     boolean loadNow() {
-        return read(state.applier());
+        boolean ok = read(state.applier());
+        if (found && !ok) {
+            log.warn("Parse error in " + file);
+        }
+        return ok;
     }
 
-    /** Reads the file through {@code handler}; logs a missing or unreadable file (§6.10). */
+    /**
+     * Reads the file through {@code handler}; logs a missing or unreadable file (§6.10). Sets
+     * {@link #found}; the caller logs {@code Parse error} once everything is applied.
+     */
     private boolean read(DirectiveHandler handler) {
         ReadResult r = new ConfigReader(log).read(Path.of(file), handler);
+        found = r instanceof ReadResult.Read;
         // instanceof, not a pattern switch (start-up rule, see the README)
         if (r instanceof ReadResult.Read read) {
             return read.success();
@@ -57,35 +76,53 @@ final class Reloader {
         if (r instanceof ReadResult.Unreadable u) {
             log.warn("Failed opening " + file + ": " + u.reason());
         } else {
-            log.notice("Configuration file " + file + " does not exist");
+            String text = "Configuration file " + file + " does not exist";
+            log.notice(text);
+            if (messages != null) {
+                messages.add(text);
+            }
         }
         log.notice("Continuing anyway, waiting for client to connect.");
         return false;
     }
 
-    /** Starts a reload; one requested while another runs follows it. */
-    void start() {
+    /**
+     * Starts a reload; one requested while another runs follows it. {@code waiter}, if not
+     * null, gets the result of the reload that reads the file after this request.
+     */
+    void start(Consumer<Result> waiter) {
         if (busy) {
             again = true;
+            if (waiter != null) {
+                waitersAgain.add(waiter);
+            }
             return;
         }
         busy = true;
+        if (waiter != null) {
+            waiters.add(waiter);
+        }
+        messages = new ArrayList<>();
+        log.capture(messages);
         log.notice("Reloading configuration, please wait ...");
         state.beginReload();
         directives = new ArrayList<>();
         failures = 0;
         next = 0;
         readOk = read(d -> directives.add(d));
+        log.capture(null);
         loop.post(this::step);
     }
 
     private void step() {
         long deadline = System.nanoTime() + SLICE_NANOS;
+        log.capture(messages);
         while (next < directives.size() && System.nanoTime() - deadline < 0) {
             if (!state.applier().apply(directives.get(next++))) {
                 failures++;
             }
         }
+        log.capture(null);
         if (next < directives.size()) {
             loop.post(this::step);
         } else {
@@ -96,15 +133,26 @@ final class Reloader {
     /** SPEC §11 steps 6-8, then the end of the reload. */
     private void finish() {
         directives = null;
+        log.capture(messages);
         state.endReload();
-        if (readOk && failures > 0) {
+        boolean ok = readOk && failures == 0;
+        if (found && !ok) {
             log.warn("Parse error in " + file);
         }
+        log.capture(null);
+        Result result = new Result(readOk && messages.isEmpty(), List.copyOf(messages));
+        messages = null;
         busy = false;
-        done.accept(readOk && failures == 0);
+        List<Consumer<Result>> answered = waiters;
+        waiters = waitersAgain;
+        waitersAgain = new ArrayList<>();
+        done.accept(ok);
+        for (Consumer<Result> w : answered) {
+            w.accept(result);
+        }
         if (again) {
             again = false;
-            start();
+            start(null);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.smcroute.daemon;
 
 import java.nio.file.Path;
 import org.smcroute.conf.ConfigReader;
+import org.smcroute.conf.DirectiveHandler;
 import org.smcroute.conf.ReadResult;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.Kernel;
@@ -34,18 +35,24 @@ final class Verify {
             Bytes.print(System.out, msg + "\n");
         });
         Bytes.print(System.out, "Verifying configuration file " + file + " ..." + "\n");
-        Kernel kernel = new VerifyKernel(new LinuxKernel(log));
-        State state = new State(kernel, log, opts.bareDisables(), opts.rangeLimit(), true);
-        try {
-            state.ifaces().refresh(kernel.links());
-            for (Family f : Family.values()) {
-                state.routing().open(f, 0);
+        DirectiveHandler handler;
+        if (opts.syntaxOnly()) {
+            handler = new SyntaxCheck(log, opts.rangeLimit());
+        } else {
+            Kernel kernel = new VerifyKernel(new LinuxKernel(log));
+            State state = new State(kernel, log, opts.bareDisables(), opts.rangeLimit(), true);
+            try {
+                state.ifaces().refresh(kernel.links());
+                for (Family f : Family.values()) {
+                    state.routing().open(f, 0);
+                }
+            } catch (KernelException e) {
+                Bytes.print(System.out, "Cannot enumerate interfaces: " + e.reason() + "\n");
+                return 71;
             }
-        } catch (KernelException e) {
-            Bytes.print(System.out, "Cannot enumerate interfaces: " + e.reason() + "\n");
-            return 71;
+            handler = state.applier();
         }
-        ReadResult r = new ConfigReader(log).read(Path.of(file), state.applier());
+        ReadResult r = new ConfigReader(log).read(Path.of(file), handler);
         if (r instanceof ReadResult.Missing) {
             Bytes.print(System.out, "Configuration file " + file + " does not exist" + "\n");
             return EX_CONFIG;

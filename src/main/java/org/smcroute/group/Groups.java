@@ -70,14 +70,20 @@ public final class Groups {
     }
 
     /** Logs and returns the SPEC §6.7 message for a bad source or group. */
-    private Outcome invalid(Origin o, SourceGroup.Invalid bad) {
+    private Outcome invalid(Origin o, String verb, SourceGroup.Invalid bad) {
+        return invalid(o, describe(verb, bad));
+    }
+
+    /** The SPEC §6.7 message of a join's or leave's bad source or group. */
+    public static String describe(String verb, SourceGroup.Invalid bad) {
         String text = switch (bad.fault()) {
-            case GROUP -> "join: Invalid multicast group: " + bad.value();
-            case GROUP_LENGTH -> "join: Invalid group prefix length (0-" + bad.maxLength() + "): " + bad.value();
-            case SOURCE -> "join: Invalid multicast source: " + bad.value();
-            case SOURCE_LENGTH -> "join: Invalid source prefix length (0-" + bad.maxLength() + "): " + bad.value();
+            case GROUP -> "Invalid multicast group: " + bad.value();
+            case GROUP_LENGTH -> "Invalid group prefix length (0-" + bad.maxLength() + "): " + bad.value();
+            case SOURCE -> "Invalid multicast source: " + bad.value();
+            case FAMILY -> "Source and group address families differ, source " + bad.value();
+            case SOURCE_LENGTH -> "Invalid source prefix length (0-" + bad.maxLength() + "): " + bad.value();
         };
-        return invalid(o, text);
+        return verb + ": " + text;
     }
 
     private Outcome invalid(Origin o, String text) {
@@ -86,7 +92,7 @@ public final class Groups {
     }
 
     /** Number of kernel joins a directive expands to, saturated above the limit (§9.4). */
-    static long expansion(int interfaces, Prefix source, Prefix group) {
+    public static long expansion(int interfaces, Prefix source, Prefix group) {
         int bits = group.addr().fullLength() - group.len();
         if (source != null) {
             bits += source.addr().fullLength() - source.len();
@@ -101,7 +107,7 @@ public final class Groups {
     public Outcome join(Origin o, String ifname, String src, String grp) {
         SourceGroup.Result parsed = SourceGroup.parse(src, grp);
         if (parsed instanceof SourceGroup.Invalid bad) {
-            return invalid(o, bad);
+            return invalid(o, "join", bad);
         }
         SourceGroup.Valid pg = (SourceGroup.Valid) parsed;
         List<Iface> matched = ifaces.matchPresent(ifname);
@@ -109,9 +115,9 @@ public final class Groups {
             ifaces.reference(i);
         }
         if (matched.isEmpty()) {
-            String text = "unknown interface " + ifname;
-            log.debug(text);
-            return Outcome.failing(text);
+            String text = "join: interface " + ifname + " is not a known phyint";
+            log.debug(o.prefix() + text);
+            return Outcome.failing(o.prefix() + text);
         }
         if (expansion(matched.size(), pg.source(), pg.group()) > rangeLimit) {
             return invalid(o, "join: range expands to more than " + rangeLimit + " joins, skipping");
@@ -174,7 +180,7 @@ public final class Groups {
     public Outcome leave(Origin o, String ifname, String src, String grp) {
         SourceGroup.Result parsed = SourceGroup.parse(src, grp);
         if (parsed instanceof SourceGroup.Invalid bad) {
-            return invalid(o, bad);
+            return invalid(o, "leave", bad);
         }
         SourceGroup.Valid pg = (SourceGroup.Valid) parsed;
         ConfGroup cg = find(ifname, pg.source(), pg.group());

@@ -12,9 +12,10 @@ public final class Pending {
 
     /** One waiting directive; {@code source} null when absent, {@code oifs} empty for mgroup. */
     public record Entry(String kind, String iif, String source, String group, List<String> oifs) {
+        /** {@code <kind> from <iif> [source <s>] group <g>}, for log texts. */
         @Override
         public String toString() {
-            return kind + " from " + iif + " group " + group;
+            return kind + " from " + iif + (source == null || source.isEmpty() ? "" : " source " + source) + " group " + group;
         }
 
         // written out, not generated (start-up rule, see the README)

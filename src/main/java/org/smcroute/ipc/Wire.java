@@ -25,6 +25,17 @@ public final class Wire {
     /** Every command code the daemon understands. */
     public static final String COMMANDS = "arjlFHksSJ";
 
+    /**
+     * Header flag, in the 4 padding bytes the original daemon ignores and the original client
+     * sends as zero: the client reads a status reply. Such a reply starts with {@link #DONE} or
+     * {@link #FAILED}, followed by message lines (warnings, or the error and its warnings), and
+     * a reload is answered only when it has finished. Requests without it are answered exactly
+     * as SPEC §14.4 says, so the original client sees no difference.
+     */
+    public static final int WANTS_STATUS = 1;
+    public static final char DONE = '0';
+    public static final char FAILED = '1';
+
     public static final String BAD_MESSAGE = "Failed to parse IPC message from client: Bad message";
     public static final String TOO_LARGE = "Too large IPC message, unsupported.";
     public static final String INVALID_ARGUMENT = "Failed to parse IPC message from client: Invalid argument";
@@ -64,7 +75,7 @@ public final class Wire {
             }
         }
         ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.nativeOrder());
-        b.putLong(len).putShort((short) r.cmd()).putShort((short) n).putInt(0);
+        b.putLong(len).putShort((short) r.cmd()).putShort((short) n).putInt(r.flags());
         for (byte[] w : words) {
             b.put(w).put((byte) 0);
         }
@@ -123,6 +134,6 @@ public final class Wire {
         if (rawCmd > 0xff || COMMANDS.indexOf(cmd) < 0) {
             return new Decoded.Malformed(malformed(cmd));
         }
-        return new Decoded.Complete(new Request(cmd, args), size);
+        return new Decoded.Complete(new Request(cmd, args, b.getInt(12)), size);
     }
 }

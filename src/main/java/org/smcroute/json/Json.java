@@ -62,6 +62,13 @@ public final class Json {
         return this;
     }
 
+    public Json value(boolean b) {
+        comma();
+        sb.append(b);
+        needComma = true;
+        return this;
+    }
+
     public Json nullValue() {
         return value((String) null);
     }

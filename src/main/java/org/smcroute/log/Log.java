@@ -34,6 +34,10 @@ public final class Log {
 
     private volatile int level;
     private final List<Sink> sinks = new CopyOnWriteArrayList<>();
+    /** See {@link #capture}; used on the state thread only. */
+    private List<String> capture;
+    /** See {@link #context}; used on the state thread only. */
+    private String context = "";
 
     public Log(int level) {
         this.level = level;
@@ -60,7 +64,31 @@ public final class Log {
         return severity <= level;
     }
 
+    /**
+     * Until {@code capture(null)}, also keeps every message at WARNING or worse in {@code into},
+     * whatever the level filter: the errors of a reload for the client that waits for it.
+     * State thread only.
+     */
+    public void capture(List<String> into) {
+        capture = into;
+    }
+
+    /**
+     * Until {@code context(null)}, every message that does not start with {@code prefix} gets
+     * it: while a configuration line is applied, whatever it causes names the line
+     * ({@code "<file> line <n>: "}). State thread only.
+     */
+    public void context(String prefix) {
+        context = prefix == null ? "" : prefix;
+    }
+
     public void log(int severity, String message) {
+        if (!context.isEmpty() && !message.startsWith(context)) {
+            message = context + message;
+        }
+        if (capture != null && severity <= WARNING) {
+            capture.add(message);
+        }
         if (severity > level) {
             return;
         }
@@ -90,23 +118,23 @@ public final class Log {
     }
 
     /**
-     * Reads a {@code -l} argument as SPEC §5.1 says: first name in table order whose first
-     * min(len) characters match (case-insensitive), else atoi clamped (above 7 = debug,
-     * negative = none).
+     * Reads a {@code -l} argument as SPEC §5.1 says: the first name in table order whose first
+     * min(len) characters match (case-insensitive), else a whole number (above 7 = debug,
+     * negative = none). Anything else is refused: null, where the original read it with atoi.
      */
-    public static int parseLevel(String arg) {
+    public static Integer parseLevel(String arg) {
         String a = arg.toLowerCase(Locale.ROOT);
-        for (int i = 0; i < NAMES.length; i++) {
+        for (int i = 0; i < NAMES.length && !a.isEmpty(); i++) {
             int n = Math.min(a.length(), NAMES[i].length());
             if (a.regionMatches(0, NAMES[i], 0, n)) {
                 return VALUES[i];
             }
         }
-        int v = Atoi.parse(arg);
-        if (v < 0) {
-            return NONE;
+        Long v = Atoi.strict(arg);
+        if (v == null) {
+            return null;
         }
-        return Math.min(v, DEBUG);
+        return v < 0 ? NONE : (int) Math.min(v, DEBUG);
     }
 
     /** Stderr copy in foreground mode: {@code <ident>[<pid>]: <message>}. */

@@ -1,6 +1,5 @@
 package org.smcroute.net;
 
-import org.smcroute.text.Atoi;
 
 /**
  * An address with a prefix length, stored as written (not masked), because show output and
@@ -46,9 +45,5 @@ public record Prefix(Addr addr, int len) {
             return slash < 0 ? new Text(arg, null) : new Text(arg.substring(0, slash), arg.substring(slash + 1));
         }
 
-        /** The length read like C atoi; no slash gives 0 (full). */
-        public int lenValue() {
-            return len == null ? 0 : Atoi.parse(len);
-        }
     }
 }

@@ -5,7 +5,6 @@ import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.kernel.Family;
 import org.smcroute.log.Log;
-import org.smcroute.text.Atoi;
 
 /**
  * {@code phyint} lines (SPEC §6.3) and VIF/MIF deletion (§8.5). Deleting a slot touches routes
@@ -32,9 +31,9 @@ public final class Phyints {
         boolean enable = p.enable() != null ? p.enable() : !bareMeansDisable;
         int ttl = 1;
         if (p.ttl() != null) {
-            ttl = Atoi.parse(p.ttl());
-            if (ttl < 1 || ttl > 255) {
-                log.warn(pfx + "phyint " + p.ifname() + " ttl " + ttl + " out of range (1-255)");
+            ttl = Directive.ttl(p.ttl());
+            if (ttl < 0) {
+                log.warn(pfx + "phyint " + p.ifname() + " ttl " + p.ttl() + " out of range (1-255)");
                 ttl = 1;
             }
         }

@@ -38,16 +38,21 @@ public final class RouteEditor {
         this.check = check;
     }
 
-    /** Logs and returns the SPEC §6.7 message for a bad source or group. */
-    private Outcome invalid(Origin o, SourceGroup.Invalid bad) {
+    /** The SPEC §6.7 message of a route's bad source or group. */
+    public static String describe(SourceGroup.Invalid bad) {
         String what = switch (bad.fault()) {
             case GROUP -> "mroute: Invalid multicast group: ";
             case GROUP_LENGTH -> "mroute: Invalid multicast group prefix length, ";
             case SOURCE -> "mroute: Invalid source address: ";
+            case FAMILY -> "mroute: Source and group address families differ, source ";
             case SOURCE_LENGTH -> "mroute: invalid prefix length: ";
         };
-        log.warn(o.prefix() + what + bad.value());
-        return Outcome.invalid(o.prefix() + what + bad.value());
+        return what + bad.value();
+    }
+
+    private Outcome invalid(Origin o, SourceGroup.Invalid bad) {
+        log.warn(o.prefix() + describe(bad));
+        return Outcome.invalid(o.prefix() + describe(bad));
     }
 
     private Outcome failing(Origin o, String text) {
@@ -96,17 +101,24 @@ public final class RouteEditor {
             String why = !i.usable() ? " is not multicast capable" : " has no VIF, VIF table exhausted?";
             return failing(o, "mroute: inbound " + iif + why);
         }
+        List<String> warnings = new ArrayList<>(0);
         if (missingOif != null) {
             queue(o, new Pending.Entry("mroute", iif, src, grp, List.copyOf(oifs)), "outbound " + missingOif);
+            warnings.add("mroute: outbound " + missingOif + " does not exist (yet?), the route waits for it"
+                    + " on the pending list");
         }
         boolean ssm = !sg.source().addr().isAny() && sg.source().isFull() && sg.group().isFull();
         if (ssm && usable.size() > 1) {
-            log.warn(o.prefix() + "mroute: (" + sg.source() + ", " + sg.group() + ") can have only one inbound interface, using "
+            warn(o, warnings, "mroute: (" + sg.source() + ", " + sg.group() + ") can have only one inbound interface, using "
                     + usable.get(0).name());
             usable = usable.subList(0, 1);
         }
         for (Iface in : usable) {
-            int mask = oifMask(o, f, in, oifs, outbound);
+            int mask = oifMask(o, f, in, oifs, outbound, warnings);
+            if (mask == 0 && missingOif == null) {
+                warnings.add("mroute: (" + (sg.source().addr().isAny() ? "*" : sg.source()) + ", " + sg.group()
+                        + ") from " + in.name() + " has no outbound interface: its traffic is dropped");
+            }
             ConfRoute r = new ConfRoute(f, in.slot(f), sg.source(), sg.group(), mask);
             ConfRoute[] replaced = new ConfRoute[1];
             routes.add(r, replaced);
@@ -116,10 +128,17 @@ public final class RouteEditor {
                         + (old == null ? "?" : old.name()) + " to " + in.name());
             }
         }
-        return Outcome.OK;
+        return Outcome.ok(warnings);
     }
 
-    private int oifMask(Origin o, Family f, Iface in, List<String> pats, List<List<Iface>> outbound) {
+    /** Logs a warning about a line or request and keeps it for the one who asked. */
+    private void warn(Origin o, List<String> warnings, String text) {
+        log.warn(o.prefix() + text);
+        warnings.add(text);
+    }
+
+    private int oifMask(Origin o, Family f, Iface in, List<String> pats, List<List<Iface>> outbound,
+            List<String> warnings) {
         int mask = 0;
         for (int k = 0; k < pats.size(); k++) {
             String pat = pats.get(k);
@@ -130,13 +149,15 @@ public final class RouteEditor {
                     if (!wild) {
                         String why = !out.usable() ? " is not multicast capable"
                                 : out.hasSlot() ? " is not a known phyint" : " has no VIF, VIF table exhausted?";
-                        log.warn(o.prefix() + "mroute: outbound " + out.name() + why);
+                        warn(o, warnings, "mroute: outbound " + out.name() + why);
                     }
                     continue;
                 }
                 if (out == in && !wild) {
-                    log.info(o.prefix() + "mroute: Same outbound interface (" + out.name() + ") as inbound (" + in.name()
-                            + ") may cause routing loops.");
+                    String text = "mroute: Same outbound interface (" + out.name() + ") as inbound (" + in.name()
+                            + ") may cause routing loops.";
+                    log.info(o.prefix() + text);
+                    warnings.add(text);
                 }
                 mask |= 1 << s;
             }
@@ -160,7 +181,7 @@ public final class RouteEditor {
         if (check) {
             log.warn(o.prefix() + e.kind() + ": " + missing + " does not exist on this system");
         } else if (pending.add(e)) {
-            log.notice(e.kind() + " from " + e.iif() + " group " + e.group() + " pending: interface not available");
+            log.notice(o.prefix() + e + " pending: " + missing + " not available");
         }
     }
 

@@ -22,8 +22,10 @@ public final class InterfacesView {
         int w = ifaces.nameWidth(6);
         Lines out = new Lines().heading(" INDEX " + Pad.left("PHYINT", w) + "  VIF  MIF");
         for (Iface i : ifaces.all()) {
+            // a vanished interface keeps its row and slots for its return (§8.6): say so
             out.data(Pad.right(Integer.toString(i.index()), 6) + " " + Pad.left(i.name(), w) + " "
-                    + Pad.right(slot(i, Family.INET), 4) + " " + Pad.right(slot(i, Family.INET6), 4));
+                    + Pad.right(slot(i, Family.INET), 4) + " " + Pad.right(slot(i, Family.INET6), 4)
+                    + (i.present() ? "" : "  gone"));
         }
         return out.toString();
     }
@@ -36,7 +38,7 @@ public final class InterfacesView {
     public String interfacesJson() {
         Json j = new Json().begin().key("interfaces").beginArray();
         for (Iface i : ifaces.all()) {
-            j.begin().key("index").value(i.index()).key("name").value(i.name());
+            j.begin().key("index").value(i.index()).key("name").value(i.name()).key("present").value(i.present());
             j.key("vif");
             if (i.slot(Family.INET) < 0) {
                 j.nullValue();

@@ -13,7 +13,7 @@ class GetoptTest {
 
     /** Runs getopt to the end; returns "x", "x=ARG", "?MSG" and "LONG0=ARG" tokens plus operands. */
     private static List<String> run(String optstring, String... args) {
-        Getopt g = new Getopt("prog", optstring, args, "range-limit", "range-other");
+        Getopt g = new Getopt("prog", optstring, args, "range-limit:", "range-other:", "flag");
         List<String> out = new ArrayList<>();
         int c;
         while ((c = g.next()) != Getopt.END) {
@@ -101,5 +101,11 @@ class GetoptTest {
     @Test
     void emptyLongArgumentAfterEquals() {
         assertThat(run(OPTS, "--range-limit=")).containsExactly("LONG0=", "operands[]");
+    }
+
+    @Test
+    void flagLongOptionsTakeNoArgument() {
+        assertThat(run(OPTS, "--flag", "x", "--fl", "--flag=1")).containsExactly(
+                "LONG2=null", "LONG2=null", "?prog: option '--flag' doesn't allow an argument", "operands[x]");
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.smcroute.cli.Version;
 import org.smcroute.ipc.Request;
+import org.smcroute.ipc.Wire;
 
 /** Commands, help, options and connection errors of smcroutectl. */
 class MainTest extends ClientTestBase {
@@ -22,8 +23,9 @@ class MainTest extends ClientTestBase {
     void joinSendsTheSpecBytesAndSucceedsSilently() throws IOException {
         daemon("");
         assertThat(run("join", "eth0", "225.1.2.3")).isZero();
+        // SPEC §14.2 bytes, but for byte 12: the padding carries WANTS_STATUS (the original ignores it)
         assertThat(daemon.raw.get(0)).isEqualTo(HexFormat.ofDelimiter(" ").parseHex(
-                "20 00 00 00 00 00 00 00 6a 00 02 00 00 00 00 00 65 74 68 30 00 32 32 35 2e 31 2e 32 2e 33 00 00"));
+                "20 00 00 00 00 00 00 00 6a 00 02 00 01 00 00 00 65 74 68 30 00 32 32 35 2e 31 2e 32 2e 33 00 00"));
         assertThat(stdout).isEmpty();
         assertThat(stderr).isEmpty();
     }
@@ -40,14 +42,14 @@ class MainTest extends ClientTestBase {
         run("del", "eth0", "225.1.2.3", "eth1");
         run("leave", "eth0", "10.0.0.1", "225.1.2.3");
         assertThat(daemon.requests).containsExactly(
-                new Request('F', List.of()),
-                new Request('k', List.of()),
-                new Request('H', List.of()),
-                new Request('H', List.of()),
-                new Request('a', List.of("eth0", "10.0.0.1", "225.1.2.3", "eth1")),
-                new Request('r', List.of("eth0", "225.1.2.3")),
-                new Request('r', List.of("eth0", "225.1.2.3", "eth1")),
-                new Request('l', List.of("eth0", "10.0.0.1", "225.1.2.3")));
+                new Request('F', List.of(), Wire.WANTS_STATUS),
+                new Request('k', List.of(), Wire.WANTS_STATUS),
+                new Request('H', List.of(), Wire.WANTS_STATUS),
+                new Request('H', List.of(), Wire.WANTS_STATUS),
+                new Request('a', List.of("eth0", "10.0.0.1", "225.1.2.3", "eth1"), Wire.WANTS_STATUS),
+                new Request('r', List.of("eth0", "225.1.2.3"), Wire.WANTS_STATUS),
+                new Request('r', List.of("eth0", "225.1.2.3", "eth1"), Wire.WANTS_STATUS),
+                new Request('l', List.of("eth0", "10.0.0.1", "225.1.2.3"), Wire.WANTS_STATUS));
     }
 
     @Test
@@ -86,8 +88,8 @@ class MainTest extends ClientTestBase {
         run("rem", "eth0", "225.1.2.3");
         run("res");
         run("d", "eth0", "225.1.2.3");
-        assertThat(daemon.requests).containsExactly(new Request('r', List.of("eth0", "225.1.2.3")),
-                new Request('H', List.of()), new Request('r', List.of("eth0", "225.1.2.3")));
+        assertThat(daemon.requests).containsExactly(new Request('r', List.of("eth0", "225.1.2.3"), Wire.WANTS_STATUS),
+                new Request('H', List.of(), Wire.WANTS_STATUS), new Request('r', List.of("eth0", "225.1.2.3"), Wire.WANTS_STATUS));
     }
 
     @Test
@@ -160,7 +162,7 @@ class MainTest extends ClientTestBase {
     void doubleDashEndsOptions() throws IOException {
         daemon("");
         assertThat(run("--", "join", "eth0", "-x")).isZero();
-        assertThat(daemon.requests).containsExactly(new Request('j', List.of("eth0", "-x")));
+        assertThat(daemon.requests).containsExactly(new Request('j', List.of("eth0", "-x"), Wire.WANTS_STATUS));
     }
 
     @Test
@@ -215,7 +217,7 @@ class MainTest extends ClientTestBase {
     @Test
     void refusedRetriesUntilDaemonAppears() throws Exception {
         refusedSocket(sock);
-        System.setProperty("smcroute.ctl.retry-ms", "20");
+        System.setProperty("smcroute.ctl.retry-ms", "100"); // 30 tries: 3 s, ample on a busy machine
         Thread starter = new Thread(() -> {
             try {
                 Thread.sleep(150);

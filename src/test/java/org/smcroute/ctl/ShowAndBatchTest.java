@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.smcroute.ipc.Request;
+import org.smcroute.ipc.Wire;
 import org.smcroute.text.Words;
 
 /** Show rendering (SPEC §15.6), JSON pass-through and batch mode (§13.4). */
@@ -93,12 +94,23 @@ class ShowAndBatchTest extends ClientTestBase {
     }
 
     @Test
-    void ansiHeadings() throws IOException {
-        daemon("Group Memberships Table_\nGROUP (S,G)=\n(*, 225.1.2.3)  eth0\n");
-        assertThat(run("show", "g")).isZero();
-        assertThat(stdout).isEqualTo("\033[4m" + " ".repeat(79) + "\033[0m\nGroup Memberships Table\n"
+    void ansiHeadings() {
+        byte[] reply = "Group Memberships Table_\nGROUP (S,G)=\n(*, 225.1.2.3)  eth0\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(new Renderer(Renderer.Style.ANSI, 79).render(reply), StandardCharsets.UTF_8))
+                .isEqualTo("\033[4m" + " ".repeat(79) + "\033[0m\nGroup Memberships Table\n"
                 + "\033[7mGROUP (S,G)" + " ".repeat(79 - 11) + "\033[0m\n"
                 + "(*, 225.1.2.3)  eth0\n\n");
+    }
+
+    @Test
+    void noEscapeCodesIntoAPipe() throws IOException {
+        // the test's stdout is not a terminal: headings are plain rules, as with -p
+        daemon("Group Memberships Table_\nGROUP (S,G)=\n(*, 225.1.2.3)  eth0\n");
+        assertThat(run("show", "g")).isZero();
+        String plain = stdout;
+        assertThat(plain).doesNotContain("\033");
+        assertThat(run("-p", "show", "g")).isZero();
+        assertThat(stdout).isEqualTo(plain);
     }
 
     @Test
@@ -146,14 +158,14 @@ class ShowAndBatchTest extends ClientTestBase {
                 + "join eth0\n";
         assertThat(batch(input, "-b", "ignored", "words")).isEqualTo(3);
         assertThat(daemon.requests).containsExactly(
-                new Request('j', List.of("eth0", "225.1.2.3")),
-                new Request('a', List.of("eth0", "10.0.0.1", "225.1.2.3", "eth1", "eth2")),
-                new Request('r', List.of("eth0", "10.0.0.1", "225.1.2.3")),
-                new Request('l', List.of("eth0", "225.1.2.3")));
+                new Request('j', List.of("eth0", "225.1.2.3"), Wire.WANTS_STATUS),
+                new Request('a', List.of("eth0", "10.0.0.1", "225.1.2.3", "eth1", "eth2"), Wire.WANTS_STATUS),
+                new Request('r', List.of("eth0", "10.0.0.1", "225.1.2.3"), Wire.WANTS_STATUS),
+                new Request('l', List.of("eth0", "225.1.2.3"), Wire.WANTS_STATUS));
         assertThat(daemon.raw).hasSize(4);
-        assertThat(stderr).isEqualTo("smcroutectl: No group (*,225.1.2.3) on eth0 to leave\n"
-                + "smcroutectl: Unknown command bogus\n"
-                + "smcroutectl: Not enough arguments to command join\n");
+        assertThat(stderr).isEqualTo("smcroutectl: line 7: leave eth0 225.1.2.3: No group (*,225.1.2.3) on eth0 to leave\n"
+                + "smcroutectl: line 8: bogus: Unknown command bogus\n"
+                + "smcroutectl: line 10: join eth0: Not enough arguments to command join\n");
         assertThat(stdout).startsWith("Usage:");
     }
 
@@ -168,15 +180,18 @@ class ShowAndBatchTest extends ClientTestBase {
         for (int i = 0; i < 3 * Pipeline.WINDOW; i++) {
             String g = "225.1.0." + i;
             in.append("add eth0 10.0.0.1 ").append(g).append(" eth1\n");
-            sent.add(new Request('a', List.of("eth0", "10.0.0.1", g, "eth1")));
+            int line = in.toString().split("\n").length;
+            sent.add(new Request('a', List.of("eth0", "10.0.0.1", g, "eth1"), Wire.WANTS_STATUS));
             if (i % 5 == 2) {
                 in.append("rem eth0 10.0.0.1 ").append(g).append('\n');
-                sent.add(new Request('r', List.of("eth0", "10.0.0.1", g)));
-                want.append("smcroutectl: No such route ").append(g).append('\n');
+                sent.add(new Request('r', List.of("eth0", "10.0.0.1", g), Wire.WANTS_STATUS));
+                want.append("smcroutectl: line ").append(line + 1).append(": rem eth0 10.0.0.1 ").append(g)
+                        .append(": No such route ").append(g).append('\n');
             }
             if (i % 17 == 9) {
                 in.append("nope").append(i).append('\n');
-                want.append("smcroutectl: Unknown command nope").append(i).append('\n');
+                want.append("smcroutectl: line ").append(in.toString().split("\n").length).append(": nope").append(i)
+                        .append(": Unknown command nope").append(i).append('\n');
             }
         }
         int failures = want.toString().split("\n").length;
@@ -203,8 +218,8 @@ class ShowAndBatchTest extends ClientTestBase {
         daemon("");
         String many = "add eth0 225.1.2.3" + " o".repeat(40) + "\n";
         assertThat(batch(many + "kill\n", "-b")).isEqualTo(1);
-        assertThat(stderr).isEqualTo("smcroutectl: Failed constructing IPC command: Argument list too long\n");
-        assertThat(daemon.requests).containsExactly(new Request('k', List.of()));
+        assertThat(stderr).isEqualTo("smcroutectl: line 1: " + many.strip() + ": Failed constructing IPC command: Argument list too long\n");
+        assertThat(daemon.requests).containsExactly(new Request('k', List.of(), Wire.WANTS_STATUS));
     }
 
     @Test

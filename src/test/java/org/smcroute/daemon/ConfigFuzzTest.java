@@ -125,7 +125,7 @@ class ConfigFuzzTest {
 
         void reload(byte[] text) throws Exception {
             Files.write(file, text);
-            reloader.start();
+            reloader.start(null);
             loop.run();
         }
 

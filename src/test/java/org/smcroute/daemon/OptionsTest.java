@@ -115,16 +115,28 @@ class OptionsTest {
         assertThat(o.cacheTimeout()).isEqualTo(2);
         assertThat(o.ident()).isEqualTo("b");
         assertThat(o.logLevel()).isEqualTo(Log.INFO);
-        assertThat(ok("-m", "2", "-m", "30").mrdiscInterval()).isEqualTo(30);
+        assertThat(ok("-m", "200", "-m", "30").mrdiscInterval()).isEqualTo(30);
     }
 
     @Test
-    void atoiSemantics() {
-        assertThat(ok("-c", "  42abc").cacheTimeout()).isEqualTo(42);
-        assertThat(ok("-c", "abc").cacheTimeout()).isZero();
+    void numbersAreWholeNumbersAndNothingElse() {
         assertThat(ok("-c", "-5").cacheTimeout()).isEqualTo(-5);
         assertThat(ok("-t", "+7").table()).isEqualTo(7);
-        assertThat(ok("-m", "20s").mrdiscInterval()).isEqualTo(20);
+        String[][] bad = {
+            {"-c", "  42abc", "smcrouted: -c   42abc: not a number"},
+            {"-c", "abc", "smcrouted: -c abc: not a number"},
+            {"-d", "-1", "smcrouted: -d -1: must be 0 or more"},
+            {"-D", "1s", "smcrouted: -D 1s: not a number"},
+            {"-m", "20s", "smcrouted: -m 20s: not a number"},
+            {"-t", "", "smcrouted: -t : not a number"},
+            {"-t", "99999999999", "smcrouted: -t 99999999999: not a number"},
+        };
+        for (String[] b : bad) {
+            Options.Exit e = exit(b[0], b[1]);
+            assertThat(e.code()).as(b[0] + " " + b[1]).isEqualTo(64);
+            assertThat(e.stdout()).isEmpty();
+            assertThat(e.stderr()).isEqualTo(b[2] + "\nTry 'smcrouted -h' for more information.\n");
+        }
     }
 
     @Test
@@ -137,8 +149,20 @@ class OptionsTest {
     }
 
     @Test
-    void nonOptionArgumentsAreIgnored() {
-        assertThat(ok("junk", "-n", "more").foreground()).isTrue();
+    void aNonOptionArgumentIsAUsageError() {
+        // "-f -F x.conf": -f takes "-F" as its file, and x.conf is left over
+        Options.Exit e = exit("-f", "-F", "x.conf");
+        assertThat(e.code()).isEqualTo(64);
+        assertThat(e.stderr()).startsWith("smcrouted: unexpected argument 'x.conf'");
+        assertThat(exit("junk", "-n").code()).isEqualTo(64);
+    }
+
+    @Test
+    void syntaxOnlyGoesWithVerify() {
+        assertThat(ok("-F", "x.conf", "--syntax-only").syntaxOnly()).isTrue();
+        assertThat(ok("-F", "x.conf").syntaxOnly()).isFalse();
+        assertThat(exit("--syntax-only").stderr()).startsWith("smcrouted: --syntax-only goes with -F FILE\n");
+        assertThat(exit("--syntax-only=yes").code()).isEqualTo(64);
     }
 
     @Test
@@ -187,11 +211,11 @@ class OptionsTest {
     @Test
     void mrdiscRange() {
         assertThat(ok("-m", "4").mrdiscInterval()).isEqualTo(4);
-        for (String bad : new String[] {"3", "181", "0", "x"}) {
+        for (String bad : new String[] {"3", "181", "0"}) {
             Options.Exit e = exit("-m", bad);
-            assertThat(e.code()).isEqualTo(1);
+            assertThat(e.code()).isEqualTo(64);
             assertThat(e.stdout()).isEmpty();
-            assertThat(e.stderr()).isEqualTo("smcrouted: Invalid mrdisc announcement interval, 4-180.\n");
+            assertThat(e.stderr()).startsWith("smcrouted: -m " + bad + ": invalid mrdisc announcement interval, 4-180\n");
         }
     }
 
@@ -199,7 +223,7 @@ class OptionsTest {
     void negativeTable() {
         Options.Exit e = exit("-t", "-1");
         assertThat(e.code()).isEqualTo(64);
-        assertThat(e.stdout()).startsWith("Usage:");
+        assertThat(e.stderr()).startsWith("smcrouted: -t -1: a table ID is 0 or more\n");
     }
 
     @Test
@@ -209,7 +233,7 @@ class OptionsTest {
         for (String bad : new String[] {"--range-limit=0", "--range-limit=-3", "--range-limit=x"}) {
             Options.Exit e = exit(bad);
             assertThat(e.code()).isEqualTo(64);
-            assertThat(e.stdout()).startsWith("Usage:");
+            assertThat(e.stderr()).startsWith("smcrouted: --range-limit " + bad.substring(14) + ": ");
         }
         assertThat(exit("--range-limit").stderr())
                 .isEqualTo("smcrouted: option '--range-limit' requires an argument\n");
@@ -220,5 +244,12 @@ class OptionsTest {
         assertThat(ok("-l", "none").logLevel()).isEqualTo(Log.NONE);
         assertThat(ok("-l", "not").logLevel()).isEqualTo(Log.NOTICE);
         assertThat(ok("-l", "3").logLevel()).isEqualTo(Log.ERR);
+        assertThat(ok("-l", "9").logLevel()).isEqualTo(Log.DEBUG);
+        assertThat(ok("-l", "-1").logLevel()).isEqualTo(Log.NONE);
+        for (String bad : new String[] {"foo", "", "3x"}) {
+            Options.Exit e = exit("-l", bad);
+            assertThat(e.code()).isEqualTo(64);
+            assertThat(e.stderr()).startsWith("smcrouted: -l " + bad + ": unknown log level");
+        }
     }
 }

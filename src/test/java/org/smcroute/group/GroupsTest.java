@@ -47,12 +47,16 @@ class GroupsTest {
         assertThat(groups.leave(Origin.IPC, "eth0", null, "225.1.2.77").error()).isEqualTo("No group (*,225.1.2.77) on eth0 to leave");
         assertThat(groups.leave(Origin.IPC, "eth0", "10.0.0.1", "225.1.2.3").error())
                 .isEqualTo("No group (10.0.0.1,225.1.2.3) on eth0 to leave");
-        assertThat(groups.join(Origin.IPC, "eth9", null, "225.1.2.3").error()).isEqualTo("unknown interface eth9");
+        // worded like add's, and without the "ipc: " prefix the original showed the client
+        assertThat(groups.join(Origin.IPC, "eth9", null, "225.1.2.3").error()).isEqualTo("join: interface eth9 is not a known phyint");
         assertThat(groups.configured()).hasSize(1);
-        assertThat(groups.join(Origin.IPC, "eth0", null, "10.1.2.3").error()).isEqualTo("ipc: join: Invalid multicast group: 10.1.2.3");
+        assertThat(groups.join(Origin.IPC, "eth0", null, "10.1.2.3").error()).isEqualTo("join: Invalid multicast group: 10.1.2.3");
+        assertThat(groups.leave(Origin.IPC, "eth0", null, "1.2.3.4").error()).isEqualTo("leave: Invalid multicast group: 1.2.3.4");
         assertThat(groups.join(Origin.IPC, "eth0", null, "225.1.2.3/33").error())
-                .isEqualTo("ipc: join: Invalid group prefix length (0-32): 33");
-        assertThat(groups.join(Origin.IPC, "eth0", "zz", "225.1.2.3").error()).isEqualTo("ipc: join: Invalid multicast source: zz");
+                .isEqualTo("join: Invalid group prefix length (0-32): 33");
+        assertThat(groups.join(Origin.IPC, "eth0", "zz", "225.1.2.3").error()).isEqualTo("join: Invalid multicast source: zz");
+        assertThat(groups.join(Origin.IPC, "eth0", "fd00::1", "225.1.2.3").error())
+                .isEqualTo("join: Source and group address families differ, source fd00::1");
     }
 
     @Test
@@ -70,7 +74,7 @@ class GroupsTest {
     @Test
     void expansionIsCountedWithoutOverflowAndCapped() {
         assertThat(groups.join(Origin.IPC, "eth0", null, "ff0e::/16").error())
-                .isEqualTo("ipc: join: range expands to more than 4096 joins, skipping");
+                .isEqualTo("join: range expands to more than 4096 joins, skipping");
         assertThat(groups.join(Origin.IPC, "eth0", null, "225.0.0.0/1").ok()).isFalse();
         assertThat(Groups.expansion(2, new Prefix(Addr.parse("10.0.0.0"), 24), new Prefix(Addr.parse("225.0.0.0"), 24)))
                 .isEqualTo(2L * 256 * 256);

@@ -146,22 +146,6 @@ final class It {
             }
             return lines.isEmpty() ? "" : b.append('\n').toString();
         }
-
-        /** Default ANSI rendering at width 79 (no terminal to probe). */
-        String ansi() {
-            StringBuilder b = new StringBuilder();
-            for (String l : lines) {
-                if (l.endsWith("_")) {
-                    b.append("\033[4m").append(" ".repeat(79)).append("\033[0m\n").append(l, 0, l.length() - 1).append('\n');
-                } else if (l.endsWith("=")) {
-                    String h = l.substring(0, l.length() - 1);
-                    b.append("\033[7m").append(h).append(" ".repeat(Math.max(0, 79 - h.length()))).append("\033[0m\n");
-                } else {
-                    b.append(l).append('\n');
-                }
-            }
-            return lines.isEmpty() ? "" : b.append('\n').toString();
-        }
     }
 
     /** {@code printf("%-Ns", s)}. */

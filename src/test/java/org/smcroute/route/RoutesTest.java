@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.smcroute.conf.Directive;
+import org.smcroute.conf.Outcome;
 import org.smcroute.kernel.Counters;
 import org.smcroute.kernel.Family;
 import org.smcroute.net.Addr;
@@ -173,22 +174,42 @@ class RoutesTest {
     @Test
     void invalidInputIsRefusedWithTheSpecTexts() throws Exception {
         Fixture fx = new Fixture("eth0", "eth1");
-        assertThat(fx.add("eth0", null, "10.1.2.3", "eth1").error()).isEqualTo("ipc: mroute: Invalid multicast group: 10.1.2.3");
+        // IPC messages carry no "ipc: " prefix: the client shows them as they are
+        assertThat(fx.add("eth0", null, "10.1.2.3", "eth1").error()).isEqualTo("mroute: Invalid multicast group: 10.1.2.3");
         assertThat(fx.add("eth0", null, "225.1.2.3/33", "eth1").error())
-                .isEqualTo("ipc: mroute: Invalid multicast group prefix length, 33");
-        assertThat(fx.add("eth0", "fd00::1", "225.1.2.3", "eth1").error()).isEqualTo("ipc: mroute: Invalid source address: fd00::1");
-        assertThat(fx.add("eth0", "10.0.0.1/40", "225.1.2.3", "eth1").error()).isEqualTo("ipc: mroute: invalid prefix length: 40");
-        assertThat(fx.add("eth9", "10.0.0.1", "225.1.2.3", "eth1").error()).isEqualTo("ipc: mroute: inbound eth9 is not a known phyint");
+                .isEqualTo("mroute: Invalid multicast group prefix length, 33");
+        assertThat(fx.add("eth0", null, "225.1.2.3/abc", "eth1").error())
+                .isEqualTo("mroute: Invalid multicast group prefix length, abc");
+        assertThat(fx.add("eth0", "zz", "225.1.2.3", "eth1").error()).isEqualTo("mroute: Invalid source address: zz");
+        assertThat(fx.add("eth0", "fd00::1", "225.1.2.3", "eth1").error())
+                .isEqualTo("mroute: Source and group address families differ, source fd00::1");
+        assertThat(fx.add("eth0", "10.0.0.1/40", "225.1.2.3", "eth1").error()).isEqualTo("mroute: invalid prefix length: 40");
+        assertThat(fx.add("eth0", "10.0.0.1/-8", "225.1.2.3", "eth1").error()).isEqualTo("mroute: invalid prefix length: -8");
+        assertThat(fx.add("eth9", "10.0.0.1", "225.1.2.3", "eth1").error()).isEqualTo("mroute: inbound eth9 is not a known phyint");
+        assertThat(fx.remove("eth9", "10.0.0.1", "225.1.2.3").error()).isEqualTo("mroute: inbound eth9 is not a known phyint");
         assertThat(fx.kernel.mfc(Family.INET)).isEmpty();
     }
 
     @Test
     void missingOifInstallsWhatExistsAndQueuesTheLine() throws Exception {
         Fixture fx = new Fixture("eth0", "eth1");
-        assertThat(fx.add("eth0", "10.0.0.1", "225.1.2.3", "eth1", "wg0").ok()).isTrue();
+        Outcome o = fx.add("eth0", "10.0.0.1", "225.1.2.3", "eth1", "wg0");
+        assertThat(o.ok()).isTrue();
+        assertThat(o.warnings()).containsExactly(
+                "mroute: outbound wg0 does not exist (yet?), the route waits for it on the pending list");
         assertThat(fx.kernel.mfc(Family.INET, "10.0.0.1", "225.1.2.3").oifMask()).isEqualTo(1 << fx.slot("eth1"));
         assertThat(fx.pending.entries()).hasSize(1);
-        assertThat(fx.logged("mroute from eth0 group 225.1.2.3 pending: interface not available")).isTrue();
+        assertThat(fx.logged("mroute from eth0 source 10.0.0.1 group 225.1.2.3 pending: outbound wg0 not available")).isTrue();
+    }
+
+    @Test
+    void loopsAndRoutesWithoutOutboundAreToldToTheOneWhoAsked() throws Exception {
+        Fixture fx = new Fixture("eth0", "eth1");
+        assertThat(fx.add("eth0", "10.0.0.1", "225.1.2.3", "eth0", "eth1").warnings())
+                .containsExactly("mroute: Same outbound interface (eth0) as inbound (eth0) may cause routing loops.");
+        assertThat(fx.add("eth0", "10.0.0.2", "225.1.2.3").warnings())
+                .containsExactly("mroute: (10.0.0.2, 225.1.2.3) from eth0 has no outbound interface: its traffic is dropped");
+        assertThat(fx.add("eth0", "10.0.0.3", "225.1.2.3", "eth1").warnings()).isEmpty();
     }
 
     @Test

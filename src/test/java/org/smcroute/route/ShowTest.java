@@ -80,7 +80,8 @@ class ShowTest {
                 + "     4 eth1      1    1\n"
                 + "     5 eth2      2    2\n");
         assertThat(new InterfacesView(fx.ifaces, fx.pending).interfacesJson())
-                .startsWith("{\"interfaces\":[{\"index\":2,\"name\":\"lo\",\"vif\":null,\"mif\":null},{\"index\":3,\"name\":\"eth0\",\"vif\":0,\"mif\":0}");
+                .startsWith("{\"interfaces\":[{\"index\":2,\"name\":\"lo\",\"present\":true,\"vif\":null,\"mif\":null},"
+                        + "{\"index\":3,\"name\":\"eth0\",\"present\":true,\"vif\":0,\"mif\":0}");
     }
 
     @Test
