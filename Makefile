@@ -74,8 +74,8 @@ install: all
 	if [ -f $(DAOT) ]; then install -p -m 0644 $(DAOT) $(DESTDIR)$(DATADIR)/; fi
 	rm -rf $(DESTDIR)$(DATADIR)/runtime
 	if [ -f $(RUNTIME) ]; then cp -R target/runtime $(DESTDIR)$(DATADIR)/runtime; fi
-	printf 'java=%s/bin/java\nsysconfdir=%s\nrunstatedir=%s\n' \
-		'$(JDK)' '$(SYSCONFDIR)' '$(RUNSTATEDIR)' > $(DESTDIR)$(DATADIR)/launcher.conf
+	printf 'java=%s/bin/java\nsysconfdir=%s\nrunstatedir=%s\ndocdir=%s\n' \
+		'$(JDK)' '$(SYSCONFDIR)' '$(RUNSTATEDIR)' '$(DOCDIR)' > $(DESTDIR)$(DATADIR)/launcher.conf
 	chmod 0644 $(DESTDIR)$(DATADIR)/launcher.conf
 	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) \
 		$(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSCONFDIR)/default $(DESTDIR)$(SYSCONFDIR)/smcroute.d
@@ -83,7 +83,7 @@ install: all
 		sed $(DOCSUBST) doc/$$m > $(DESTDIR)$(MANDIR)/man$${m##*.}/$$m && \
 		chmod 0644 $(DESTDIR)$(MANDIR)/man$${m##*.}/$$m || exit 1; \
 	done
-	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	install -m 0644 README.md BUGS.md $(DESTDIR)$(DOCDIR)/
 	sed $(SUBST) etc/smcroute.service > $(DESTDIR)$(SYSTEMDUNITDIR)/smcroute.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/smcroute.service
 	[ -e $(DESTDIR)$(SYSCONFDIR)/default/smcroute ] || { \

@@ -8,20 +8,24 @@ public final class Version {
 
     /** Keep in step with the pom's {@code <version>}; SMCRoute 2.6 behaviour, Java release 1. */
     public static final String VERSION = "2.6.0-java1";
-    /**
-     * This implementation has no public tracker yet, and its bugs must not go to the C
-     * project's tracker: the address is the manual page's REPORTING BUGS section.
-     */
-    public static final String BUG_REPORT = "man:smcrouted(8)";
-    /** The original program whose behaviour this one reproduces. */
-    public static final String HOMEPAGE = "https://troglobit.com/projects/smcroute/";
+    /** This implementation has no website; the line says so rather than naming the C project's. */
+    public static final String HOMEPAGE = "none (smcroute for Java, not the C SMCRoute project)";
 
     private Version() {
     }
 
+    /**
+     * Where bugs go: this project has no public tracker, so the address is its BUGS.md, in the
+     * documentation directory the launcher names ({@code smcroute.docdir}), else the source tree.
+     */
+    public static String bugReport() {
+        String dir = System.getProperty("smcroute.docdir");
+        return dir == null || dir.isEmpty() ? "BUGS.md" : dir + "/BUGS.md";
+    }
+
     /** The §3.2 block, newline-terminated. */
     public static String text() {
-        return "SMCRoute v" + VERSION + "\n\nBug report address: " + BUG_REPORT
+        return "SMCRoute v" + VERSION + "\n\nBug report address: " + bugReport()
                 + "\nProject homepage:   " + HOMEPAGE + "\n";
     }
 }

@@ -265,7 +265,6 @@ public record Options(
              + "                   host (interfaces are assumed to exist)\n"
              + "\n"
              + "Details: man smcrouted, man smcroute.conf\n"
-             + "Bug report address: " + Version.BUG_REPORT + "\n"
-             + "Project homepage:   " + Version.HOMEPAGE + "\n";
+             + "Bug report address: " + Version.bugReport() + "\n";
     }
 }

@@ -39,6 +39,13 @@ final class Reloader {
     private boolean found;
     private boolean busy;
     private List<String> messages;
+    /**
+     * Warnings of the read, which parses the whole file before anything is applied, and per
+     * directive how many of them came before it: they join {@link #messages} in file order.
+     */
+    private List<String> readMessages;
+    private List<Integer> readMarks;
+    private int readTaken;
     /** Clients waiting for the running reload, and for the one requested while it runs. */
     private List<Consumer<Result>> waiters = new ArrayList<>();
     private List<Consumer<Result>> waitersAgain = new ArrayList<>();
@@ -106,10 +113,18 @@ final class Reloader {
         log.capture(messages);
         log.notice("Reloading configuration, please wait ...");
         state.beginReload();
+        log.capture(null);
         directives = new ArrayList<>();
+        readMessages = new ArrayList<>();
+        readMarks = new ArrayList<>();
+        readTaken = 0;
         failures = 0;
         next = 0;
-        readOk = read(d -> directives.add(d));
+        log.capture(readMessages);
+        readOk = read(d -> {
+            readMarks.add(readMessages.size());
+            return directives.add(d);
+        });
         log.capture(null);
         loop.post(this::step);
     }
@@ -118,6 +133,7 @@ final class Reloader {
         long deadline = System.nanoTime() + SLICE_NANOS;
         log.capture(messages);
         while (next < directives.size() && System.nanoTime() - deadline < 0) {
+            takeReadMessages(readMarks.get(next));
             if (!state.applier().apply(directives.get(next++))) {
                 failures++;
             }
@@ -130,9 +146,19 @@ final class Reloader {
         }
     }
 
+    /** Moves the read's warnings that come before position {@code upTo} into the result. */
+    private void takeReadMessages(int upTo) {
+        while (readTaken < upTo) {
+            messages.add(readMessages.get(readTaken++));
+        }
+    }
+
     /** SPEC §11 steps 6-8, then the end of the reload. */
     private void finish() {
         directives = null;
+        takeReadMessages(readMessages.size());
+        readMessages = null;
+        readMarks = null;
         log.capture(messages);
         state.endReload();
         boolean ok = readOk && failures == 0;

@@ -95,8 +95,8 @@ class GroupsIT {
                 refused(ctl, "No group (*,ff0e::1:4) on eth0 to leave", "leave", "eth0", "ff0e::1:4");
                 refused(ctl, "No group (*,ff0e::9:1) on eth0 to leave", "leave", "eth0", "ff0e::9:1");
                 refused(ctl, "Already joined (*,225.1.2.3) on eth0", "join", "eth0", "225.1.2.3");
-                refused(ctl, "unknown interface eth9", "join", "eth9", "225.1.2.3");
-                refused(ctl, "ipc: join: Invalid multicast group: 10.1.2.3", "join", "eth0", "10.1.2.3");
+                refused(ctl, "join: interface eth9 is not a known phyint", "join", "eth9", "225.1.2.3");
+                refused(ctl, "join: Invalid multicast group: 10.1.2.3", "join", "eth0", "10.1.2.3");
                 assertThat(memberships(r)).isEqualTo(union(base, conf));
 
                 // The whole range with its /LEN, and SSM with its source, leave (§9.2).

@@ -66,22 +66,31 @@ class OperationsIT {
 
         Exec.Result v = run(null, Map.of(), "-v");
         assertThat(v.exit()).isZero();
-        assertThat(v.out()).matches("SMCRoute v\\S+\n\nBug report address: \\S+\nProject homepage:   \\S+\n");
+        // this project's own BUGS.md, never the C project's addresses
+        assertThat(v.out()).matches("SMCRoute v\\S+\n\nBug report address: \\S+/BUGS.md\nProject homepage:   none .*\n")
+                .doesNotContain("troglobit");
 
         Exec.Result unknown = run(null, Map.of(), "-x");
         assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(64);
         assertThat(unknown.err()).contains("invalid option -- 'x'");
         assertThat(unknown.out()).startsWith("Usage: smcrouted ");
 
+        // a bad value names the option and the value, exit 64 like any usage error
         Exec.Result m = run(null, Map.of(), "-n", "-m", "3");
-        assertThat(m.exit()).isEqualTo(1);
-        assertThat(m.err()).isEqualTo("smcrouted: Invalid mrdisc announcement interval, 4-180.\n");
+        assertThat(m.exit()).isEqualTo(64);
+        assertThat(m.err()).isEqualTo("smcrouted: -m 3: invalid mrdisc announcement interval, 4-180\n"
+                + "Try 'smcrouted -h' for more information.\n");
         assertThat(m.out()).isEmpty();
-        assertThat(run(null, Map.of(), "-n", "-m181").exit()).isEqualTo(1);
+        assertThat(run(null, Map.of(), "-n", "-m181").exit()).isEqualTo(64);
 
         Exec.Result t = run(null, Map.of(), "-n", "-t", "-1");
         assertThat(t.exit()).isEqualTo(64);
-        assertThat(t.out()).startsWith("Usage: smcrouted ");
+        assertThat(t.err()).startsWith("smcrouted: -t -1: ");
+        Exec.Result typo = run(null, Map.of(), "-f", "-F", "x.conf");
+        assertThat(typo.exit()).as(typo.toString()).isEqualTo(64);
+        assertThat(typo.err()).startsWith("smcrouted: unexpected argument 'x.conf'");
+        assertThat(run(null, Map.of(), "-n", "-l", "foo").exit()).isEqualTo(64);
+        assertThat(run(null, Map.of(), "-n", "-c", "abc").exit()).isEqualTo(64);
 
         assertThat(run(null, Map.of(), "-n", "--range-limit", "0").exit()).isEqualTo(64);
         assertThat(run(null, Map.of(), "-n", "--range-limit=-5").exit()).isEqualTo(64);

@@ -177,12 +177,12 @@ class StaticRoutesIT {
                     f + "3: mroute: Invalid multicast group prefix length, 40",
                     f + "4: Unknown command frobnicate, skipping.",
                     // unknown interfaces: the line (DEBUG) and its pending NOTICE (§6.9, §12.1)
-                    f + "5: mroute from eth9 source 10.0.0.2 group 225.1.2.5 to eth1\n" + p
-                            + "mroute from eth9 group 225.1.2.5 pending: interface not available\n",
+                    f + "5: mroute from eth9 source 10.0.0.2 group 225.1.2.5 to eth1\n" + f
+                            + "5: mroute from eth9 source 10.0.0.2 group 225.1.2.5 pending: inbound eth9 not available\n",
                     f + "7: join: Invalid multicast group: 225.1.2.300",
                     f + "9: mroute: invalid prefix length: 33",
-                    f + "10: mroute from eth0 source 10.0.0.2 group 225.1.2.8 to eth1 eth9\n" + p
-                            + "mroute from eth0 group 225.1.2.8 pending: interface not available\n",
+                    f + "10: mroute from eth0 source 10.0.0.2 group 225.1.2.8 to eth1 eth9\n" + f
+                            + "10: mroute from eth0 source 10.0.0.2 group 225.1.2.8 pending: outbound eth9 not available\n",
                     f + "11: join: Invalid group prefix length (0-32): 33",
                     f + "12: mroute: Invalid multicast group prefix length, 129");
             // The good lines all loaded, in file order; nothing of the bad ones did.
