@@ -93,6 +93,21 @@ class OperatorIT {
     }
 
     @Test
+    void headingsUseEscapeCodesOnlyOnATerminalWithoutNoColor() {
+        try (Topology t = Topology.create(1);
+             Daemon d = Daemon.start(t.router(), CONF)) {
+            // script(1) gives the client a terminal; into a pipe the headings are plain
+            String show = "env JAVA_HOME=" + Project.javaHome() + " " + Project.bin("smcroutectl") + " -u " + d.socket() + " show";
+            Exec.Result tty = t.router().exec("script", "-qec", show, "/dev/null");
+            assertThat(tty.out()).as(tty.toString()).contains("\033[7m");
+            Exec.Result noColor = t.router().exec("script", "-qec", "env NO_COLOR=1 " + show, "/dev/null");
+            assertThat(noColor.out()).as(noColor.toString()).doesNotContain("\033[").contains("=====");
+            assertThat(d.ctl().run("show").ok().out()).doesNotContain("\033[").contains("=====");
+            d.stopCleanly();
+        }
+    }
+
+    @Test
     void processesCarryTheirProgramNames() {
         try (Topology t = Topology.create(1);
              Daemon d = Daemon.start(t.router(), CONF)) {
