@@ -116,13 +116,14 @@ class BatchIT {
                 if (i % 7 == 3) {
                     // the daemon's error for a line still in flight, then the client's own
                     in.append("rem eth0 10.0.0.9 ").append(g).append('\n');
-                    want.add("smcroutectl: No such route (10.0.0.9, " + g + ") from eth0");
+                    want.add("smcroutectl: line " + lines(in) + ": rem eth0 10.0.0.9 " + g
+                            + ": No such route (10.0.0.9, " + g + ") from eth0");
                     in.append("bogus").append(i).append('\n');
-                    want.add("smcroutectl: Unknown command bogus" + i);
+                    want.add("smcroutectl: line " + lines(in) + ": bogus" + i + ": Unknown command bogus" + i);
                 }
                 if (i % 101 == 50) {
                     in.append("join eth1\n");
-                    want.add("smcroutectl: Not enough arguments to command join");
+                    want.add("smcroutectl: line " + lines(in) + ": join eth1: Not enough arguments to command join");
                 }
             }
             in.append("show routes\n");
@@ -135,5 +136,14 @@ class BatchIT {
             assertThat(ProcFiles.cache(t.router(), false)).hasSize(GROUPS);
             d.stopCleanly();
         }
+    }
+
+    /** The number of lines in {@code in}, which ends with a newline: the last line's number. */
+    private static int lines(StringBuilder in) {
+        int n = 0;
+        for (int i = 0; i < in.length(); i++) {
+            n += in.charAt(i) == '\n' ? 1 : 0;
+        }
+        return n;
     }
 }

@@ -94,21 +94,23 @@ class FloodIT {
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED",
                     "-cp", Project.home().resolve("target/test-classes") + ":" + Project.home().resolve("target/classes"),
                     FloodTool.class.getName(), "flood", "--count", String.valueOf(SOURCES), "--rate", "40000",
-                    "--seconds", "15", "--source", "10.128.0.0", "--group", "225.1.0.0", "--ttl", "8")
+                    "--seconds", "15", "--min", String.valueOf(2 * LIMIT), "--max-seconds", "120",
+                    "--source", "10.128.0.0", "--group", "225.1.0.0", "--ttl", "8")
                     .redirectErrorStream(true).redirectOutput(d.dir().resolve("flood.out").toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
-            // the legitimate flow's count must grow in every 2-second window of the flood
+            // the legitimate flow's count must grow in every 5-second window of the flood
             List<Long> samples = new ArrayList<>();
             long last = legit(r, legitSource);
             while (flood.isAlive() && legit.isAlive() && samples.size() < 20) {
-                flood.waitFor(2, TimeUnit.SECONDS);
+                flood.waitFor(5, TimeUnit.SECONDS);
                 long now = legit(r, legitSource);
                 samples.add(now);
                 assertThat(now).as("legit flow grows during the flood; samples %s", samples).isGreaterThan(last);
                 last = now;
             }
-            // one full pass of all sources is required; on a very slow machine it may take longer
-            assertThat(flood.waitFor(30, TimeUnit.SECONDS)).as("flood ends").isTrue();
+            // the flood ends after its work (twice the cache limit in distinct sources) or its
+            // own hard limit; a busy machine only makes it slower
+            assertThat(flood.waitFor(150, TimeUnit.SECONDS)).as("flood ends").isTrue();
             String floodOut = Files.readString(d.dir().resolve("flood.out"));
             prober.interrupt();
             prober.join(10_000);
@@ -130,7 +132,10 @@ class FloodIT {
                     floodOut.strip(), cache.size(), resolved, rssBefore / 1024, rssAfter / 1024, slowest.get(),
                     probes.get(), slow, legitGot, legitSent, samples, heapAfter);
 
-            assertThat(floodOut).startsWith("sent ").doesNotContain("passes 0 ");
+            assertThat(floodOut).startsWith("sent ");
+            Matcher distinct = Pattern.compile("distinct (\\d+)").matcher(floodOut);
+            assertThat(distinct.find()).isTrue();
+            assertThat(Long.parseLong(distinct.group(1))).as("distinct sources flooded").isGreaterThanOrEqualTo(2L * LIMIT);
             assertThat(IpcHardeningIT.count(log, FULL)).as("cache-full warnings in\n%s", log).isEqualTo(1);
             assertThat(resolved).as("resolved kernel entries").isBetween((long) LIMIT - 10, (long) LIMIT + 1);
             // what the learned entries really hold: the live heap right after a full GC
@@ -140,7 +145,9 @@ class FloodIT {
             assertThat(rssAfter).as("daemon VmRSS KiB").isLessThan(192 * 1024);
             assertThat(probeFailure.get()).isNull();
             assertThat(probes.get()).isGreaterThan(10);
-            assertThat(slowest.get()).as("slowest show routes during the flood, ms").isLessThan(1000);
+            // the flood never starves IPC: far below the 5 s an unanswered client waits (a busy
+            // machine stretches every answer, so this bound is generous on purpose)
+            assertThat(slowest.get()).as("slowest show routes during the flood, ms").isLessThan(4000);
             Map<Mcast.Flow, Mcast.Count> counts = r.counts();
             assertThat(counts).containsOnlyKeys(new Mcast.Flow(legitSource, LEGIT_GROUP));
             assertThat(d.isAlive()).isTrue();

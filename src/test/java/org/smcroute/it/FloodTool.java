@@ -18,12 +18,15 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Multicast from forged sources, run as its own JVM inside the sender namespace:
- * {@code FloodTool flood --count N --rate PPS --seconds S --source A.B.C.D --group A.B.C.D --ttl T}.
- * Sends UDP datagrams through a raw IPv4 socket (IPPROTO_RAW, i.e. IP_HDRINCL) whose source is
- * {@code source + i} and group {@code group + (i mod 32768)} for i in 0..N-1, pass after pass, at
- * most PPS packets per second, until at least one pass is complete and S seconds have passed;
- * the kernel routes them out of the default route's interface and fills in length, id and
- * checksum. Prints "sent TOTAL failed F passes P in MS ms" (P counts complete passes).
+ * {@code FloodTool flood --count N --rate PPS --seconds S --source A.B.C.D --group A.B.C.D --ttl T
+ * [--min M] [--max-seconds X]}. Sends UDP datagrams through a raw IPv4 socket (IPPROTO_RAW, i.e.
+ * IP_HDRINCL) whose source is {@code source + i} and group {@code group + (i mod 32768)} for i in
+ * 0..N-1, pass after pass, at most PPS packets per second, until S seconds have passed and at
+ * least M distinct sources were sent (default N, one full pass), or X seconds in any case
+ * (default 10 times S): on a busy machine the kernel's own work per packet slows the sender, and
+ * the end must follow the work done, never hang. The kernel routes the datagrams out of the
+ * default route's interface and fills in length, id and checksum. Prints "sent TOTAL failed F
+ * distinct D passes P in MS ms".
  */
 public final class FloodTool {
 
@@ -38,6 +41,8 @@ public final class FloodTool {
         int source = ipv4(opt.get("source").getLast());
         int group = ipv4(opt.get("group").getLast());
         int ttl = Integer.parseInt(opt.get("ttl").getLast());
+        int min = opt.containsKey("min") ? Integer.parseInt(opt.get("min").getLast()) : count;
+        long maxSeconds = opt.containsKey("max-seconds") ? Long.parseLong(opt.get("max-seconds").getLast()) : 10 * seconds;
 
         Linker linker = Linker.nativeLinker();
         var libc = linker.defaultLookup();
@@ -68,9 +73,12 @@ public final class FloodTool {
             long sent = 0;
             long failed = 0;
             long stop = start + seconds * 1_000_000_000L;
+            long hardStop = start + maxSeconds * 1_000_000_000L;
             int passes = 0;
-            while (passes == 0 || System.nanoTime() - stop < 0) {
-                for (int i = 0; i < count && (passes == 0 || System.nanoTime() - stop < 0); i++) {
+            int distinct = 0;
+            boolean done = false;
+            while (!done) {
+                for (int i = 0; i < count && !done; i++) {
                     int g = group + (i & 0x7fff);
                     be32(pkt, 12, source + i);
                     be32(pkt, 16, g);
@@ -91,9 +99,13 @@ public final class FloodTool {
                     if (i == count - 1) {
                         passes++;
                     }
+                    distinct = Math.max(distinct, passes > 0 ? count : i + 1);
+                    long now = System.nanoTime();
+                    done = (now - stop >= 0 && distinct >= min) || now - hardStop >= 0;
                 }
             }
-            System.out.println("sent " + sent + " failed " + failed + " passes " + passes + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            System.out.println("sent " + sent + " failed " + failed + " distinct " + distinct + " passes " + passes
+                    + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
         }
     }
 

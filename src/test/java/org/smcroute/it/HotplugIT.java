@@ -75,10 +75,10 @@ class HotplugIT {
             assertThat(ctl.run("-p", "show", "pending").ok().out())
                     .isEqualTo(new It.Wire().data("No pending routes or groups").plain());
             assertThat(ctl.run("-j", "show", "pending").ok().out()).isEqualTo("{\"pending\":[]}\n");
-            d.awaitLog("Activated pending mroute from eth0 group 225.3.0.1",
-                    "Activated pending mroute from eth0 group 225.3.0.2", "Activated pending mgroup from eth5 group 225.3.9.9");
-            assertThat(d.log()).contains("Activated pending mroute from eth0 group 225.3.0.1",
-                    "Activated pending mroute from eth0 group 225.3.0.2", "Activated pending mgroup from eth5 group 225.3.9.9");
+            d.awaitLog("Activated pending mroute from eth0 source 10.0.0.2 group 225.3.0.1",
+                    "Activated pending mroute from eth0 source 10.0.0.2 group 225.3.0.2", "Activated pending mgroup from eth5 group 225.3.9.9");
+            assertThat(d.log()).contains("Activated pending mroute from eth0 source 10.0.0.2 group 225.3.0.1",
+                    "Activated pending mroute from eth0 source 10.0.0.2 group 225.3.0.2", "Activated pending mgroup from eth5 group 225.3.9.9");
             assertThat(ProcFiles.mroutes(t.router(), false)).containsExactlyInAnyOrder(
                     new ProcFiles.Mroute(S4, "225.3.0.1", "eth0", List.of("eth1", "eth5"), "resolved"),
                     new ProcFiles.Mroute(S4, "225.3.0.2", "eth0", List.of("eth5"), "resolved"));
@@ -391,7 +391,7 @@ class HotplugIT {
     }
 
     private static final Pattern IF_JSON = Pattern.compile(
-            "\\{\"index\":(\\d+),\"name\":\"([^\"]+)\",\"vif\":(\\d+|null),\"mif\":(\\d+|null)}");
+            "\\{\"index\":(\\d+),\"name\":\"([^\"]+)\",\"present\":(?:true|false),\"vif\":(\\d+|null),\"mif\":(\\d+|null)}");
 
     private static Slots slots(Daemon d, String name) {
         String json = d.ctl().run("-j", "show", "interfaces").ok().out();

@@ -108,7 +108,7 @@ class StaticRoutesIT {
                         + It.right(slot, 4) + " " + It.right(slot, 4));
                 String js = slot.equals("N/A") ? "null" : slot;
                 json.append(json.charAt(json.length() - 1) == '[' ? "" : ",").append("{\"index\":").append(l.index())
-                        .append(",\"name\":\"").append(l.name()).append("\",\"vif\":").append(js).append(",\"mif\":").append(js).append('}');
+                        .append(",\"name\":\"").append(l.name()).append("\",\"present\":true,\"vif\":").append(js).append(",\"mif\":").append(js).append('}');
             }
             assertThat(ctl.run("-p", "show", "interfaces").ok().out()).isEqualTo(ifs.plain());
             assertThat(ctl.run("-j", "show", "interfaces").ok().out()).isEqualTo(json.append("]}\n").toString());
