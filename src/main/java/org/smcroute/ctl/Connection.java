@@ -54,6 +54,39 @@ final class Connection {
         }
     }
 
+    /** Takes a reply as it arrives. */
+    interface Sink {
+        void accept(byte[] b, int len);
+    }
+
+    /**
+     * Sends {@code request} and hands the reply to {@code sink} as it arrives, so a big show
+     * needs no more memory than one read. Returns the number of reply bytes, or -1 after printing
+     * why it failed, as {@link #exchange} does.
+     */
+    static long stream(Path socket, boolean explicitPath, byte[] request, PrintStream err, Sink sink) {
+        SocketChannel ch = connect(socket, explicitPath, err);
+        if (ch == null) {
+            return -1;
+        }
+        try (ch) {
+            ch.write(ByteBuffer.wrap(request));
+            byte[] buf = new byte[65536];
+            long total = 0;
+            int r;
+            while ((r = ch.read(ByteBuffer.wrap(buf))) >= 0) {
+                if (r > 0) {
+                    sink.accept(buf, r);
+                    total += r;
+                }
+            }
+            return total;
+        } catch (IOException e) {
+            err.println("smcroutectl: Failed communicating with daemon: " + reason(e));
+            return -1;
+        }
+    }
+
     private static SocketChannel connect(Path socket, boolean explicitPath, PrintStream err) {
         UnixDomainSocketAddress addr;
         try {

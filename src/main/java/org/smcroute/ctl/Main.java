@@ -155,7 +155,7 @@ public final class Main {
     /** Reads and reports the oldest reply in flight, under its line's label. */
     private int receive(Pipeline pipe, ArrayDeque<String> lines, int failed) {
         context = lines.remove();
-        return count(failed, report(pipe.receive(err), null));
+        return count(failed, report(pipe.receive(err)));
     }
 
     /** "smcroutectl: ", with the batch line when there is one. */
@@ -257,16 +257,81 @@ public final class Main {
             err.println(prefix() + "Failed constructing IPC command: " + e.getMessage());
             return 1;
         }
-        return report(Connection.exchange(socketPath(), socketOpt != null, msg, err), show ? req : null);
+        if (show) {
+            return show(req, msg);
+        }
+        return report(Connection.exchange(socketPath(), socketOpt != null, msg, err));
     }
 
     /**
-     * Reports a reply (null: the failure was already printed). Without a show request
-     * ({@code showReq} null) the reply is a status reply ({@link Wire#WANTS_STATUS}): its
-     * messages go to stderr, as warnings when it succeeded; the original daemon ignores the
-     * flag, and its reply, empty or an error text, is reported as that.
+     * A show request: the reply is written out as it arrives (JSON as it is, text rendered line
+     * by line), so a table of any size needs no more memory than one read.
      */
-    private int report(byte[] reply, Request showReq) {
+    private int show(Request req, byte[] msg) {
+        ShowSink sink = new ShowSink(out, req.cmd() == 'J' ? null : renderer().feed(out));
+        long n = Connection.stream(socketPath(), socketOpt != null, msg, err, sink);
+        if (n < 0) {
+            return 1;
+        }
+        if (n == 0) {
+            err.println(prefix() + "Daemon closed connection without reply");
+            return 1;
+        }
+        sink.finish();
+        return 0;
+    }
+
+    /**
+     * Writes a show reply through, all but its final NUL: one byte is held back until the next
+     * arrives. A class, not a lambda: this runs on every start of the client.
+     */
+    private static final class ShowSink implements Connection.Sink {
+        private final PrintStream out;
+        private final Renderer.Feed feed;
+        private final byte[] held = new byte[1];
+        private boolean holding;
+
+        ShowSink(PrintStream out, Renderer.Feed feed) {
+            this.out = out;
+            this.feed = feed;
+        }
+
+        @Override
+        public void accept(byte[] b, int len) {
+            if (holding) {
+                write(held, 1);
+            }
+            held[0] = b[len - 1];
+            holding = true;
+            write(b, len - 1);
+        }
+
+        private void write(byte[] b, int len) {
+            if (feed == null) {
+                out.write(b, 0, len);
+            } else {
+                feed.write(b, 0, len);
+            }
+        }
+
+        void finish() {
+            if (holding && held[0] != 0) {
+                write(held, 1);
+            }
+            if (feed != null) {
+                feed.finish();
+            }
+            out.flush();
+        }
+    }
+
+    /**
+     * Reports the reply of a request that is not a show (null: the failure was already
+     * printed). It is a status reply ({@link Wire#WANTS_STATUS}): its messages go to stderr, as
+     * warnings when it succeeded; the original daemon ignores the flag, and its reply, empty or
+     * an error text, is reported as that.
+     */
+    private int report(byte[] reply) {
         if (reply == null) {
             return 1;
         }
@@ -275,39 +340,28 @@ public final class Main {
             return 1;
         }
         int n = reply[reply.length - 1] == 0 ? reply.length - 1 : reply.length;
-        if (showReq == null) {
-            if (n == 0) {
-                return 0;
-            }
-            boolean status = reply[0] == Wire.DONE || reply[0] == Wire.FAILED;
-            boolean failed = !status || reply[0] == Wire.FAILED;
-            // the daemon's text as it sent it, whatever this process's locale; one message a line
-            for (int start = status ? 1 : 0; start < n; ) {
-                int eol = start;
-                while (eol < n && reply[eol] != '\n') {
-                    eol++;
-                }
-                if (eol > start) {
-                    err.print(failed ? prefix() : prefix() + "warning: ");
-                    err.write(reply, start, eol - start);
-                    err.println();
-                }
-                if (!status) {
-                    break; // an original daemon's error text is one line
-                }
-                start = eol + 1;
-            }
-            return failed ? 1 : 0;
+        if (n == 0) {
+            return 0;
         }
-        if (showReq.cmd() == 'J') {
-            out.write(reply, 0, n);
-        } else {
-            byte[] body = n == reply.length ? reply : Arrays.copyOf(reply, n);
-            byte[] text = renderer().render(body);
-            out.write(text, 0, text.length);
+        boolean status = reply[0] == Wire.DONE || reply[0] == Wire.FAILED;
+        boolean failed = !status || reply[0] == Wire.FAILED;
+        // the daemon's text as it sent it, whatever this process's locale; one message a line
+        for (int start = status ? 1 : 0; start < n; ) {
+            int eol = start;
+            while (eol < n && reply[eol] != '\n') {
+                eol++;
+            }
+            if (eol > start) {
+                err.print(failed ? prefix() : prefix() + "warning: ");
+                err.write(reply, start, eol - start);
+                err.println();
+            }
+            if (!status) {
+                break; // an original daemon's error text is one line
+            }
+            start = eol + 1;
         }
-        out.flush();
-        return 0;
+        return failed ? 1 : 0;
     }
 
     /** {@code -t} beats {@code -p}; the ANSI width is probed at most once per run. */

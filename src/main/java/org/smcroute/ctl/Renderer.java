@@ -1,6 +1,7 @@
 package org.smcroute.ctl;
 
 import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 
 /**
  * Turns a show reply into terminal output (SPEC §15.6). The daemon marks titles with a trailing
@@ -29,25 +30,71 @@ final class Renderer {
     }
 
     /**
-     * Renders a show reply (trailing NUL already stripped). Non-empty replies get one empty
-     * line after the last line [COMPAT]; an empty reply renders to nothing.
+     * Renders a whole show reply (trailing NUL already stripped). Non-empty replies get one
+     * empty line after the last line [COMPAT]; an empty reply renders to nothing.
      */
     byte[] render(byte[] reply) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(reply.length + 512);
-        int start = 0;
-        int n = reply.length;
-        while (start < n) {
-            int end = start;
-            while (end < n && reply[end] != '\n') {
-                end++;
-            }
-            line(out, reply, start, end);
-            start = end + 1;
-        }
-        if (n > 0) {
-            out.write('\n');
-        }
+        PrintStream ps = new PrintStream(out);
+        Feed f = feed(ps);
+        f.write(reply, 0, reply.length);
+        f.finish();
+        ps.flush();
         return out.toByteArray();
+    }
+
+    /** Renders a reply to {@code out} as it arrives: each line as soon as it is complete. */
+    Feed feed(PrintStream out) {
+        return new Feed(out);
+    }
+
+    /** One reply being rendered; see {@link #feed}. */
+    final class Feed {
+        private final PrintStream out;
+        private final ByteArrayOutputStream partial = new ByteArrayOutputStream(256);
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        private boolean any;
+
+        Feed(PrintStream out) {
+            this.out = out;
+        }
+
+        /** More of the reply (without its trailing NUL). */
+        void write(byte[] b, int off, int len) {
+            int end = off + len;
+            int start = off;
+            for (int i = off; i < end; i++) {
+                if (b[i] == '\n') {
+                    if (partial.size() > 0) {
+                        partial.write(b, start, i - start);
+                        emit(partial.toByteArray(), 0, partial.size());
+                        partial.reset();
+                    } else {
+                        emit(b, start, i);
+                    }
+                    start = i + 1;
+                }
+            }
+            partial.write(b, start, end - start);
+            any |= len > 0;
+        }
+
+        /** The end of the reply: a last line without newline, and the [COMPAT] empty line. */
+        void finish() {
+            if (partial.size() > 0) {
+                emit(partial.toByteArray(), 0, partial.size());
+                partial.reset();
+            }
+            if (any) {
+                out.write('\n');
+            }
+        }
+
+        private void emit(byte[] b, int from, int to) {
+            line.reset();
+            line(line, b, from, to);
+            out.write(line.toByteArray(), 0, line.size());
+        }
     }
 
     private void line(ByteArrayOutputStream out, byte[] b, int from, int to) {

@@ -68,7 +68,7 @@ final class Commands {
                     : groups.leave(Origin.IPC, m.iif(), m.source(), m.group()), status);
         }
         if (a instanceof Action.Show s) {
-            return Reply.of(show(s.style(), s.view()));
+            return show(s.style(), s.view());
         }
         if (a instanceof Action.Refused r) {
             log.warn(r.error());
@@ -121,14 +121,14 @@ final class Commands {
         return b.toString();
     }
 
-    private String show(char cmd, String what) {
+    private Reply show(char cmd, String what) {
         char sel = what.isEmpty() ? 'r' : what.charAt(0);
         boolean json = cmd == 'J';
         return switch (sel) {
-            case 'g' -> json ? groupsView.json() : groupsView.text(cmd == 'S');
-            case 'i' -> json ? ifView.interfacesJson() : ifView.interfaces();
-            case 'p' -> json ? ifView.pendingJson() : ifView.pending();
-            default -> json ? routesView.json() : routesView.text(cmd == 'S');
+            case 'g' -> Reply.of(json ? groupsView.json() : groupsView.text(cmd == 'S'));
+            case 'i' -> Reply.of(json ? ifView.interfacesJson() : ifView.interfaces());
+            case 'p' -> Reply.of(json ? ifView.pendingJson() : ifView.pending());
+            default -> Reply.of(json ? routesView.json() : routesView.text(cmd == 'S'));
         };
     }
 }

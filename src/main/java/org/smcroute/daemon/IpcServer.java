@@ -9,6 +9,7 @@ import org.smcroute.ipc.Decoded;
 import org.smcroute.ipc.Wire;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.log.Log;
+import org.smcroute.show.Pieces;
 import org.smcroute.loop.EventLoop;
 import org.smcroute.sys.Poller;
 import org.smcroute.sys.UnixConnection;
@@ -36,10 +37,21 @@ final class IpcServer {
         void reply(Reply reply);
     }
 
-    /** A reply: the text (without the trailing NUL) and an action to run once it was sent. */
-    record Reply(String text, Runnable afterSend) {
+    /**
+     * A reply: the text (without the trailing NUL), or its {@link Pieces} for a big one, and an
+     * action to run once it was sent.
+     */
+    record Reply(String text, Runnable afterSend, Pieces pieces) {
+        Reply(String text, Runnable afterSend) {
+            this(text, afterSend, null);
+        }
+
         static Reply of(String text) {
             return new Reply(text, null);
+        }
+
+        static Reply of(Pieces pieces) {
+            return new Reply(null, null, pieces);
         }
     }
 
@@ -49,6 +61,7 @@ final class IpcServer {
     static final int TURN = 32;
 
     private static final byte[] NUL = {0};
+    private static final byte[] NONE = {};
     /** Replies up to this size are sent with their NUL in one write. */
     private static final int SHORT_REPLY = 4096;
 
@@ -76,6 +89,8 @@ final class IpcServer {
         int outPos;
         boolean nulPending;
         Runnable afterSend;
+        /** The rest of a reply made in pieces, or null. */
+        Pieces pieces;
         long deadline = System.nanoTime() + TIMEOUT_NANOS;
         boolean closeAfterWrite;
         /** Gave up its turn with requests still to serve; POLLOUT brings it back. */
@@ -120,8 +135,13 @@ final class IpcServer {
             return; // closed earlier in the same poll round
         }
         if (c.out != null) {
-            if ((revents & (Poller.POLLOUT | Poller.POLLERR | Poller.POLLHUP)) != 0 && flush(c) && next(c)) {
-                serve(c, false);
+            if ((revents & (Poller.POLLOUT | Poller.POLLERR | Poller.POLLHUP)) != 0) {
+                if (c.outPos == c.out.length && c.pieces != null && !nextPiece(c)) {
+                    return;
+                }
+                if (flush(c) && next(c)) {
+                    serve(c, false);
+                }
             }
             return;
         }
@@ -243,7 +263,7 @@ final class IpcServer {
             log.warn(error);
             c.inLen = 0;
             c.closeAfterWrite = true;
-            prepare(c, error, null);
+            prepare(c, Reply.of(error));
             return true;
         }
         Reply reply;
@@ -261,7 +281,7 @@ final class IpcServer {
             return false;
         }
         c.waiting = false;
-        prepare(c, reply.text(), reply.afterSend());
+        prepare(c, reply);
         return true;
     }
 
@@ -271,21 +291,52 @@ final class IpcServer {
             return;
         }
         c.waiting = false;
-        prepare(c, r.text(), r.afterSend());
+        prepare(c, r);
         if (flush(c) && next(c)) {
             serve(c, false);
         }
     }
 
-    private void prepare(Conn c, String text, Runnable afterSend) {
-        // A big show reply is not copied again for its terminating NUL, which then goes out as
-        // its own write; a short reply (most are empty) takes one write with the NUL.
-        byte[] b = Bytes.encode(text);
+    private void prepare(Conn c, Reply reply) {
+        c.afterSend = reply.afterSend();
+        c.deadline = System.nanoTime() + TIMEOUT_NANOS;
+        if (reply.pieces() != null) {
+            c.pieces = reply.pieces();
+            c.out = NONE;
+            c.outPos = 0;
+            c.nulPending = false;
+            nextPiece(c);
+            return;
+        }
+        // A big reply is not copied again for its terminating NUL, which then goes out as its
+        // own write; a short reply (most are empty) takes one write with the NUL.
+        byte[] b = Bytes.encode(reply.text());
         c.nulPending = b.length > SHORT_REPLY;
         c.out = c.nulPending ? b : b.length == 0 ? NUL : Arrays.copyOf(b, b.length + 1);
         c.outPos = 0;
-        c.afterSend = afterSend;
+    }
+
+    /**
+     * Makes the next piece of a reply in pieces the bytes to write; after the last one the NUL
+     * follows. False when making it failed, which ends the connection.
+     */
+    private boolean nextPiece(Conn c) {
+        StringBuilder sb = new StringBuilder(Pieces.SIZE + 256);
+        try {
+            if (!c.pieces.next(sb)) {
+                c.pieces = null;
+                c.nulPending = true;
+            }
+        } catch (RuntimeException e) {
+            log.err("Internal error making a reply: " + e);
+            c.out = null;
+            close(c);
+            return false;
+        }
+        c.out = Bytes.encode(sb.toString());
+        c.outPos = 0;
         c.deadline = System.nanoTime() + TIMEOUT_NANOS;
+        return true;
     }
 
     /**
@@ -293,7 +344,15 @@ final class IpcServer {
      * false when the rest waits for POLLOUT or the connection was closed (EPIPE/ECONNRESET).
      */
     private boolean flush(Conn c) {
-        while (c.outPos < c.out.length || c.nulPending) {
+        if (c.closed || c.out == null) {
+            return false;
+        }
+        while (c.outPos < c.out.length || c.nulPending || c.pieces != null) {
+            if (c.outPos == c.out.length && c.pieces != null) {
+                // the next piece is made in a later poll round: other work gets its turn first
+                loop.register(c.sock.fd(), Poller.POLLOUT, r -> onReady(c, r));
+                return false;
+            }
             if (c.outPos == c.out.length) {
                 c.out = NUL;
                 c.outPos = 0;

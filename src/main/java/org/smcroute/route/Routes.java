@@ -91,6 +91,11 @@ public final class Routes {
         return cache.entries();
     }
 
+    /** Whether {@code e} is still the cache's entry for its (S,G). */
+    public boolean isCached(KernelEntry e) {
+        return cache.get(e.key()) == e;
+    }
+
     /**
      * Reload, first half (SPEC §11 steps 2 and 5): every conf route is marked unused until a
      * line claims it again, and until {@link #endReload} route changes only update the conf

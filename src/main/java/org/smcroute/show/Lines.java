@@ -18,6 +18,11 @@ public final class Lines {
         sb = new StringBuilder(capacity);
     }
 
+    /** Lines appended to {@code into}, for a reply made in {@link Pieces}. */
+    public Lines(StringBuilder into) {
+        sb = into;
+    }
+
     public Lines title(String text) {
         sb.append(text).append("_\n");
         return this;

@@ -56,40 +56,63 @@ public final class RoutesView {
         return k == null ? Counters.ZERO : k.counters(s, g);
     }
 
-    public String text(boolean detail) {
+    /**
+     * The text table (§15.2) in {@link Pieces}. The rows are those of the tables when the show
+     * starts (a reference each, not the text); a kernel entry gone by the time its row is due is
+     * left out.
+     */
+    public Pieces text(boolean detail) {
         int w = ifaces.nameWidth(3);
         String heading = detail
                 ? Pad.left("ROUTE (S,G)", 42) + " " + Pad.left("IIF", w) + " " + Pad.right("PACKETS", 10) + " "
                         + Pad.right("BYTES", 10) + "  OIFS"
                 : Pad.left("ROUTE (S,G)", 42) + " " + Pad.left("IIF", w) + "  OIFS";
-        int rows = routes.templates().size() + routes.ssmRoutes().size() + routes.cache().size();
-        Lines out = new Lines(1024 + rows * (64 + 2 * w));
-        if (!routes.templates().isEmpty()) {
-            out.title("(*,G) Template Rules").heading(heading);
-            for (ConfRoute r : routes.templates()) {
-                out.data(row(w, detail, r.family(), sg(r.source(), r.group()), r.inbound(), r.oifs(), Counters.ZERO));
-            }
-        }
-        if (!routes.ssmRoutes().isEmpty()) {
-            out.title("(S,G) Rules").heading(heading);
-            for (ConfRoute r : routes.ssmRoutes()) {
-                Counters c = detail ? counters(r.family(), r.source().addr(), r.group().addr()) : Counters.ZERO;
-                out.data(row(w, detail, r.family(), sg(r.source(), r.group()), r.inbound(), r.oifs(), c));
-            }
-        }
-        if (!routes.cache().isEmpty()) {
-            out.title("Kernel MFC Table").heading(heading);
-            for (int pass = 0; pass < 2; pass++) {
-                for (KernelEntry e : routes.cache()) {
-                    if ((e.oifs() != 0) == (pass == 0)) {
+        ConfRoute[] templates = routes.templates().toArray(new ConfRoute[0]);
+        ConfRoute[] ssm = routes.ssmRoutes().toArray(new ConfRoute[0]);
+        KernelEntry[] cache = routes.cache().toArray(new KernelEntry[0]);
+        return new Pieces() {
+            /** 0 templates, 1 (S,G) rules, 2 kernel entries that forward, 3 stop filters. */
+            int part;
+            int i = -1;
+
+            @Override
+            public boolean next(StringBuilder into) {
+                Lines out = new Lines(into);
+                int start = into.length();
+                while (into.length() - start < Pieces.SIZE) {
+                    ConfRoute[] conf = part == 0 ? templates : part == 1 ? ssm : null;
+                    int size = conf != null ? conf.length : part < 4 ? cache.length : 0;
+                    if (part == 4) {
+                        return false;
+                    }
+                    if (i < 0) {
+                        if (size > 0 && part != 3) {
+                            out.title(part == 0 ? "(*,G) Template Rules" : part == 1 ? "(S,G) Rules" : "Kernel MFC Table")
+                                    .heading(heading);
+                        }
+                        i = 0;
+                    }
+                    if (i == size) {
+                        part++;
+                        i = -1;
+                        continue;
+                    }
+                    if (conf != null) {
+                        ConfRoute r = conf[i++];
+                        Counters c = detail && part == 1 ? counters(r.family(), r.source().addr(), r.group().addr())
+                                : Counters.ZERO;
+                        out.data(row(w, detail, r.family(), sg(r.source(), r.group()), r.inbound(), r.oifs(), c));
+                        continue;
+                    }
+                    KernelEntry e = cache[i++];
+                    if ((e.oifs() != 0) == (part == 2) && routes.isCached(e)) {
                         Counters c = detail ? counters(e.family(), e.source(), e.group()) : Counters.ZERO;
-                        String sg = "(" + e.source() + ", " + e.group() + ")";
-                        out.data(row(w, detail, e.family(), sg, e.inbound(), e.oifs(), c));
+                        out.data(row(w, detail, e.family(), "(" + e.source() + ", " + e.group() + ")", e.inbound(), e.oifs(), c));
                     }
                 }
+                return true;
             }
-        }
-        return out.toString();
+        };
     }
 
     private String row(int w, boolean detail, Family f, String sg, int inbound, int oifs, Counters c) {
@@ -106,21 +129,53 @@ public final class RoutesView {
         return b.toString();
     }
 
-    public String json() {
-        Json j = new Json().begin().key("routes").begin();
-        j.key("asm").beginArray();
-        for (ConfRoute r : routes.templates()) {
-            jsonRoute(j, r.family(), r.anySource() ? null : r.source().toString(), r.group().toString(), r.inbound(), r.oifs());
-        }
-        j.endArray().key("ssm").beginArray();
-        for (ConfRoute r : routes.ssmRoutes()) {
-            jsonRoute(j, r.family(), r.source().toString(), r.group().toString(), r.inbound(), r.oifs());
-        }
-        j.endArray().key("kernel").beginArray();
-        for (KernelEntry e : routes.cache()) {
-            jsonRoute(j, e.family(), e.source().toString(), e.group().toString(), e.inbound(), e.oifs());
-        }
-        return j.endArray().end().end().toString() + "\n";
+    /** The JSON document (§15.7) in {@link Pieces}, from the tables as they are when it starts. */
+    public Pieces json() {
+        ConfRoute[] templates = routes.templates().toArray(new ConfRoute[0]);
+        ConfRoute[] ssm = routes.ssmRoutes().toArray(new ConfRoute[0]);
+        KernelEntry[] cache = routes.cache().toArray(new KernelEntry[0]);
+        return new Pieces() {
+            /** 0 asm, 1 ssm, 2 kernel, 3 done. */
+            int part;
+            int i = -1;
+            boolean first;
+
+            @Override
+            public boolean next(StringBuilder into) {
+                int start = into.length();
+                while (into.length() - start < Pieces.SIZE) {
+                    if (i < 0) {
+                        into.append(part == 0 ? "{\"routes\":{\"asm\":[" : part == 1 ? "],\"ssm\":[" : part == 2 ? "],\"kernel\":[" : "]}}\n");
+                        if (part == 3) {
+                            return false;
+                        }
+                        i = 0;
+                        first = true;
+                    }
+                    int size = part == 0 ? templates.length : part == 1 ? ssm.length : cache.length;
+                    if (i == size) {
+                        part++;
+                        i = -1;
+                        continue;
+                    }
+                    Json j = new Json();
+                    if (part < 2) {
+                        ConfRoute r = (part == 0 ? templates : ssm)[i++];
+                        jsonRoute(j, r.family(), r.anySource() ? null : r.source().toString(), r.group().toString(),
+                                r.inbound(), r.oifs());
+                    } else {
+                        KernelEntry e = cache[i++];
+                        if (!routes.isCached(e)) {
+                            continue;
+                        }
+                        jsonRoute(j, e.family(), e.source().toString(), e.group().toString(), e.inbound(), e.oifs());
+                    }
+                    into.append(first ? "" : ",").append(j);
+                    first = false;
+                }
+                return true;
+            }
+        };
     }
 
     private void jsonRoute(Json j, Family f, String source, String group, int inbound, int oifs) {

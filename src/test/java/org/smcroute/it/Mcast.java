@@ -103,6 +103,26 @@ public final class Mcast {
         }
     }
 
+    /**
+     * Like {@link #sendAll}, but until {@code stop} exists (and at least {@code minimum}
+     * rounds): a stream that lasts as long as the test's work, however slow the machine.
+     * Returns the rounds sent.
+     */
+    public static int sendUntil(Netns ns, String iface, List<String> groups, int port, int minimum, int rate, Path stop) {
+        List<String> cmd = java("send", "--iface", iface, "--port", String.valueOf(port),
+                "--count", String.valueOf(minimum), "--rate", String.valueOf(rate), "--until", stop.toString());
+        for (String g : groups) {
+            cmd.add("--group");
+            cmd.add(g);
+        }
+        Exec.Result r = Exec.run(Duration.ofMinutes(10), null, ns.argv(cmd.toArray(String[]::new))).ok();
+        String out = r.out().strip();
+        if (!out.startsWith("sent ")) {
+            throw new IllegalStateException("unexpected sender output: " + r);
+        }
+        return Integer.parseInt(out.substring(5));
+    }
+
     /** A running receiver; closing it stops it. Counts contain only flows that were seen. */
     public static final class Receiver implements AutoCloseable {
         private final Process process;

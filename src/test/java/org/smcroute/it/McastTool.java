@@ -13,6 +13,8 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -29,9 +31,12 @@ import org.smcroute.net.Addr;
  *
  * <pre>
  * send --iface IF --group G [--group ...] --port P [--count N] [--rate PPS] [--ttl T] [--source ADDR]
+ *      [--until FILE]
  *     Sends N (10) UDP datagrams "smcr-it SEQ" to each G:P out of IF at PPS (100) rounds/s with
  *     TTL / hop limit T (8), optionally from a bound source address (all groups then of its
- *     family). Groups may mix IPv4 and IPv6. Prints "sent N".
+ *     family). Groups may mix IPv4 and IPv6. With --until, sends until FILE exists (and at least
+ *     N rounds), so a test's stream lasts as long as its work, however slow the machine. Prints
+ *     "sent N" with the rounds sent.
  * recv --iface IF --port P --group [SRC@]G [--group ...] [--duration MS]
  *     Joins each group on IF (SRC@G is a source-specific join), prints "ready", and counts
  *     datagrams per (source, group). A "report" line on stdin prints the counts so far; EOF on
@@ -71,6 +76,7 @@ public final class McastTool {
         int rate = Integer.parseInt(one(opt, "rate", "100"));
         int ttl = Integer.parseInt(one(opt, "ttl", "8"));
         String source = one(opt, "source", null);
+        String until = one(opt, "until", null);
         // One channel per family; with several groups each round sends one datagram to each.
         Map<StandardProtocolFamily, DatagramChannel> channels = new LinkedHashMap<>();
         try {
@@ -89,7 +95,15 @@ public final class McastTool {
             }
             long interval = 1_000_000_000L / Math.max(1, rate);
             long next = System.nanoTime();
+            if (until != null) {
+                count = Integer.MAX_VALUE;
+            }
+            int minimum = Integer.parseInt(one(opt, "count", "10"));
             for (int seq = 0; seq < count; seq++) {
+                if (until != null && seq >= minimum && seq % 10 == 0 && Files.exists(Path.of(until))) {
+                    count = seq;
+                    break;
+                }
                 for (InetAddress group : groups) {
                     channels.get(family(group)).send(ByteBuffer.wrap(("smcr-it " + seq).getBytes(StandardCharsets.US_ASCII)),
                             new InetSocketAddress(group, port));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,9 +51,10 @@ class ReloadIT {
             It.await(() -> "learned entry " + TemplatesIT.cache(t.router()),
                     () -> TemplatesIT.resolved(t.router()) == 3);
 
-            int rounds = 1600; // 8 s at 200 datagrams/s per flow, ample for ten reloads under load
-            CompletableFuture<Void> stream = It.background(
-                    () -> Mcast.sendAll(snd, "eth0", groups, 4000, rounds, 200));
+            // the stream runs until all ten reloads are done, however long they take
+            Path stop = d.dir().resolve("stream.stop");
+            CompletableFuture<Integer> stream = CompletableFuture.supplyAsync(
+                    () -> Mcast.sendUntil(snd, "eth0", groups, 4000, 200, 200, stop), r -> Thread.ofPlatform().daemon().start(r));
             r1.await("10.0.0.2", "225.1.2.3", 20, It.WAIT);
             long last = packets(d);
             for (int i = 1; i <= 10; i++) {
@@ -69,7 +71,9 @@ class ReloadIT {
                 last = packets(d);
             }
             assertThat(stream).isNotDone(); // all ten reloads happened while the stream flowed
-            stream.join();
+            Mcast.sleep(200); // and it goes on for a moment after the last one
+            touch(stop);
+            int rounds = stream.join();
             r1.await("fd00::2", "ff0e::1:3", rounds, It.WAIT);
             r1.await("10.0.0.2", "225.1.3.1", rounds, It.WAIT);
             r2.await("10.0.0.2", "225.1.2.3", rounds, It.WAIT);
@@ -166,6 +170,14 @@ class ReloadIT {
     private static void write(Daemon d, String config) {
         try {
             Files.writeString(d.conf(), config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void touch(Path p) {
+        try {
+            Files.writeString(p, "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

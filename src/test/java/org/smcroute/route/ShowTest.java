@@ -9,6 +9,7 @@ import org.smcroute.kernel.Counters;
 import org.smcroute.kernel.Family;
 import org.smcroute.net.Addr;
 import org.smcroute.show.InterfacesView;
+import org.smcroute.show.Pieces;
 import org.smcroute.show.RoutesView;
 
 /** The show views against the examples of SPEC §15, in their on-the-wire form (markers). */
@@ -27,7 +28,7 @@ class ShowTest {
     @Test
     void routesMatchTheSpecExample() throws Exception {
         Fixture fx = specExample();
-        String text = new RoutesView(fx.ifaces, fx.routes, fx.routing).text(false);
+        String text = all(new RoutesView(fx.ifaces, fx.routes, fx.routing).text(false));
         String h = "ROUTE (S,G)                                IIF   OIFS=\n";
         assertThat(text).isEqualTo("(*,G) Template Rules_\n" + h
                 + "(*, 225.1.2.3)                             eth0  eth1\n"
@@ -46,7 +47,7 @@ class ShowTest {
         fx.add("eth0", null, "225.1.2.3", "eth1");
         fx.routes.onNoCache(Family.INET, Addr.parse("10.0.0.1"), Addr.parse("225.1.2.3"), fx.slot("eth0"));
         fx.kernel.counters.put("10.0.0.1,225.1.2.3", new Counters(3, 252, 0));
-        String text = new RoutesView(fx.ifaces, fx.routes, fx.routing).text(true);
+        String text = all(new RoutesView(fx.ifaces, fx.routes, fx.routing).text(true));
         assertThat(text).contains("ROUTE (S,G)                                IIF     PACKETS      BYTES  OIFS=\n");
         assertThat(text).contains("(10.0.0.1, 225.1.2.3)                      eth0          3        252  eth1\n");
     }
@@ -55,14 +56,14 @@ class ShowTest {
     void emptyTablesGiveEmptyOutputAndEmptyJsonLists() throws Exception {
         Fixture fx = new Fixture("eth0");
         RoutesView v = new RoutesView(fx.ifaces, fx.routes, fx.routing);
-        assertThat(v.text(false)).isEmpty();
-        assertThat(v.json()).isEqualTo("{\"routes\":{\"asm\":[],\"ssm\":[],\"kernel\":[]}}\n");
+        assertThat(all(v.text(false))).isEmpty();
+        assertThat(all(v.json())).isEqualTo("{\"routes\":{\"asm\":[],\"ssm\":[],\"kernel\":[]}}\n");
     }
 
     @Test
     void jsonListsEverySection() throws Exception {
         Fixture fx = specExample();
-        String json = new RoutesView(fx.ifaces, fx.routes, fx.routing).json();
+        String json = all(new RoutesView(fx.ifaces, fx.routes, fx.routing).json());
         assertThat(json).startsWith("{\"routes\":{\"asm\":[{\"source\":null,\"group\":\"225.1.2.3\",\"iif\":\"eth0\",\"oifs\":[\"eth1\"]},")
                 .contains("\"ssm\":[{\"source\":\"10.0.0.10\",\"group\":\"225.3.2.1\",\"iif\":\"eth0\",\"oifs\":[\"eth1\",\"eth2\"]}]")
                 .contains("{\"source\":\"10.0.0.1\",\"group\":\"225.7.7.7\",\"iif\":\"eth0\",\"oifs\":[]}")
@@ -100,7 +101,43 @@ class ShowTest {
     void dataLinesEndingInAMarkerGetASpace() throws Exception {
         Fixture fx = new Fixture("eth0", "br_");
         fx.add("eth0", "10.0.0.1", "225.1.2.3", "br_");
-        String text = new RoutesView(fx.ifaces, fx.routes, fx.routing).text(false);
+        String text = all(new RoutesView(fx.ifaces, fx.routes, fx.routing).text(false));
         assertThat(text).contains("eth0  br_ \n");
+    }
+
+    /** A reply made in pieces, whole. */
+    static String all(Pieces p) {
+        StringBuilder sb = new StringBuilder();
+        while (p.next(sb)) {
+            // more to come
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void aBigTableComesInBoundedPiecesThatAddUpToTheWhole() throws Exception {
+        Fixture fx = new Fixture("eth0", "eth1");
+        for (int i = 0; i < 5000; i++) {
+            fx.add("eth0", "10.0.0.1", "225.1." + (i >> 8) + "." + (i & 255), "eth1");
+        }
+        RoutesView v = new RoutesView(fx.ifaces, fx.routes, fx.routing);
+        Pieces p = v.text(false);
+        int pieces = 0;
+        StringBuilder whole = new StringBuilder();
+        while (true) {
+            StringBuilder piece = new StringBuilder();
+            boolean more = p.next(piece);
+            pieces++;
+            assertThat(piece.length()).isLessThan(Pieces.SIZE + 200);
+            whole.append(piece);
+            if (!more) {
+                break;
+            }
+        }
+        assertThat(pieces).isGreaterThan(5);
+        assertThat(whole.toString().lines().filter(l -> l.startsWith("(10.0.0.1, 225.1.")).count()).isEqualTo(2 * 5000);
+        String json = all(v.json());
+        assertThat(json).startsWith("{\"routes\":{\"asm\":[],\"ssm\":[{").endsWith("]}}\n");
+        assertThat(json.split("\"group\"", -1)).hasSize(2 * 5000 + 1);
     }
 }
