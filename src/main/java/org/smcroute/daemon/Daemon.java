@@ -132,8 +132,12 @@ public final class Daemon implements Commands.Control {
                 script.reload();
             }
         }
-        loop.run();
-        cleanup();
+        try {
+            loop.run();
+        } finally {
+            // also when the loop dies (out of memory): nothing is left behind, half alive
+            cleanup();
+        }
         return exitCode;
     }
 

@@ -92,6 +92,15 @@ public final class Main {
         } catch (RuntimeException e) {
             log.err("Internal error: " + e);
             return 70;
+        } catch (OutOfMemoryError e) {
+            // Never half-alive: out of the loop, the kernel state is gone with the process, and
+            // a supervisor restarts on this status (the unit's Restart=on-failure does).
+            log.err("Out of memory: " + e.getMessage() + "; exiting with status " + EX_OUT_OF_MEMORY
+                    + ". Raise the heap with SMCROUTED_JAVA_OPTS=-Xmx... (see smcrouted(8))");
+            return EX_OUT_OF_MEMORY;
         }
     }
+
+    /** EX_SOFTWARE: a status systemd's Restart=on-failure restarts. */
+    static final int EX_OUT_OF_MEMORY = 70;
 }
