@@ -51,8 +51,8 @@ final class Renderer {
     /** One reply being rendered; see {@link #feed}. */
     final class Feed {
         private final PrintStream out;
-        private final ByteArrayOutputStream partial = new ByteArrayOutputStream(256);
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        private final Buffer partial = new Buffer();
+        private final Buffer line = new Buffer();
         private boolean any;
 
         Feed(PrintStream out) {
@@ -67,7 +67,7 @@ final class Renderer {
                 if (b[i] == '\n') {
                     if (partial.size() > 0) {
                         partial.write(b, start, i - start);
-                        emit(partial.toByteArray(), 0, partial.size());
+                        emit(partial.bytes(), 0, partial.size());
                         partial.reset();
                     } else {
                         emit(b, start, i);
@@ -82,7 +82,7 @@ final class Renderer {
         /** The end of the reply: a last line without newline, and the [COMPAT] empty line. */
         void finish() {
             if (partial.size() > 0) {
-                emit(partial.toByteArray(), 0, partial.size());
+                emit(partial.bytes(), 0, partial.size());
                 partial.reset();
             }
             if (any) {
@@ -93,7 +93,18 @@ final class Renderer {
         private void emit(byte[] b, int from, int to) {
             line.reset();
             line(line, b, from, to);
-            out.write(line.toByteArray(), 0, line.size());
+            out.write(line.bytes(), 0, line.size());
+        }
+    }
+
+    /** A byte buffer whose contents are read in place, not copied per line. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer() {
+            super(256);
+        }
+
+        byte[] bytes() {
+            return buf;
         }
     }
 

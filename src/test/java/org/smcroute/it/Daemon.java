@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Daemon implements AutoCloseable {
 
-    private static final long READY_MS = 10_000;
+    /** Generous: a big configuration on a busy machine takes its time. */
+    private static final long READY_MS = 60_000;
 
     private final Netns ns;
     private final Path dir;
@@ -57,9 +58,15 @@ public final class Daemon implements AutoCloseable {
 
     /** Starts the daemon with the configuration {@code dir/smcroute.conf}, files in {@code dir}. */
     public static Daemon start(Netns ns, Path dir, String... extraArgs) {
+        return start(ns, dir, extraArgs, new String[0]);
+    }
+
+    /** The same, with {@code NAME=VALUE} environment variables for the launcher. */
+    public static Daemon start(Netns ns, Path dir, String[] extraArgs, String... env) {
         // env(1) execs, so the PID stays the launcher's (and thus the JVM's) all the way down.
-        List<String> cmd = new ArrayList<>(List.of("env", "JAVA_HOME=" + Project.javaHome(),
-                Project.bin("smcrouted"), "-n", "-f", dir.resolve("smcroute.conf").toString(),
+        List<String> cmd = new ArrayList<>(List.of("env", "JAVA_HOME=" + Project.javaHome()));
+        cmd.addAll(List.of(env));
+        cmd.addAll(List.of(Project.bin("smcrouted"), "-n", "-f", dir.resolve("smcroute.conf").toString(),
                 "-u", dir.resolve("smcroute.sock").toString(), "-P", dir.resolve("smcroute.pid").toString(),
                 "-l", "debug"));
         cmd.addAll(List.of(extraArgs));
