@@ -1,6 +1,7 @@
 # smcroute for Java: build, test and install.
 #   make            build target/smcroute.jar, the jlink runtime target/runtime and the AOT caches
-#   make check      all tests, unit + integration (mvn verify; the integration tests need root)
+#   make check      all tests: unit + integration (mvn verify; the integration tests need root),
+#                   the bash completions, the Debian package (make check-deb; root, dpkg-dev)
 #   make install    PREFIX=/usr/local DESTDIR= SYSCONFDIR=/etc RUNSTATEDIR=/run
 #                   MANDIR=$(PREFIX)/share/man SYSTEMDUNITDIR=$(PREFIX)/lib/systemd/system
 #                   DOCDIR=$(PREFIX)/share/doc/smcroute
@@ -41,7 +42,7 @@ DAOT = target/smcrouted.aot
 # The jlink runtime (tools/runtime.sh); its release file stands for the whole tree.
 RUNTIME = target/runtime/release
 
-.PHONY: all check install install-files uninstall deb bench demo clean jdk testclasses
+.PHONY: all check check-deb install install-files uninstall deb bench demo clean jdk testclasses
 
 all: $(AOT)
 
@@ -71,6 +72,15 @@ $(AOT): $(AOT_INPUTS)
 
 check: jdk
 	$(MVNENV) $(MVN) -B verify
+	bash src/test/sh/completion-test.sh
+	@$(MAKE) --no-print-directory check-deb
+
+# The Debian package test (src/test/sh/deb-test.sh): builds the package, checks it, installs it
+# on this machine, runs and routes with it, purges it. Needs root and dpkg-dev.
+check-deb:
+	@if [ "$$(id -u)" -ne 0 ] || ! command -v dpkg-shlibdeps >/dev/null; then \
+		echo "check-deb: SKIPPED: the Debian package test needs root and dpkg-dev"; \
+	else $(MAKE) --no-print-directory deb && bash src/test/sh/deb-test.sh; fi
 
 install: all
 	@$(MAKE) --no-print-directory install-files
