@@ -25,18 +25,18 @@ fi
 commit=$(git rev-parse --short HEAD 2>/dev/null) || commit=unknown
 date=$(git log -1 --format=%cD 2>/dev/null) || date=$(date -R)
 
-# Debian policy 10.1 and 10.9: ELF files stripped of their symbol tables (the JVM resolves its own
-# symbols through the dynamic table, and the AOT caches do not depend on these bytes), files
-# writable by their owner (jlink makes the runtime's legal notices read-only).
+# Debian policy wants ELF files stripped of their symbol tables (the JVM resolves its own symbols
+# through the dynamic table, and the AOT caches do not depend on these bytes) and every file
+# writable by its owner (jlink makes the runtime's legal notices read-only).
 chmod -R u+w "$stage"
 elves=$(find "$stage/$lib/runtime" -type f | while read -r f; do
-    [ "$(od -An -N4 -tx1 "$f" | tr -d ' ')" = 7f454c46 ] && echo "$PWD/$f"
+    if [ "$(od -An -N4 -tx1 "$f" | tr -d ' ')" = 7f454c46 ]; then echo "$PWD/$f"; fi
 done)
 # shellcheck disable=SC2086 # one argument per file; the paths have no blanks
 strip --strip-unneeded --remove-section=.comment --remove-section=.note $elves
 
-# Manual pages and the changelog are compressed (Debian policy 12.1, 12.7); -n leaves out the
-# name and time, so the bytes depend on the content only.
+# Manual pages and the changelog are compressed, as Debian policy wants; -n leaves out the name
+# and time, so the bytes depend on the content only.
 find "$stage/usr/share/man" -type f ! -name '*.gz' -exec gzip -9nf {} +
 printf '%s (%s) unstable; urgency=medium\n\n  * Built from commit %s.\n\n -- %s  %s\n' \
     "$pkg" "$version" "$commit" "$maint" "$date" | gzip -9n > "$stage/$doc/changelog.Debian.gz"
@@ -51,7 +51,7 @@ trap 'rm -rf "$shl"' EXIT
 mkdir "$shl/debian"
 printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$pkg" "$pkg" > "$shl/debian/control"
 # shellcheck disable=SC2086 # one argument per file; the paths have no blanks
-depends=$(cd "$shl" && dpkg-shlibdeps -O -S"$PWD" -l"$OLDPWD/$stage/$lib/runtime/lib" \
+depends=$(cd "$shl" && dpkg-shlibdeps -O -l"$OLDPWD/$stage/$lib/runtime/lib" \
     -l"$OLDPWD/$stage/$lib/runtime/lib/server" $elves 2>"$shl/log" | sed -n 's/^shlibs:Depends=//p') \
     || { cat "$shl/log" >&2; exit 1; }
 [ -n "$depends" ] || { cat "$shl/log" >&2; echo "deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }

@@ -191,7 +191,18 @@ done < "$tmp/paths"
 # What exists before, to compare with what is left after the purge.
 watched="/etc /lib/systemd /usr/sbin /usr/lib /usr/share/doc /usr/share/man /usr/share/bash-completion
     /usr/share/lintian/overrides /var/lib/systemd /var/lib/dpkg/info"
-snapshot() { find $watched -xdev 2>/dev/null | LC_ALL=C sort; }
+# On a machine without systemd, deb-systemd-helper creates /etc/systemd/system to enable the unit
+# and leaves it after the purge, as for any package with a unit: while no file is below them,
+# these directories are not counted.
+snapshot() {
+    find $watched -xdev 2>/dev/null | LC_ALL=C sort | while read -r p; do
+        case $p in
+            /etc/systemd | /etc/systemd/system)
+                [ -n "$(find "$p" -mindepth 1 ! -type d -print -quit)" ] || continue ;;
+        esac
+        echo "$p"
+    done
+}
 snapshot > "$tmp/before"
 sed 's|\(.\)/$|\1|' "$tmp/paths" > "$tmp/files"
 while read -r p; do
