@@ -91,6 +91,13 @@ expect "" $c "$ctl" "${nodaemon[@]}" add lo 10.0.0.1 ""
 expect "$system" $c "$ctl" "${nodaemon[@]}" a lo 10.0.0.1 225.1.2.3 ""
 expect "$system" $c "$ctl" "${nodaemon[@]}" rem lo ff0e::1/120 ""
 expect "$system" $c "$ctl" "${nodaemon[@]}" d lo 10.0.0.1 239.255.0.1 lo ""
+# bash splits words at ":" too; an IPv6 group must still be seen as one.
+COMP_WORDS=("$ctl" "${nodaemon[@]}" add lo fd00 :: 1 ff0e :: 1 "") COMP_CWORD=11
+COMP_LINE="$ctl ${nodaemon[*]} add lo fd00::1 ff0e::1 " COMP_POINT=${#COMP_LINE}
+$c
+count=$((count + 1))
+[ "$(sorted "${COMPREPLY[@]}")" = "$system" ] \
+    || { failed=$((failed + 1)); echo "FAIL: IPv6 words split at ':' offered [${COMPREPLY[*]}]" >&2; }
 
 # With a daemon: the names it shows.
 if [ -n "${SMCR_COMPLETION_NETNS:-}" ]; then
@@ -113,6 +120,7 @@ if [ -n "${SMCR_COMPLETION_NETNS:-}" ]; then
         expect "dmn0 dmn1" $c "$ctl" -u "$tmp/smcroute.sock" add dmn0 225.1.2.3 d
         expect "dmn1" $c "$ctl" -p -u"$tmp/smcroute.sock" remove dmn0 10.0.0.1 225.1.2.3 dmn1
         expect "dmn0 dmn1 lo" $c "$ctl" leave -u "$tmp/smcroute.sock" ""
+        expect "dmn0 dmn1 lo" $c "$ctl" -tpu "$tmp/smcroute.sock" join ""
     else
         failed=$((failed + 1))
         echo "FAIL: the daemon did not start:" >&2
@@ -132,6 +140,8 @@ chmod +x "$tmp/files/run.sh"
 expect "$tmp/files/a.conf $tmp/files/run.sh $tmp/files/sub" $c "$daemon" -f "$tmp/files/"
 expect "$tmp/files/a.conf" $c "$daemon" -F "$tmp/files/a"
 expect "$tmp/files/run.sh $tmp/files/sub" $c "$daemon" -e "$tmp/files/"
+expect "$tmp/files/a.conf $tmp/files/run.sh $tmp/files/sub" _smcroutectl "$ctl" -du "$tmp/files/"
+expect "" _smcroutectl "$ctl" -pI ""
 expect "root" $c "$daemon" -p roo
 expect "root" $c "$daemon" -p root : ro
 expect "$(sorted $(compgen -g))" $c "$daemon" -p root :
