@@ -129,8 +129,9 @@ if [ -n "${SMCR_COMPLETION_NETNS:-}" ]; then
 fi
 
 c=_smcrouted
-expect "--cache-limit --range-limit -F -I -N -P -c -d -e -f -h -i -l -m -n -p -s -t -u -v" $c "$daemon" -
+expect "--cache-limit --range-limit --syntax-only -F -I -N -P -c -d -e -f -h -i -l -m -n -p -s -t -u -v" $c "$daemon" -
 expect "--cache-limit" $c "$daemon" -n --c
+expect "--syntax-only" $c "$daemon" -F x.conf --s
 expect "none notice" $c "$daemon" -l n
 expect "debug err info none notice" $c "$daemon" -n -l ""
 expect "" $c "$daemon" -c ""

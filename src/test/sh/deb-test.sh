@@ -103,7 +103,8 @@ for p in /usr/sbin/smcrouted /usr/sbin/smcroutectl \
     /usr/share/man/man8/smcrouted.8.gz /usr/share/man/man8/smcroutectl.8.gz \
     /usr/share/man/man5/smcroute.conf.5.gz \
     /usr/share/bash-completion/completions/smcroutectl /usr/share/bash-completion/completions/smcrouted \
-    /usr/share/doc/$pkg/README.md /usr/share/doc/$pkg/guide.md /usr/share/doc/$pkg/copyright \
+    /usr/share/doc/$pkg/README.md /usr/share/doc/$pkg/BUGS.md /usr/share/doc/$pkg/guide.md \
+    /usr/share/doc/$pkg/copyright \
     /usr/share/doc/$pkg/changelog.Debian.gz /usr/share/lintian/overrides/$pkg; do
     grep -qxF "$p" "$tmp/paths" || fail "the package lacks $p"
 done
@@ -236,6 +237,7 @@ aot_run /usr/sbin/smcrouted -F /etc/smcroute.conf
 grep -qx 'Verifying configuration file /etc/smcroute.conf ...' "$tmp/out" || { cat "$tmp/out" >&2; fail "smcrouted -F output"; }
 aot_run /usr/sbin/smcroutectl -v
 grep -qx "SMCRoute v$version" "$tmp/out" || { cat "$tmp/out" >&2; fail "smcroutectl -v does not say v$version"; }
+grep -q "/usr/share/doc/$pkg/BUGS.md" "$tmp/out" || { cat "$tmp/out" >&2; fail "smcroutectl -v does not name BUGS.md"; }
 step "smcrouted -F /etc/smcroute.conf and smcroutectl -v ok, both on their AOT caches"
 
 bash src/test/sh/completion-test.sh /usr/share/bash-completion/completions /usr/sbin/smcroutectl /usr/sbin/smcrouted \
