@@ -16,7 +16,7 @@ public final class StreamPump {
 
     public static final long TIMEOUT_NANOS = 5_000_000_000L;
     /** Bytes written per turn before the other descriptors get theirs. */
-    static final int TURN = 256 << 10;
+    static final int TURN = 64 << 10;
 
     /** What the owner of the connection does when the stream ends. */
     public interface Owner {
