@@ -1,14 +1,25 @@
 package org.smcroute.loop;
 
 /**
- * A reply that is not ready when its request is executed (a reload the client waits for): the
- * connection waits, without a timeout, until {@link #complete} gives the text.
+ * A reply that is not ready when its request is executed (a reload the client waits for, the
+ * doctor's counter sample): the connection waits, without a timeout, until {@link #complete}
+ * gives the text.
  */
 public final class Deferred implements Stream {
 
+    private final Runnable onClose;
     private Runnable wakeUp;
     private byte[] reply;
     private boolean sent;
+
+    public Deferred() {
+        this(() -> { });
+    }
+
+    /** {@code onClose} stops the work that would complete the reply, when the client has gone. */
+    public Deferred(Runnable onClose) {
+        this.onClose = onClose;
+    }
 
     @Override
     public void open(Runnable wakeUp) {
@@ -38,5 +49,6 @@ public final class Deferred implements Stream {
     @Override
     public void close(boolean timedOut) {
         reply = null;
+        onClose.run();
     }
 }

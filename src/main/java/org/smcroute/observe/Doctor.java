@@ -9,6 +9,7 @@ import org.smcroute.iface.Pending;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.kernel.Routing;
+import org.smcroute.loop.Deferred;
 import org.smcroute.loop.EventLoop;
 import org.smcroute.loop.Stream;
 import org.smcroute.route.Phyints;
@@ -52,54 +53,29 @@ public final class Doctor {
         this.checks = new Checks(routing, ifaces, routes, groups, pending, phyints, sysctl, self);
     }
 
-    /** One examination: the checks run when the stream opens, the reply is ready after the TTL sample. */
+    /** One examination: the checks run now, the reply is ready after the TTL sample. */
     public Stream examine() {
-        return new Stream() {
-            private TtlCheck ttl;
-            private byte[] reply;
-            private boolean sent;
-
-            @Override
-            public void open(Runnable wakeUp) {
-                List<Finding> found = new ArrayList<>();
-                found.addAll(checks.rpFilter());
-                found.addAll(checks.noMulticast());
-                found.addAll(checks.linkLocalGroup());
-                found.addAll(checks.missingIface());
-                int ttlAt = found.size();
-                found.addAll(checks.vifCapacity());
-                found.addAll(checks.mcForwarding());
-                found.addAll(checks.ifaceDown());
-                found.addAll(checks.cacheFull());
-                found.addAll(checks.config());
-                ttl = new TtlCheck(loop, routing, ifaces, routes);
-                ttl.start(sampled -> {
-                    found.addAll(ttlAt, sampled);
-                    StringBuilder sb = new StringBuilder();
-                    for (Finding f : found) {
-                        sb.append(f.wire());
-                    }
-                    reply = sb.toString().getBytes(StandardCharsets.UTF_8);
-                    wakeUp.run();
-                });
+        List<Finding> found = new ArrayList<>();
+        found.addAll(checks.rpFilter());
+        found.addAll(checks.noMulticast());
+        found.addAll(checks.linkLocalGroup());
+        found.addAll(checks.missingIface());
+        int ttlAt = found.size();
+        found.addAll(checks.vifCapacity());
+        found.addAll(checks.mcForwarding());
+        found.addAll(checks.ifaceDown());
+        found.addAll(checks.cacheFull());
+        found.addAll(checks.config());
+        TtlCheck ttl = new TtlCheck(loop, routing, ifaces, routes);
+        Deferred reply = new Deferred(ttl::cancel);
+        ttl.start(sampled -> {
+            found.addAll(ttlAt, sampled);
+            StringBuilder sb = new StringBuilder();
+            for (Finding f : found) {
+                sb.append(f.wire());
             }
-
-            @Override
-            public byte[] next() {
-                if (reply == null) {
-                    return WAIT;
-                }
-                if (sent) {
-                    return null;
-                }
-                sent = true;
-                return reply;
-            }
-
-            @Override
-            public void close(boolean timedOut) {
-                ttl.cancel();
-            }
-        };
+            reply.complete(sb.toString().getBytes(StandardCharsets.UTF_8));
+        });
+        return reply;
     }
 }
