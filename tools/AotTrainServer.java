@@ -40,6 +40,18 @@ public class AotTrainServer {
             (*, 225.1.2.3)                             eth0
             """;
     static final String JSON = "{\"routes\": [], \"kernel\": []}\n";
+    static final String METRICS = """
+            # HELP smcroute_routes Kernel multicast routes (MFC entries) installed by the daemon.
+            # TYPE smcroute_routes gauge
+            smcroute_routes 1
+            # HELP smcroute_route_packets_total Packets received for a kernel multicast route (S,G).
+            # TYPE smcroute_route_packets_total counter
+            smcroute_route_packets_total{iif="eth0",source="10.0.0.10",group="225.3.2.1"} 42
+            """;
+    static final String DOCTOR = "ok\trp-filter\tno inbound interface has a strict reverse-path filter\t\n"
+            + "warn\tttl\t(10.0.0.10, 225.3.2.1) got 9 packets on eth0 in 1 s, but eth1 (threshold 1) sent none\t"
+            + "raise the sender's multicast TTL\n";
+    static final String EVENT = "{\"event\":\"reload-start\",\"time\":\"2026-01-01T00:00:00.000Z\"}\n";
 
     public static void main(String[] args) throws IOException {
         Path path = Path.of(args[0]);
@@ -71,9 +83,13 @@ public class AotTrainServer {
         String reply = switch (cmd) {
             case 's', 'S' -> what == 'i' ? INTERFACES : what == 'g' ? GROUPS : ROUTES;
             case 'J' -> JSON;
+            case 'M' -> METRICS;
+            case 'D' -> DOCTOR;
+            case 'E' -> EVENT;
             default -> "";
         };
-        c.write(ByteBuffer.wrap((reply + "\0").getBytes(StandardCharsets.UTF_8)));
+        // the event stream has no end: the canned one is cut off after its line
+        c.write(ByteBuffer.wrap((cmd == 'E' ? reply : reply + "\0").getBytes(StandardCharsets.UTF_8)));
     }
 
     static void sleep(long ms) {

@@ -32,7 +32,7 @@ while [ $i -lt 3000 ]; do
     i=$((i + 1))
 done >> "$dir/smcroute.conf"
 JDK_JAVA_OPTIONS="-XX:AOTCacheOutput=$out" bin/smcrouted -n -f "$dir/smcroute.conf" \
-    -u "$dir/smcroute.sock" -P "$dir/smcroute.pid" -l notice & daemon=$!
+    -u "$dir/smcroute.sock" -P "$dir/smcroute.pid" -l notice --metrics-listen 127.0.0.1:9810 & daemon=$!
 i=0
 while [ ! -s "$dir/smcroute.pid" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 # Kernel upcalls: new (S,G) flows from peer0 into eth0, in and out of the (*,G) templates, so
@@ -62,8 +62,14 @@ join eth1 225.1.2.4
 add eth0 10.0.0.3 225.1.2.5 eth1
 remove eth0 10.0.0.3 225.1.2.5
 leave eth1 225.1.2.4
+metrics
+doctor
 reload
 END
+# the metrics over HTTP, once
+if command -v bash >/dev/null; then
+    bash -c 'exec 3<>/dev/tcp/127.0.0.1/9810 && printf "GET /metrics HTTP/1.1\r\n\r\n" >&3 && cat <&3' >/dev/null 2>&1
+fi
 kill -TERM $daemon
 wait $daemon
 rm -rf "$dir"

@@ -4,7 +4,8 @@
 # target/runtime, see tools/runtime.sh). Any failure here only means no cache, which costs
 # start-up speed, never correctness.
 #  - client: talks to a canned stand-in daemon (tools/AotTrainServer.java) in batch mode,
-#    covering option parsing, request encoding, connecting, reply decoding and show rendering.
+#    covering option parsing, request encoding, connecting, reply decoding, show rendering and
+#    the streamed replies of metrics, doctor and monitor.
 #  - daemon: runs in a private network namespace (unshare -n, or unshare -rn without root; never
 #    in the host's), loads a small configuration, answers the client, and is stopped by SIGTERM;
 #    the JVM writes the cache as it exits.
@@ -25,6 +26,9 @@ join eth0 225.1.2.3
 add eth0 10.0.0.1 225.1.2.3 eth1 eth2
 remove eth0 10.0.0.1 225.1.2.3
 leave eth0 225.1.2.3
+metrics
+doctor
+monitor
 help
 END
 if [ -f "$out" ]; then

@@ -25,13 +25,15 @@
 #   BENCH_RELOAD_C_RUNS=1              reloads of the C daemon (each re-adds every route: slow); with
 #                                      2 or more its MFC calls are also counted for an unchanged file
 #   BENCH_RELOAD_STRACE=1              0: do not count the reload's MFC calls with strace
+#   BENCH_SCRAPE_ROUTES=100000         routes in the metrics scrape figures
+#   BENCH_SCRAPE_RUNS=3                scrapes of each kind (smcroutectl, raw IPC, HTTP)
 #   BENCH_BUILD=1                      time a clean offline build (0 skips)
 #   BENCH_CHECK=0                      1: also time `make check`
 #   BENCH_C=1                          0: skip the C smcrouted baseline
 #   BENCH_C_MAX_ROUTES=20000           larger route sizes skip C (its install time is quadratic)
 #   BENCH_OUT=target/bench/results.md
 #   BENCH_ONLY="join reload"           run only these sections (build startup show routes batch join
-#                                      reload storm; default all)
+#                                      reload storm metrics; default all)
 # Quick run: BENCH_ROUTES=1000 BENCH_BATCH=1000 BENCH_STARTS=2 BENCH_SHOW_RUNS=5 \
 #            BENCH_STORM_RATES=2000 BENCH_STORM_SOURCES=1000 BENCH_BUILD=0 \
 #            BENCH_JOINS=500 BENCH_JOIN_RUNS=1 BENCH_RELOAD_ROUTES=2000 BENCH_RELOAD_RUNS=2 tools/bench.sh

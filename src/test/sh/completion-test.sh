@@ -52,7 +52,7 @@ expect() {
 sorted() { printf '%s\n' "$@" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'; }
 
 c=_smcroutectl
-all="add del flush help join kill leave reload remove restart show version"
+all="add del doctor flush help join kill leave metrics monitor reload remove restart show version"
 expect "$all" $c "$ctl" ""
 expect "reload remove restart" $c "$ctl" re
 expect "restart" $c "$ctl" res
@@ -68,6 +68,12 @@ expect "join" $c "$ctl" help j
 expect "" $c "$ctl" r ""
 expect "" $c "$ctl" kill ""
 expect "" $c "$ctl" bogus ""
+# this implementation's commands come last in the table: m is metrics, d still del
+expect "metrics monitor" $c "$ctl" m
+expect "monitor" $c "$ctl" mo
+expect "del doctor" $c "$ctl" d
+expect "" $c "$ctl" metrics ""
+expect "" $c "$ctl" doctor ""
 
 # Interface names. Without a daemon on the given socket: the system's.
 tmp=$(mktemp -d /tmp/smcr-completion.XXXXXX)
@@ -129,9 +135,11 @@ if [ -n "${SMCR_COMPLETION_NETNS:-}" ]; then
 fi
 
 c=_smcrouted
-expect "--cache-limit --range-limit --syntax-only -F -I -N -P -c -d -e -f -h -i -l -m -n -p -s -t -u -v" $c "$daemon" -
+expect "--cache-limit --metrics-listen --range-limit --syntax-only -F -I -N -P -c -d -e -f -h -i -l -m -n -p -s -t -u -v" $c "$daemon" -
 expect "--cache-limit" $c "$daemon" -n --c
 expect "--syntax-only" $c "$daemon" -F x.conf --s
+expect "--metrics-listen" $c "$daemon" --m
+expect "" $c "$daemon" --metrics-listen ""
 expect "none notice" $c "$daemon" -l n
 expect "debug err info none notice" $c "$daemon" -n -l ""
 expect "" $c "$daemon" -c ""

@@ -22,14 +22,19 @@ final class Commands {
     static final int DEL = 9;
     static final int JOIN = 10;
     static final int LEAVE = 11;
+    static final int METRICS = 12;
+    static final int MONITOR = 13;
+    static final int DOCTOR = 14;
 
+    /** The original's commands, then this implementation's, so old abbreviations keep their meaning. */
     static final String[] NAMES = {
-        "help", "version", "flush", "kill", "reload", "restart", "show", "add", "remove", "del", "join", "leave"
+        "help", "version", "flush", "kill", "reload", "restart", "show", "add", "remove", "del", "join", "leave",
+        "metrics", "monitor", "doctor"
     };
     /** Minimum number of argument words after the command word. */
-    static final int[] MIN_ARGS = {0, 0, 0, 0, 0, 0, 0, 3, 2, 2, 2, 2};
+    static final int[] MIN_ARGS = {0, 0, 0, 0, 0, 0, 0, 3, 2, 2, 2, 2, 0, 0, 0};
     /** IPC command code; 0 for local commands, and for show (chosen by -d/-j). */
-    static final char[] CODES = {0, 0, 'F', 'k', 'H', 'H', 0, 'a', 'r', 'r', 'j', 'l'};
+    static final char[] CODES = {0, 0, 'F', 'k', 'H', 'H', 0, 'a', 'r', 'r', 'j', 'l', 'M', 'E', 'D'};
 
     private static final String[] SYNOPSIS = {
         "[CMD]",
@@ -44,6 +49,9 @@ final class Commands {
         "IIF [SRC[/LEN]] GRP[/LEN] [OIF ...]",
         "IIF [SRC[/LEN]] GRP[/LEN]",
         "IIF [SRC[/LEN]] GRP[/LEN]",
+        "",
+        "",
+        "",
     };
     private static final String[] SUMMARY = {
         "Show this help text, or the help of CMD",
@@ -58,6 +66,9 @@ final class Commands {
         "Same as remove",
         "Join a multicast group on an interface",
         "Leave a multicast group",
+        "Print metrics in the Prometheus text format",
+        "Print events as JSON lines until stopped",
+        "Check for common multicast routing problems",
     };
     /** Help block description per entry; aliases use the entry above them. */
     private static final String[] DESCRIPTION = {
@@ -73,6 +84,9 @@ final class Commands {
         null,
         "Join GRP (source-specific with SRC) on IIF, so switches forward the traffic.",
         "Leave a group joined earlier with the same IIF, SRC and GRP.",
+        "Print the daemon's metrics for Prometheus (node_exporter textfile).",
+        "Print a JSON line per route, interface, group or reload event.",
+        "Check what commonly stops multicast routing; status 1 on an error.",
     };
     private static final String[] EXAMPLE = {
         "help add",
@@ -87,6 +101,9 @@ final class Commands {
         null,
         "join eth0 225.1.2.3",
         "leave eth0 225.1.2.3",
+        "metrics > /var/lib/node_exporter/smcroute.prom.tmp",
+        "monitor",
+        "doctor",
     };
 
     /** The views of {@code show} (SPEC §13.3); the daemon picks one by the first letter. */

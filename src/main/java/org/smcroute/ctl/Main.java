@@ -230,6 +230,12 @@ public final class Main {
                     return 1;
                 }
                 return send(new Request(showCode(), args), true);
+            case Commands.METRICS:
+                return streamed(Commands.CODES[cmd], '#', "Daemon closed connection before the end of the metrics");
+            case Commands.MONITOR:
+                return streamed(Commands.CODES[cmd], '{', "Event stream ended by the daemon");
+            case Commands.DOCTOR:
+                return doctor();
             default:
                 return send(new Request(Commands.CODES[cmd], args, Wire.WANTS_STATUS), false);
         }
@@ -247,6 +253,29 @@ public final class Main {
 
     private char showCode() {
         return json ? 'J' : detail ? 'S' : 's';
+    }
+
+    /** {@code metrics}, {@code monitor}: the reply is copied to stdout as it arrives. */
+    private int streamed(char code, char first, String cut) {
+        return Streamed.copy(socketPath(), socketOpt != null, Wire.encode(new Request(code, List.of())), first,
+                prefix(), cut, out, err);
+    }
+
+    /** {@code doctor}: the daemon's findings as text or ({@code -j}) JSON; 1 when any is an error. */
+    private int doctor() {
+        byte[] reply = Connection.exchange(socketPath(), socketOpt != null,
+                Wire.encode(new Request(Commands.CODES[Commands.DOCTOR], List.of())), err);
+        if (reply == null || reply.length == 0) {
+            return report(reply);
+        }
+        int n = reply[reply.length - 1] == 0 ? reply.length - 1 : reply.length;
+        DoctorReport r = DoctorReport.parse(reply, n);
+        if (r == null) {
+            return report(reply);
+        }
+        out.print(json ? r.json() : r.text());
+        out.flush();
+        return r.anyError() ? 1 : 0;
     }
 
     private int send(Request req, boolean show) {

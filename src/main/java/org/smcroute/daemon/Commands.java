@@ -9,11 +9,15 @@ import org.smcroute.group.Groups;
 import org.smcroute.ipc.Action;
 import org.smcroute.ipc.Wire;
 import org.smcroute.log.Log;
+import org.smcroute.loop.Deferred;
+import org.smcroute.loop.Stream;
+import org.smcroute.observe.EventHub;
 import org.smcroute.route.RouteEditor;
 import org.smcroute.route.Routes;
 import org.smcroute.show.GroupsView;
 import org.smcroute.show.InterfacesView;
 import org.smcroute.show.RoutesView;
+import org.smcroute.text.Bytes;
 
 /**
  * Executes IPC requests on the state thread (SPEC §14.3, §14.4): every request gets exactly
@@ -37,8 +41,9 @@ final class Commands {
     private final GroupsView groupsView;
     private final Control control;
     private final Log log;
+    private final Observability obs;
 
-    Commands(State state, Control control, Log log) {
+    Commands(State state, Control control, Log log, Observability obs) {
         this.editor = state.editor();
         this.routes = state.routes();
         this.groups = state.groups();
@@ -47,15 +52,15 @@ final class Commands {
         this.groupsView = new GroupsView(state.groups());
         this.control = control;
         this.log = log;
+        this.obs = obs;
     }
 
     /**
-     * Executes one request; null when the reply comes later through {@code later}. With
-     * {@link Wire#WANTS_STATUS} the reply carries a status and the warnings (our client), else
-     * exactly the original's (§14.4). An instanceof chain, not a pattern switch (start-up rule,
-     * see the README).
+     * Executes one request. With {@link Wire#WANTS_STATUS} the reply carries a status and the
+     * warnings (our client), else exactly the original's (§14.4). An instanceof chain, not a
+     * pattern switch (start-up rule, see the README).
      */
-    Reply execute(Action a, int flags, IpcServer.Responder later) {
+    Reply execute(Action a, int flags) {
         boolean status = (flags & Wire.WANTS_STATUS) != 0;
         if (a instanceof Action.Route r) {
             return reply(r.add()
@@ -69,6 +74,9 @@ final class Commands {
         }
         if (a instanceof Action.Show s) {
             return show(s.style(), s.view());
+        }
+        if (a instanceof Action.Observe o) {
+            return observe(o.cmd());
         }
         if (a instanceof Action.Refused r) {
             log.warn(r.error());
@@ -86,9 +94,11 @@ final class Commands {
                     control.requestReload(null);
                     return Reply.of("");
                 }
-                control.requestReload(result -> later.reply(Reply.of(
+                // the client waits for the reload's result
+                Deferred later = new Deferred();
+                control.requestReload(result -> later.complete(Bytes.encode(
                         (result.clean() ? Wire.DONE : Wire.FAILED) + lines(result.messages()))));
-                return null;
+                return Reply.of(later);
             }
             case 'k' -> {
                 return new Reply(status ? String.valueOf(Wire.DONE) : "", control::shutdown);
@@ -99,6 +109,24 @@ final class Commands {
                 return reply(Outcome.failing(text), status);
             }
         }
+    }
+
+    /** {@code M}, {@code E}, {@code D}: replies streamed as they are made. */
+    private Reply observe(char cmd) {
+        if (cmd == 'M') {
+            return Reply.of(obs.metrics.scrape());
+        }
+        if (cmd == 'D') {
+            return Reply.of(obs.doctor.examine());
+        }
+        Stream events = obs.hub.open();
+        if (events == null) {
+            String text = "Too many event stream clients, at most " + EventHub.MAX_MONITORS + ".";
+            log.warn(text);
+            return Reply.of(text);
+        }
+        log.info("Event stream client connected.");
+        return Reply.of(events);
     }
 
     /** The reply of an edit: the original's (empty or the error), or status and messages. */
@@ -128,7 +156,7 @@ final class Commands {
             case 'g' -> Reply.of(json ? groupsView.json() : groupsView.text(cmd == 'S'));
             case 'i' -> Reply.of(json ? ifView.interfacesJson() : ifView.interfaces());
             case 'p' -> Reply.of(json ? ifView.pendingJson() : ifView.pending());
-            default -> Reply.of(json ? routesView.json() : routesView.text(cmd == 'S'));
+            default -> Reply.of(new PieceStream(json ? routesView.json() : routesView.text(cmd == 'S'), log));
         };
     }
 }

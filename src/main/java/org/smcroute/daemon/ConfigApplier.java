@@ -4,6 +4,7 @@ import java.util.List;
 import org.smcroute.conf.Directive;
 import org.smcroute.conf.DirectiveHandler;
 import org.smcroute.conf.Origin;
+import org.smcroute.conf.Outcome;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.iface.Pending;
 import org.smcroute.log.Log;
@@ -22,6 +23,7 @@ final class ConfigApplier implements DirectiveHandler {
     private final Phyints phyints;
     private final Groups groups;
     private final Log log;
+    private int rejected;
 
     ConfigApplier(Interfaces ifaces, RouteEditor routes, Phyints phyints, Groups groups, Log log) {
         this.ifaces = ifaces;
@@ -50,7 +52,7 @@ final class ConfigApplier implements DirectiveHandler {
                         "inbound " + m.from());
                 return true;
             }
-            return !routes.add(m.origin(), m.from(), m.source(), m.group(), m.to()).failing();
+            return applied(routes.add(m.origin(), m.from(), m.source(), m.group(), m.to()));
         }
         if (d instanceof Directive.Mgroup g) {
             ttl(g.origin(), "mgroup", g.ttl());
@@ -59,10 +61,25 @@ final class ConfigApplier implements DirectiveHandler {
                         "interface " + g.from());
                 return true;
             }
-            return !groups.join(g.origin(), g.from(), g.source(), g.group()).failing();
+            return applied(groups.join(g.origin(), g.from(), g.source(), g.group()));
         }
         phyints.apply((Directive.Phyint) d);
         return true;
+    }
+
+    /** Counts a line that did not take effect; false only for a failing one (SPEC §6.10). */
+    private boolean applied(Outcome o) {
+        if (!o.ok()) {
+            rejected++;
+        }
+        return !o.failing();
+    }
+
+    /** Route and group lines that did not take effect, invalid or failing, since the last call. */
+    int takeRejected() {
+        int n = rejected;
+        rejected = 0;
+        return n;
     }
 
     /**

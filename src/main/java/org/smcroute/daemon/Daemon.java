@@ -18,6 +18,7 @@ import org.smcroute.kernel.KernelException;
 import org.smcroute.kernel.Routing;
 import org.smcroute.kernel.RoutingSocket;
 import org.smcroute.kernel.TableException;
+import org.smcroute.kernel.Upcall;
 import org.smcroute.log.Log;
 import org.smcroute.loop.EventLoop;
 import org.smcroute.mrdisc.Mrdisc;
@@ -50,6 +51,7 @@ public final class Daemon implements Commands.Control {
     private final Reloader reloader;
     private final Mrdisc mrdisc;
     private final SdNotify notify = SdNotify.fromEnvironment();
+    private final Observability obs;
     private IpcServer ipc;
     private NetlinkMonitor netlink;
     private EventLoop.Timer refreshTimer;
@@ -72,7 +74,8 @@ public final class Daemon implements Commands.Control {
         this.reloader = new Reloader(state, loop, log, opts.confFile(), this::reloaded);
         this.mrdisc = new Mrdisc(kernel, log, opts.mrdiscInterval(), Mrdisc.Io.of(loop));
         ifaces.setListener(mrdisc);
-        this.commands = new Commands(state, this, log);
+        this.obs = new Observability(opts, state, loop, reloader, log);
+        this.commands = new Commands(state, this, log, obs);
     }
 
     /** {@code -p}: the account to switch to once ready (null = stay). */
@@ -99,15 +102,18 @@ public final class Daemon implements Commands.Control {
         if (rc != 0) {
             return rc;
         }
+        obs.openHttp();
         try {
             ifaces.refresh(kernel.links());
         } catch (KernelException e) {
             log.err("Failed enumerating interfaces: " + e.reason());
+            obs.closeHttp();
             closeIpc();
             return 71;
         }
         rc = openKernel();
         if (rc != 0) {
+            obs.closeHttp();
             closeIpc();
             return rc;
         }
@@ -181,6 +187,10 @@ public final class Daemon implements Commands.Control {
         boolean inUse = false;
         boolean denied = false;
         boolean any = false;
+        Consumer<Upcall> upcalls = u -> {
+            obs.upcall(u);
+            routes.onUpcall(u);
+        };
         for (Family f : Family.values()) {
             try {
                 RoutingSocket socket = routing.open(f, opts.table());
@@ -192,12 +202,14 @@ public final class Daemon implements Commands.Control {
                             ? "Failed enabling PIM IGMPMSG_WRONGVIF, ignoring: " + e.reason()
                             : "Failed enabling MRT6_ASSERT for WRONGMIF, ignoring: " + e.reason());
                 }
-                loop.register(socket.fd(), Poller.POLLIN, r -> socket.readUpcalls(routes::onUpcall));
+                loop.register(socket.fd(), Poller.POLLIN, r -> socket.readUpcalls(upcalls));
             } catch (TableException e) {
+                obs.openFailed(f, e);
                 log.err("Failed setting " + f.label() + " multicast routing table id " + opts.table() + ": " + e.reason());
                 log.err(f == Family.INET ? "Kernel needs CONFIG_IP_MROUTE_MULTIPLE_TABLES=y"
                         : "Kernel needs CONFIG_IPV6_MROUTE_MULTIPLE_TABLES=y");
             } catch (KernelException e) {
+                obs.openFailed(f, e);
                 if (e.errno() == Errno.EADDRINUSE) {
                     inUse = true;
                     log.err(f.label() + " multicast routing API already in use: " + e.reason());
@@ -320,6 +332,7 @@ public final class Daemon implements Commands.Control {
 
     /** End of a reload (§11 steps 9-10). */
     private void reloaded(boolean loaded) {
+        obs.stats.reloaded();
         if (loaded) {
             script.reload();
         }
@@ -348,6 +361,7 @@ public final class Daemon implements Commands.Control {
             }
         }
         state.close();
+        obs.closeHttp();
         closeIpc();
         loop.close();
         log.notice("Exiting.");

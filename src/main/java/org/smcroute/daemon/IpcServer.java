@@ -9,10 +9,11 @@ import org.smcroute.ipc.Decoded;
 import org.smcroute.ipc.Wire;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.log.Log;
-import org.smcroute.show.Pieces;
 import org.smcroute.loop.EventLoop;
+import org.smcroute.loop.Stream;
+import org.smcroute.loop.StreamPump;
 import org.smcroute.sys.Poller;
-import org.smcroute.sys.UnixConnection;
+import org.smcroute.sys.SocketConnection;
 import org.smcroute.sys.UnixServer;
 import org.smcroute.text.Bytes;
 
@@ -23,25 +24,19 @@ import org.smcroute.text.Bytes;
  */
 final class IpcServer {
 
-    /**
-     * Executes one request on the state thread. Returns the reply, or null when the reply comes
-     * later through {@code later} (a reload the client waits for); the connection then waits,
-     * without a timeout and without reading further requests.
-     */
+    /** Executes one request on the state thread; {@code flags} are the request's header flags. */
     interface Executor {
-        Reply execute(Action action, int flags, Responder later);
-    }
-
-    /** Delivers a reply that was not ready when the request was executed. */
-    interface Responder {
-        void reply(Reply reply);
+        Reply execute(Action action, int flags);
     }
 
     /**
-     * A reply: the text (without the trailing NUL), or its {@link Pieces} for a big one, and an
-     * action to run once it was sent.
+     * A reply: the text (without the trailing NUL) and an action to run once it was sent, or a
+     * {@link Stream} sent as it is made and then ended with the NUL: a big show reply in pieces,
+     * a reply that is not ready yet (a reload the client waits for, the doctor's sample), the
+     * metrics, the event stream. While a stream is sent, the connection reads no further
+     * requests, and while it waits for the stream it has no timeout (a hang-up still ends it).
      */
-    record Reply(String text, Runnable afterSend, Pieces pieces) {
+    record Reply(String text, Runnable afterSend, Stream stream) {
         Reply(String text, Runnable afterSend) {
             this(text, afterSend, null);
         }
@@ -50,8 +45,8 @@ final class IpcServer {
             return new Reply(text, null);
         }
 
-        static Reply of(Pieces pieces) {
-            return new Reply(null, null, pieces);
+        static Reply of(Stream stream) {
+            return new Reply(null, null, stream);
         }
     }
 
@@ -61,7 +56,6 @@ final class IpcServer {
     static final int TURN = 32;
 
     private static final byte[] NUL = {0};
-    private static final byte[] NONE = {};
     /** Replies up to this size are sent with their NUL in one write. */
     private static final int SHORT_REPLY = 4096;
 
@@ -82,24 +76,22 @@ final class IpcServer {
     }
 
     private final class Conn {
-        final UnixConnection sock;
+        final SocketConnection sock;
         final byte[] in = new byte[MAX + 1];
         int inLen;
         byte[] out;
         int outPos;
         boolean nulPending;
         Runnable afterSend;
-        /** The rest of a reply made in pieces, or null. */
-        Pieces pieces;
+        /** Sends a streamed reply; null otherwise. */
+        StreamPump pump;
         long deadline = System.nanoTime() + TIMEOUT_NANOS;
         boolean closeAfterWrite;
         /** Gave up its turn with requests still to serve; POLLOUT brings it back. */
         boolean yielded;
-        /** Its request is answered later (see {@link Executor}). */
-        boolean waiting;
         boolean closed;
 
-        Conn(UnixConnection sock) {
+        Conn(SocketConnection sock) {
             this.sock = sock;
         }
     }
@@ -114,7 +106,7 @@ final class IpcServer {
      */
     private void acceptAll() {
         while (true) {
-            UnixConnection c;
+            SocketConnection c;
             try {
                 c = server.accept();
             } catch (KernelException e) {
@@ -134,14 +126,13 @@ final class IpcServer {
         if (c.closed) {
             return; // closed earlier in the same poll round
         }
+        if (c.pump != null) {
+            c.pump.ready(revents);
+            return;
+        }
         if (c.out != null) {
-            if ((revents & (Poller.POLLOUT | Poller.POLLERR | Poller.POLLHUP)) != 0) {
-                if (c.outPos == c.out.length && c.pieces != null && !nextPiece(c)) {
-                    return;
-                }
-                if (flush(c) && next(c)) {
-                    serve(c, false);
-                }
+            if ((revents & (Poller.POLLOUT | Poller.POLLERR | Poller.POLLHUP)) != 0 && flush(c) && next(c)) {
+                serve(c, false);
             }
             return;
         }
@@ -202,9 +193,22 @@ final class IpcServer {
             if (!process(c, eof)) {
                 return;
             }
+            if (c.pump != null) {
+                c.pump.start(); // the pump sends the stream, then hands the connection back
+                return;
+            }
             if (!flush(c) || !next(c)) {
                 return;
             }
+        }
+    }
+
+    /** A streamed reply went out: its NUL follows, then the connection goes on as after any reply. */
+    private void streamFinished(Conn c) {
+        c.pump = null;
+        prepare(c, Reply.of(""));
+        if (flush(c) && next(c)) {
+            serve(c, false);
         }
     }
 
@@ -268,44 +272,30 @@ final class IpcServer {
         }
         Reply reply;
         try {
-            c.waiting = true;
-            reply = executor.execute(action, ((Decoded.Complete) d).request().flags(), r -> answerLater(c, r));
+            reply = executor.execute(action, ((Decoded.Complete) d).request().flags());
         } catch (RuntimeException e) {
             log.err("Internal error executing IPC request: " + e);
             reply = Reply.of("Internal error: " + e.getClass().getSimpleName());
         }
-        if (reply == null) {
-            // no timeout while the daemon works on it; a hang-up still ends the connection
-            c.deadline = System.nanoTime() + Long.MAX_VALUE / 2;
-            loop.register(c.sock.fd(), (short) 0, r -> close(c));
-            return false;
-        }
-        c.waiting = false;
         prepare(c, reply);
         return true;
-    }
-
-    /** The reply of a request that {@link #process} left waiting; sent, then serving goes on. */
-    private void answerLater(Conn c, Reply r) {
-        if (c.closed || !c.waiting) {
-            return;
-        }
-        c.waiting = false;
-        prepare(c, r);
-        if (flush(c) && next(c)) {
-            serve(c, false);
-        }
     }
 
     private void prepare(Conn c, Reply reply) {
         c.afterSend = reply.afterSend();
         c.deadline = System.nanoTime() + TIMEOUT_NANOS;
-        if (reply.pieces() != null) {
-            c.pieces = reply.pieces();
-            c.out = NONE;
-            c.outPos = 0;
-            c.nulPending = false;
-            nextPiece(c);
+        if (reply.stream() != null) {
+            c.pump = new StreamPump(loop, c.sock, reply.stream(), r -> onReady(c, r), new StreamPump.Owner() {
+                @Override
+                public void finished() {
+                    streamFinished(c);
+                }
+
+                @Override
+                public void failed() {
+                    close(c);
+                }
+            });
             return;
         }
         // A big reply is not copied again for its terminating NUL, which then goes out as its
@@ -317,29 +307,6 @@ final class IpcServer {
     }
 
     /**
-     * Makes the next piece of a reply in pieces the bytes to write; after the last one the NUL
-     * follows. False when making it failed, which ends the connection.
-     */
-    private boolean nextPiece(Conn c) {
-        StringBuilder sb = new StringBuilder(Pieces.SIZE + 256);
-        try {
-            if (!c.pieces.next(sb)) {
-                c.pieces = null;
-                c.nulPending = true;
-            }
-        } catch (RuntimeException e) {
-            log.err("Internal error making a reply: " + e);
-            c.out = null;
-            close(c);
-            return false;
-        }
-        c.out = Bytes.encode(sb.toString());
-        c.outPos = 0;
-        c.deadline = System.nanoTime() + TIMEOUT_NANOS;
-        return true;
-    }
-
-    /**
      * Writes as much of the pending reply as the socket takes. True when all of it went out;
      * false when the rest waits for POLLOUT or the connection was closed (EPIPE/ECONNRESET).
      */
@@ -347,12 +314,7 @@ final class IpcServer {
         if (c.closed || c.out == null) {
             return false;
         }
-        while (c.outPos < c.out.length || c.nulPending || c.pieces != null) {
-            if (c.outPos == c.out.length && c.pieces != null) {
-                // the next piece is made in a later poll round: other work gets its turn first
-                loop.register(c.sock.fd(), Poller.POLLOUT, r -> onReady(c, r));
-                return false;
-            }
+        while (c.outPos < c.out.length || c.nulPending) {
             if (c.outPos == c.out.length) {
                 c.out = NUL;
                 c.outPos = 0;
@@ -390,6 +352,13 @@ final class IpcServer {
     private void sweepTimeouts() {
         long now = System.nanoTime();
         for (Conn c : new ArrayList<>(conns)) {
+            if (c.pump != null) {
+                if (c.pump.expired(now)) {
+                    c.pump.close(true);
+                    close(c);
+                }
+                continue;
+            }
             if (now - c.deadline > 0) {
                 if (c.out == null) {
                     log.info("IPC client timed out.");
@@ -400,6 +369,9 @@ final class IpcServer {
     }
 
     private void close(Conn c) {
+        if (c.pump != null) {
+            c.pump.close(false);
+        }
         c.closed = true;
         if (conns.remove(c)) {
             loop.unregister(c.sock.fd());

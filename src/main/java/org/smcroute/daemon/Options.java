@@ -3,6 +3,7 @@ package org.smcroute.daemon;
 import org.smcroute.cli.Getopt;
 import org.smcroute.cli.Version;
 import org.smcroute.log.Log;
+import org.smcroute.net.HostPort;
 import org.smcroute.text.Atoi;
 
 /**
@@ -37,6 +38,7 @@ import org.smcroute.text.Atoi;
  * @param rangeLimit     {@code --range-limit}: largest join expansion, default 4096
  * @param cacheLimit     {@code --cache-limit}: most learned kernel entries, default 100000
  * @param syntaxOnly     {@code --syntax-only}: with {@code -F}, check grammar and values only
+ * @param metricsListen  {@code --metrics-listen}: where to serve HTTP metrics, or null (off)
  */
 public record Options(
         int cacheTimeout,
@@ -58,13 +60,15 @@ public record Options(
         String socketPath,
         int rangeLimit,
         int cacheLimit,
-        boolean syntaxOnly) {
+        boolean syntaxOnly,
+        HostPort metricsListen) {
 
     public static final String PROG = "smcrouted";
     public static final String OPTSTRING = "c:d:D:e:f:F:hI:i:l:m:nNp:P:st:u:v";
     public static final String RANGE_LIMIT = "range-limit";
     public static final String CACHE_LIMIT = "cache-limit";
     public static final String SYNTAX_ONLY = "syntax-only";
+    public static final String METRICS_LISTEN = "metrics-listen";
     public static final int EX_USAGE = 64;
 
     /** What {@link #parse} decided. */
@@ -105,9 +109,11 @@ public record Options(
         String range = null;
         String cacheLimit = null;
         boolean syntaxOnly = false;
+        String metrics = null;
         char info = 0;
 
-        Getopt g = new Getopt(PROG, OPTSTRING, args, RANGE_LIMIT + ":", CACHE_LIMIT + ":", SYNTAX_ONLY);
+        Getopt g = new Getopt(PROG, OPTSTRING, args, RANGE_LIMIT + ":", CACHE_LIMIT + ":", SYNTAX_ONLY,
+                METRICS_LISTEN + ":");
         int opt;
         while ((opt = g.next()) != Getopt.END) {
             String arg = g.optarg();
@@ -132,6 +138,7 @@ public record Options(
                 case Getopt.LONG -> range = arg;
                 case Getopt.LONG + 1 -> cacheLimit = arg;
                 case Getopt.LONG + 2 -> syntaxOnly = true;
+                case Getopt.LONG + 3 -> metrics = arg;
                 default -> {
                     return new Exit(EX_USAGE, usage(ident), g.error() + "\n");
                 }
@@ -167,6 +174,10 @@ public record Options(
         if (v.error == null && syntaxOnly && verify == null) {
             v.error = "--" + SYNTAX_ONLY + " goes with -F FILE";
         }
+        HostPort listen = metrics == null ? null : HostPort.parse(metrics);
+        if (v.error == null && metrics != null && listen == null) {
+            v.error = "--" + METRICS_LISTEN + " " + metrics + ": expected ADDR:PORT or [ADDR6]:PORT, e.g. 127.0.0.1:9810";
+        }
         if (v.error != null) {
             return bad(v.error);
         }
@@ -182,14 +193,14 @@ public record Options(
                 f != null ? f : sysconf + "/" + ident + ".conf",
                 verify, ident, logLevel, level != null, interval, n, bare, user, pidFile, s, table,
                 u != null ? u : run + "/" + ident + ".sock",
-                rangeLimit, learned, syntaxOnly));
+                rangeLimit, learned, syntaxOnly, listen));
     }
 
     /** The same options with other script, configuration, PID file and socket paths. */
     Options withPaths(String script, String conf, String pid, String socket) {
         return new Options(cacheTimeout, startupDelay, exitAfter, script, conf, verifyFile, ident, logLevel,
                 logLevelGiven, mrdiscInterval, foreground, bareDisables, user, pid, syslogOnly, table, socket,
-                rangeLimit, cacheLimit, syntaxOnly);
+                rangeLimit, cacheLimit, syntaxOnly, metricsListen);
     }
 
     /** A usage error: the message on stderr, a pointer to -h, exit 64; nothing is started. */
@@ -226,7 +237,7 @@ public record Options(
         return "Usage: smcrouted [-hnNsv] [-c SEC] [-d SEC] [-e CMD] [-f FILE] [-F FILE]\n"
              + "                 [-i NAME] [-l LVL] [-m SEC] [-p USER[:GROUP]] [-P FILE]\n"
              + "                 [-t ID] [-u FILE] [--range-limit N] [--cache-limit N]\n"
-             + "                 [--syntax-only]\n"
+             + "                 [--syntax-only] [--metrics-listen ADDR:PORT]\n"
              + "\n"
              + "Options:\n"
              + "  -c SEC           Every SEC seconds, remove learned routes and stop filters\n"
@@ -263,6 +274,9 @@ public record Options(
              + "                   filters kept at once, default 100000\n"
              + "  --syntax-only    With -F: check grammar and values only, the same on any\n"
              + "                   host (interfaces are assumed to exist)\n"
+             + "  --metrics-listen ADDR:PORT\n"
+             + "                   Serve Prometheus metrics on HTTP GET /metrics at ADDR:PORT\n"
+             + "                   ([ADDR6]:PORT for IPv6); off by default\n"
              + "\n"
              + "Details: man smcrouted, man smcroute.conf\n"
              + "Bug report address: " + Version.bugReport() + "\n";

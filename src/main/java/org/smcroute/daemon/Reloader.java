@@ -8,6 +8,7 @@ import org.smcroute.conf.ConfigReader;
 import org.smcroute.conf.Directive;
 import org.smcroute.conf.DirectiveHandler;
 import org.smcroute.conf.ReadResult;
+import org.smcroute.event.Events;
 import org.smcroute.log.Log;
 import org.smcroute.loop.EventLoop;
 
@@ -23,6 +24,7 @@ final class Reloader {
     record Result(boolean clean, List<String> messages) {
     }
 
+    private static final String LINES_IN_ERROR = "has lines in error, which are not in effect";
     /** Longest stretch of directives applied before the loop gets a turn. */
     private static final long SLICE_NANOS = 10_000_000L;
 
@@ -50,6 +52,9 @@ final class Reloader {
     private List<Consumer<Result>> waiters = new ArrayList<>();
     private List<Consumer<Result>> waitersAgain = new ArrayList<>();
     private boolean again;
+    private Events events = Events.NONE;
+    /** How the last load went: null = fine or no file; else what went wrong, for the doctor. */
+    private String lastProblem;
 
     /** {@code done} receives whether the read was successful (§6.10) once a reload ends. */
     Reloader(State state, EventLoop loop, Log log, String file, Consumer<Boolean> done) {
@@ -60,11 +65,27 @@ final class Reloader {
         this.done = done;
     }
 
+    void setEvents(Events events) {
+        this.events = events;
+    }
+
+    /**
+     * What went wrong with the last load, to follow the file name in a sentence ("has lines in
+     * error, ..."), or null when it was read without errors or does not exist.
+     */
+    String lastProblem() {
+        return lastProblem;
+    }
+
     /** The initial load (startup step 15): applied at once, before the loop runs. */
     boolean loadNow() {
+        state.takeRejected();
         boolean ok = read(state.applier());
         if (found && !ok) {
             log.warn("Parse error in " + file);
+        }
+        if (state.takeRejected() > 0) {
+            lastProblem = LINES_IN_ERROR;
         }
         return ok;
     }
@@ -74,14 +95,19 @@ final class Reloader {
      * {@link #found}; the caller logs {@code Parse error} once everything is applied.
      */
     private boolean read(DirectiveHandler handler) {
+        lastProblem = null;
         ReadResult r = new ConfigReader(log).read(Path.of(file), handler);
         found = r instanceof ReadResult.Read;
         // instanceof, not a pattern switch (start-up rule, see the README)
         if (r instanceof ReadResult.Read read) {
+            if (!read.success() || read.warnings() > 0) {
+                lastProblem = LINES_IN_ERROR;
+            }
             return read.success();
         }
         if (r instanceof ReadResult.Unreadable u) {
             log.warn("Failed opening " + file + ": " + u.reason());
+            lastProblem = "cannot be read (" + u.reason() + "), so none of it is in effect";
         } else {
             String text = "Configuration file " + file + " does not exist";
             log.notice(text);
@@ -109,11 +135,13 @@ final class Reloader {
         if (waiter != null) {
             waiters.add(waiter);
         }
+        events.reloadStarted();
         messages = new ArrayList<>();
         log.capture(messages);
         log.notice("Reloading configuration, please wait ...");
         state.beginReload();
         log.capture(null);
+        state.takeRejected();
         directives = new ArrayList<>();
         readMessages = new ArrayList<>();
         readMarks = new ArrayList<>();
@@ -166,12 +194,16 @@ final class Reloader {
             log.warn("Parse error in " + file);
         }
         log.capture(null);
+        if (state.takeRejected() > 0) {
+            lastProblem = LINES_IN_ERROR;
+        }
         Result result = new Result(readOk && messages.isEmpty(), List.copyOf(messages));
         messages = null;
         busy = false;
         List<Consumer<Result>> answered = waiters;
         waiters = waitersAgain;
         waitersAgain = new ArrayList<>();
+        events.reloadDone(ok);
         done.accept(ok);
         for (Consumer<Result> w : answered) {
             w.accept(result);

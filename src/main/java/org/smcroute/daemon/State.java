@@ -2,6 +2,7 @@ package org.smcroute.daemon;
 
 import java.util.List;
 import org.smcroute.conf.DirectiveHandler;
+import org.smcroute.event.Events;
 import org.smcroute.group.Groups;
 import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
@@ -73,9 +74,25 @@ final class State {
         return hotplug;
     }
 
+    Phyints phyints() {
+        return phyints;
+    }
+
+    /** Reports kernel changes of the routing domain to {@code events}. */
+    void setEvents(Events events) {
+        ifaces.setEvents(events);
+        routes.setEvents(events);
+        groups.setEvents(events);
+    }
+
     /** Applies configuration lines to the running state. */
     DirectiveHandler applier() {
         return applier;
+    }
+
+    /** Route and group lines that did not take effect since the last call (see {@link ConfigApplier}). */
+    int takeRejected() {
+        return applier.takeRejected();
     }
 
     /**
@@ -86,6 +103,7 @@ final class State {
     void beginReload() {
         groups.beginReload();
         ifaces.beginReload();
+        phyints.beginReload();
         pending.clear();
         hotplug.refresh();
         routes.beginReload();

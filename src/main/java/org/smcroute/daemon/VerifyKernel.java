@@ -10,6 +10,7 @@ import org.smcroute.kernel.KernelException;
 import org.smcroute.kernel.Link;
 import org.smcroute.kernel.MembershipSocket;
 import org.smcroute.kernel.RoutingSocket;
+import org.smcroute.kernel.VifCounters;
 import org.smcroute.kernel.Upcall;
 import org.smcroute.net.Addr;
 
@@ -82,6 +83,11 @@ final class VerifyKernel implements Kernel {
         @Override
         public Counters counters(Addr source, Addr group) {
             return Counters.ZERO;
+        }
+
+        @Override
+        public VifCounters vifCounters(int slot) {
+            return null;
         }
 
         @Override

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.smcroute.conf.Origin;
 import org.smcroute.conf.Outcome;
+import org.smcroute.event.Events;
 import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.kernel.Family;
@@ -32,6 +33,7 @@ public final class Groups {
     private final JoinPool[] pools;
     /** Configured groups by identity (§7.6), in the order they were added. */
     private final Map<Identity, ConfGroup> groups = new LinkedHashMap<>();
+    private Events events = Events.NONE;
 
     private record Identity(String ifname, Prefix source, Prefix group) {
         // written out, not generated (start-up rule, see the README)
@@ -53,6 +55,22 @@ public final class Groups {
         this.log = log;
         this.rangeLimit = rangeLimit;
         this.pools = new JoinPool[] {new JoinPool(kernel, Family.INET, log), new JoinPool(kernel, Family.INET6, log)};
+    }
+
+    /** Where kernel joins and leaves are reported. */
+    public void setEvents(Events events) {
+        this.events = events;
+    }
+
+    /** Memberships held in the kernel now (suspended ones not counted). */
+    public int joinedCount() {
+        int n = 0;
+        for (KernelJoin j : joins) {
+            if (j.socket() != null) {
+                n++;
+            }
+        }
+        return n;
     }
 
     public Collection<ConfGroup> configured() {
@@ -161,6 +179,7 @@ public final class Groups {
                     JoinPool.Socket sock = pool.join(i.index(), s, g);
                     if (sock != null) {
                         joins.add(new KernelJoin(cg, i.name(), i.index(), f, s, g, sock));
+                        events.joined(f, i.name(), s, g);
                     }
                 } catch (KernelException e) {
                     log.warn("Failed joining " + cg.label() + " on " + i.name() + ": " + e.reason());
@@ -236,6 +255,7 @@ public final class Groups {
     private void leaveKernel(KernelJoin j) {
         if (j.socket() != null) {
             pools[j.family().ordinal()].leave(j.socket(), j.ifindex(), j.source(), j.group());
+            events.left(j.family(), j.ifname(), j.source(), j.group());
         }
     }
 
@@ -272,6 +292,7 @@ public final class Groups {
                     joins.remove(k--);
                 } else {
                     joins.set(k, new KernelJoin(j.owner(), j.ifname(), i.index(), j.family(), j.source(), j.group(), s));
+                    events.joined(j.family(), j.ifname(), j.source(), j.group());
                 }
             } catch (KernelException e) {
                 log.warn("Failed joining " + j.owner().label() + " on " + i.name() + ": " + e.reason());

@@ -61,6 +61,11 @@ public final class Iface {
         this.present = present;
     }
 
+    /** Present and administratively up (IFF_UP). */
+    public boolean up() {
+        return present && (flags & Link.IFF_UP) != 0;
+    }
+
     /** Present and multicast capable: the precondition for a VIF/MIF (§8.2). */
     public boolean usable() {
         return present && (flags & Link.IFF_MULTICAST) != 0;

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.smcroute.event.Events;
 import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.KernelException;
@@ -29,6 +30,9 @@ public final class Interfaces {
     private final Map<String, Iface> byName = new HashMap<>();
     private final Iface[][] bySlot;
     private VifListener listener = new VifListener() { };
+    private Events events = Events.NONE;
+    /** Interfaces refused a VIF/MIF because the family's table was full, by family (§8.2). */
+    private final List<List<String>> refused = List.of(new ArrayList<>(), new ArrayList<>());
 
     public Interfaces(Routing routing, Log log) {
         this.routing = routing;
@@ -55,6 +59,11 @@ public final class Interfaces {
 
     public void setListener(VifListener listener) {
         this.listener = listener;
+    }
+
+    /** Where interfaces coming up and going down are reported. */
+    public void setEvents(Events events) {
+        this.events = events;
     }
 
     /** Tells the listener that the settings of an interface's VIF/MIF may have changed (§8.4). */
@@ -91,8 +100,12 @@ public final class Interfaces {
                 table.add(i);
                 byName.put(i.name(), i);
                 changes.add(new Change(i, true, false, false, false, 0));
+                if (i.up()) {
+                    events.ifaceUp(i.name(), i.index());
+                }
                 continue;
             }
+            boolean wasUp = i.up();
             boolean wasPresent = i.present();
             boolean wasMulticast = i.usable();
             int oldIndex = i.index();
@@ -103,11 +116,23 @@ public final class Interfaces {
             if (appeared || indexChanged || mcChanged) {
                 changes.add(new Change(i, appeared, false, indexChanged, mcChanged, oldIndex));
             }
+            if (wasUp != i.up() || (indexChanged && wasUp)) {
+                if (wasUp) {
+                    events.ifaceDown(i.name(), oldIndex);
+                }
+                if (i.up()) {
+                    events.ifaceUp(i.name(), i.index());
+                }
+            }
         }
         for (Iface i : table) {
             if (i.present() && !seen.containsKey(i.name())) {
+                boolean wasUp = i.up();
                 i.setPresent(false);
                 changes.add(new Change(i, false, true, false, false, i.index()));
+                if (wasUp) {
+                    events.ifaceDown(i.name(), i.index());
+                }
             }
         }
         return changes;
@@ -212,6 +237,10 @@ public final class Interfaces {
         }
         if (s == t.length) {
             log.warn("Not enough available " + f.vifName() + "s to create " + i.name());
+            List<String> r = refused.get(f.ordinal());
+            if (!r.contains(i.name())) {
+                r.add(i.name());
+            }
             return -Errno.ENOMEM;
         }
         try {
@@ -222,6 +251,7 @@ public final class Interfaces {
         }
         t[s] = i;
         i.setSlot(f, s);
+        refused.get(f.ordinal()).remove(i.name());
         log.debug("Added " + f.vifName() + " " + s + " for " + i.name() + " (ifindex " + i.index() + ")");
         listener.vifReady(i, f);
         return s;
@@ -303,6 +333,32 @@ public final class Interfaces {
             i.setThreshold(1);
             i.setMrdisc(false);
         }
+        refused.get(0).clear();
+        refused.get(1).clear();
+    }
+
+    /**
+     * Interfaces that wanted a VIF/MIF of {@code f} when every slot was taken and have none
+     * yet, in the order they asked; cleared at reload, which asks again.
+     */
+    public List<String> refused(Family f) {
+        return refused.get(f.ordinal());
+    }
+
+    /** VIF/MIF slots of {@code f} held. */
+    public int slotsInUse(Family f) {
+        int n = 0;
+        for (Iface i : bySlot[f.ordinal()]) {
+            if (i != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Size of the VIF/MIF table of {@code f}. */
+    public int slotCount(Family f) {
+        return bySlot[f.ordinal()].length;
     }
 
     /** Rows no line referenced since {@link #beginReload}, or whose interface is gone (§11 step 6.1). */

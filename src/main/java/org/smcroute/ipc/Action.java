@@ -29,6 +29,13 @@ public sealed interface Action {
     }
 
     /**
+     * {@code metrics} ({@code M}), {@code monitor} ({@code E}) or {@code doctor} ({@code D}):
+     * replies made while they are sent; arguments are ignored.
+     */
+    record Observe(char cmd) implements Action {
+    }
+
+    /**
      * A request that cannot be executed. A malformed one (SPEC §14.6) is answered and its
      * connection closed; any other only answered.
      */
@@ -54,6 +61,9 @@ public sealed interface Action {
             }
             case 's', 'S', 'J' -> {
                 return new Show(c, n == 0 ? "" : a.get(0));
+            }
+            case 'M', 'E', 'D' -> {
+                return new Observe(c);
             }
             default -> {
                 return new Control(c);

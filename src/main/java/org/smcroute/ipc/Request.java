@@ -3,7 +3,8 @@ package org.smcroute.ipc;
 import java.util.List;
 
 /**
- * One IPC request: a command character (SPEC §14.2: {@code a r j l F H k s S J}), its
+ * One IPC request: a command character (SPEC §14.2: {@code a r j l F H k s S J}, and
+ * {@code M E D} of this implementation), its
  * argument words and the header flags ({@link Wire#WANTS_STATUS}). The value the client builds
  * and the daemon executes; {@link Wire} moves it.
  */

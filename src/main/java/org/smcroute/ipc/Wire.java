@@ -22,8 +22,11 @@ public final class Wire {
     public static final int MAX_SIZE = 1024;
     /** Largest argument count. */
     public static final int MAX_ARGS = 35;
-    /** Every command code the daemon understands. */
-    public static final String COMMANDS = "arjlFHksSJ";
+    /**
+     * Every command code the daemon understands: the original's, then {@code M} (metrics),
+     * {@code E} (event stream) and {@code D} (doctor).
+     */
+    public static final String COMMANDS = "arjlFHksSJMED";
 
     /**
      * Header flag, in the 4 padding bytes the original daemon ignores and the original client

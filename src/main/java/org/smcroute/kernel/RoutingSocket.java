@@ -33,6 +33,9 @@ public interface RoutingSocket extends AutoCloseable {
     /** Packet/byte counters of an (S,G); {@link Counters#ZERO} when they cannot be read. */
     Counters counters(Addr source, Addr group);
 
+    /** Packet/byte counters of a VIF/MIF slot; null when the slot has no kernel VIF/MIF. */
+    VifCounters vifCounters(int slot);
+
     /**
      * Reads queued upcalls without blocking, a bounded batch per call (the poll loop calls again
      * while more are queued), and hands each decoded one to {@code sink}; ordinary IGMP/ICMPv6

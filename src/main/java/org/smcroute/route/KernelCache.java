@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.smcroute.event.Events;
 import org.smcroute.kernel.Counters;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.Kernel;
@@ -30,6 +31,7 @@ final class KernelCache {
     private final Routing routing;
     private final Log log;
     private final Routes.Slots slots;
+    private Events events = Events.NONE;
     private final Map<SgKey, KernelEntry> cache = new LinkedHashMap<>();
     /** Pushed TTL vectors, interned: there are few distinct ones, and 100k entries share them. */
     private final Map<ByteBuffer, byte[]> ttlPool = new HashMap<>();
@@ -46,6 +48,10 @@ final class KernelCache {
         this.routing = routing;
         this.log = log;
         this.slots = slots;
+    }
+
+    void setEvents(Events events) {
+        this.events = events;
     }
 
     KernelEntry get(SgKey k) {
@@ -74,6 +80,10 @@ final class KernelCache {
         return learnedCount;
     }
 
+    int learnedLimit() {
+        return learnedLimit;
+    }
+
     /** Adds or replaces the entry of its (S,G); a replaced entry moves to the end. */
     void put(KernelEntry e) {
         remove(e.key());
@@ -85,7 +95,11 @@ final class KernelCache {
 
     private void remove(SgKey k) {
         KernelEntry old = cache.remove(k);
-        if (old != null && old.learned()) {
+        if (old == null) {
+            return;
+        }
+        old.markRemoved();
+        if (old.learned()) {
             learnedCount--;
         }
     }
@@ -168,6 +182,7 @@ final class KernelCache {
         try {
             kernel.addMfc(e.source(), e.group(), e.inbound(), pooled);
             e.pushed(oifs, pooled);
+            events.routeAdded(f, e.source(), e.group(), e.inbound(), oifs, e.learned());
         } catch (KernelException x) {
             log.warn("Failed adding (" + e.source() + ", " + e.group() + ") to the kernel: " + x.reason());
         }
@@ -182,6 +197,7 @@ final class KernelCache {
         }
         try {
             kernel.delMfc(e.source(), e.group(), e.inbound());
+            events.routeDeleted(e.family(), e.source(), e.group(), e.inbound(), e.oifs(), e.learned());
         } catch (KernelException x) {
             log.debug("Failed removing (" + e.source() + ", " + e.group() + ") from the kernel: " + x.reason());
         }
@@ -235,6 +251,9 @@ final class KernelCache {
 
     /** Forgets everything without kernel calls (the routing socket was closed). */
     void forget() {
+        for (KernelEntry e : cache.values()) {
+            e.markRemoved();
+        }
         cache.clear();
         learnedCount = 0;
     }

@@ -17,6 +17,7 @@ public final class KernelEntry {
     private byte[] ttls;
     private boolean covered;
     private boolean stale;
+    private boolean removed;
     private long validPkt;
     private long lastUse;
 
@@ -58,6 +59,15 @@ public final class KernelEntry {
 
     byte[] ttls() {
         return ttls;
+    }
+
+    /** In the kernel as far as this daemon knows: pushed, and not deleted or replaced since. */
+    public boolean installed() {
+        return ttls != null && !removed;
+    }
+
+    void markRemoved() {
+        removed = true;
     }
 
     void pushed(int oifs, byte[] ttls) {

@@ -1,5 +1,7 @@
 package org.smcroute.route;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.smcroute.conf.Directive;
 import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
@@ -16,6 +18,8 @@ public final class Phyints {
     private final Routes routes;
     private final Log log;
     private final boolean bareMeansDisable;
+    /** Names of {@code phyint} lines that matched no interface, since the last load. */
+    private final List<String> missing = new ArrayList<>();
 
     /** {@code bareMeansDisable} is the {@code -N} option. */
     public Phyints(Interfaces ifaces, Routes routes, Log log, boolean bareMeansDisable) {
@@ -40,6 +44,9 @@ public final class Phyints {
         var matched = ifaces.matchPresent(p.ifname());
         if (matched.isEmpty()) {
             log.warn(pfx + "phyint " + p.ifname() + " does not exist (yet?) on this system");
+            if (!missing.contains(p.ifname())) {
+                missing.add(p.ifname());
+            }
             return;
         }
         for (Iface i : matched) {
@@ -63,6 +70,19 @@ public final class Phyints {
                 routes.reconcileOif(Family.INET, i.slot(Family.INET));
             }
         }
+    }
+
+    /**
+     * Names (or patterns) of {@code phyint} lines that matched no interface when they were
+     * applied; a reload starts the list afresh.
+     */
+    public List<String> missing() {
+        return missing;
+    }
+
+    /** Reload, first half: the lines are applied again, and name again what is missing. */
+    public void beginReload() {
+        missing.clear();
     }
 
     /** SPEC §8.5: delete the VIF and MIF of an interface and everything that used them. */

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.smcroute.event.Events;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.Routing;
 import org.smcroute.kernel.Upcall;
@@ -33,6 +34,7 @@ public final class Routes {
     private final Map<SgKey, ConfRoute> ssm = new LinkedHashMap<>();
     private final KernelCache cache;
     private InstallListener listener = (f, s, g) -> { };
+    private Events events = Events.NONE;
     private boolean deferred;
 
     /** What the routing tables need to know about a VIF/MIF slot. */
@@ -67,6 +69,12 @@ public final class Routes {
         this.listener = l;
     }
 
+    /** Where kernel entry changes are reported. */
+    public void setEvents(Events events) {
+        this.events = events;
+        cache.setEvents(events);
+    }
+
     /** See {@link KernelCache#setLearnedLimit}. */
     public void setLearnedLimit(int limit) {
         cache.setLearnedLimit(limit);
@@ -74,6 +82,10 @@ public final class Routes {
 
     public int learnedCount() {
         return cache.learnedCount();
+    }
+
+    public int learnedLimit() {
+        return cache.learnedLimit();
     }
 
     /** Templates in insertion order. */
@@ -352,6 +364,9 @@ public final class Routes {
                         + " does not match any (*,G) rule");
             }
         }
+        if (e.installed()) {
+            events.learned(Upcall.Kind.NOCACHE, f, s, g, vif, e.oifs());
+        }
     }
 
     /** WRONGVIF/WRONGMIF (§10.5): re-parent when a rule on the arrival interface covers it. */
@@ -371,6 +386,9 @@ public final class Routes {
         cache.push(e, want);
         log.notice("Moved (" + s + "," + g + ") inbound to " + ifname + " after WRONGVIF");
         listener.installed(f, s, g);
+        if (e.installed()) {
+            events.learned(Upcall.Kind.WRONGVIF, f, s, g, vif, e.oifs());
+        }
     }
 
     // ---- VIF removal --------------------------------------------------------------------

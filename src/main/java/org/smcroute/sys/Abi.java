@@ -72,6 +72,8 @@ final class Abi {
     /** Classic BPF {@code BPF_RET | BPF_K}: return the constant k (0 = drop the packet). */
     static final short BPF_RET_K = 0x06;
     // ioctl
+    static final long SIOCGETVIFCNT = 0x89E0;
+    static final long SIOCGETMIFCNT_IN6 = 0x89E0;
     static final long SIOCGETSGCNT = 0x89E1;
     static final long SIOCGETSGCNT_IN6 = 0x89E1;
     static final long FIONREAD = 0x541B;

@@ -55,6 +55,15 @@ final class Layouts {
             JAVA_LONG.withName("bytecnt"),
             JAVA_LONG.withName("wrong_if"));
 
+    /** {@code sioc_vif_req} and {@code sioc_mif_req6}: the same shape, a u16 slot then four counters. */
+    static final StructLayout SIOC_VIF_REQ = structLayout(
+            JAVA_SHORT.withName("vifi"),
+            paddingLayout(6),
+            JAVA_LONG.withName("icount"),
+            JAVA_LONG.withName("ocount"),
+            JAVA_LONG.withName("ibytes"),
+            JAVA_LONG.withName("obytes"));
+
     static final StructLayout IGMPMSG = structLayout(
             JAVA_INT.withName("unused1"),
             JAVA_INT.withName("unused2"),

@@ -17,6 +17,7 @@ import org.smcroute.kernel.KernelException;
 import org.smcroute.kernel.RoutingSocket;
 import org.smcroute.kernel.TableException;
 import org.smcroute.kernel.Upcall;
+import org.smcroute.kernel.VifCounters;
 import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
 
@@ -45,6 +46,10 @@ final class LinuxRoutingSocket implements RoutingSocket {
     private static final long SG_PKT = Layouts.offset(Layouts.SIOC_SG_REQ, "pktcnt");
     private static final long SG6_GROUP = Layouts.offset(Layouts.SIOC_SG_REQ6, "grp");
     private static final long SG6_PKT = Layouts.offset(Layouts.SIOC_SG_REQ6, "pktcnt");
+    private static final long VIF_ICOUNT = Layouts.offset(Layouts.SIOC_VIF_REQ, "icount");
+    private static final long VIF_OCOUNT = Layouts.offset(Layouts.SIOC_VIF_REQ, "ocount");
+    private static final long VIF_IBYTES = Layouts.offset(Layouts.SIOC_VIF_REQ, "ibytes");
+    private static final long VIF_OBYTES = Layouts.offset(Layouts.SIOC_VIF_REQ, "obytes");
 
     private final Family family;
     private final boolean v6;
@@ -54,6 +59,9 @@ final class LinuxRoutingSocket implements RoutingSocket {
     private final MemorySegment buf = Arena.ofAuto().allocate(BUF_SIZE, 8);
     private final MemorySegment mfcctl;
     private final ByteBuffer mfcScratch = MfcCodec.scratch();
+    /** Counter requests, reused: a metrics scrape reads the counters of every entry. */
+    private final MemorySegment sgReq;
+    private final MemorySegment vifReq = Arena.ofAuto().allocate(Layouts.SIOC_VIF_REQ);
 
     private LinuxRoutingSocket(Family family, int fd, Log log) {
         this.family = family;
@@ -62,6 +70,7 @@ final class LinuxRoutingSocket implements RoutingSocket {
         this.fd = fd;
         this.log = log;
         this.mfcctl = Arena.ofAuto().allocate(v6 ? Layouts.MF6CCTL : Layouts.MFCCTL);
+        this.sgReq = Arena.ofAuto().allocate(v6 ? Layouts.SIOC_SG_REQ6 : Layouts.SIOC_SG_REQ);
     }
 
     /** See {@link org.smcroute.kernel.Kernel#openRouting}. */
@@ -268,25 +277,36 @@ final class LinuxRoutingSocket implements RoutingSocket {
         if (fd < 0 || source.v6() != v6 || group.v6() != v6) {
             return Counters.ZERO;
         }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment req;
-            long pkt;
-            if (v6) {
-                req = a.allocate(Layouts.SIOC_SG_REQ6);
-                Sockaddr.write(req, 0, source, 0);
-                Sockaddr.write(req, SG6_GROUP, group, 0);
-                pkt = SG6_PKT;
-            } else {
-                req = a.allocate(Layouts.SIOC_SG_REQ);
-                req.set(Layouts.IN_ADDR, 0, source.ipv4());
-                req.set(Layouts.IN_ADDR, 4, group.ipv4());
-                pkt = SG_PKT;
-            }
-            if (LibC.ioctl(fd, v6 ? Abi.SIOCGETSGCNT_IN6 : Abi.SIOCGETSGCNT, req) < 0) {
-                return Counters.ZERO;
-            }
-            return new Counters(req.get(JAVA_LONG, pkt), req.get(JAVA_LONG, pkt + 8), req.get(JAVA_LONG, pkt + 16));
+        MemorySegment req = sgReq;
+        long pkt;
+        if (v6) {
+            Sockaddr.write(req, 0, source, 0);
+            Sockaddr.write(req, SG6_GROUP, group, 0);
+            pkt = SG6_PKT;
+        } else {
+            req.set(Layouts.IN_ADDR, 0, source.ipv4());
+            req.set(Layouts.IN_ADDR, 4, group.ipv4());
+            pkt = SG_PKT;
         }
+        if (LibC.ioctl(fd, v6 ? Abi.SIOCGETSGCNT_IN6 : Abi.SIOCGETSGCNT, req) < 0) {
+            return Counters.ZERO;
+        }
+        return new Counters(req.get(JAVA_LONG, pkt), req.get(JAVA_LONG, pkt + 8), req.get(JAVA_LONG, pkt + 16));
+    }
+
+    @Override
+    public VifCounters vifCounters(int slot) {
+        if (fd < 0) {
+            return null;
+        }
+        MemorySegment req = vifReq;
+        req.fill((byte) 0);
+        req.set(JAVA_SHORT, 0, (short) slot);
+        if (LibC.ioctl(fd, v6 ? Abi.SIOCGETMIFCNT_IN6 : Abi.SIOCGETVIFCNT, req) < 0) {
+            return null;
+        }
+        return new VifCounters(req.get(JAVA_LONG, VIF_ICOUNT), req.get(JAVA_LONG, VIF_OCOUNT),
+                req.get(JAVA_LONG, VIF_IBYTES), req.get(JAVA_LONG, VIF_OBYTES));
     }
 
     @Override

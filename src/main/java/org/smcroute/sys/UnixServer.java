@@ -14,7 +14,7 @@ import org.smcroute.kernel.KernelException;
  * poll loop as the routing sockets. The file mode and owner are final before {@link #bind}
  * returns, so no client can connect through a wider mode (SPEC §14.1).
  */
-public final class UnixServer implements AutoCloseable {
+public final class UnixServer extends ListeningSocket {
 
     /** {@code sun_path} is 108 bytes including the terminating NUL. */
     public static final int MAX_PATH = 107;
@@ -22,11 +22,10 @@ public final class UnixServer implements AutoCloseable {
     private static final long SUN_PATH = Layouts.offset(Layouts.SOCKADDR_UN, "sun_path");
 
     private final String path;
-    private int fd;
 
     private UnixServer(String path, int fd) {
+        super(fd);
         this.path = path;
-        this.fd = fd;
     }
 
     /**
@@ -107,34 +106,13 @@ public final class UnixServer implements AutoCloseable {
         }
     }
 
-    public int fd() {
-        return fd;
-    }
-
     public String path() {
         return path;
     }
 
-    /**
-     * Accepts one pending client as a non-blocking connection.
-     *
-     * @return the connection, or null when none is pending (EAGAIN, or the client gave up)
-     */
-    public UnixConnection accept() throws KernelException {
-        int c = LibC.accept4(fd, Abi.SOCK_NONBLOCK | Abi.SOCK_CLOEXEC);
-        if (c == -Errno.EAGAIN || c == -Errno.EINTR || c == -Errno.ECONNABORTED) {
-            return null;
-        }
-        return new UnixConnection(LibC.check("accept", c));
-    }
-
-    /** Closes the socket and removes its file; idempotent. */
+    /** Closing also removes the socket's file. */
     @Override
-    public void close() {
-        if (fd >= 0) {
-            LibC.close(fd);
-            fd = -1;
-            unlink(path);
-        }
+    void closed() {
+        unlink(path);
     }
 }

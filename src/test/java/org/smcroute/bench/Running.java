@@ -34,6 +34,12 @@ final class Running implements AutoCloseable {
     }
 
     Running(Bench b, Bench.Impl impl, Netns ns, String config, List<String> wrapper, String level) throws IOException {
+        this(b, impl, ns, config, wrapper, level, List.of());
+    }
+
+    /** {@code extra}: more daemon options after the usual ones. */
+    Running(Bench b, Bench.Impl impl, Netns ns, String config, List<String> wrapper, String level, List<String> extra)
+            throws IOException {
         this.impl = impl;
         this.ns = ns;
         this.dir = Files.createTempDirectory(b.work, "d");
@@ -42,6 +48,7 @@ final class Running implements AutoCloseable {
         List<String> cmd = new ArrayList<>(wrapper);
         cmd.addAll(List.of("env", "JAVA_HOME=" + b.jdk, impl.daemon(), "-n", "-f", conf().toString(),
                 "-u", sock(), "-P", pidFile().toString(), "-l", level));
+        cmd.addAll(extra);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("daemon.log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -36,7 +36,8 @@ class DocsTest {
             }
             assertThat(page).as("option -" + c).containsPattern("(?m)^\\.[BI]+R? -" + c + "\\b");
         }
-        assertThat(page).contains("--range-limit", "-range-limit=");
+        assertThat(page).contains("--range-limit", "-range-limit=", "--metrics-listen", "-metrics-listen=",
+                "GET /metrics", "scrape_configs:");
     }
 
     @Test
@@ -62,6 +63,17 @@ class DocsTest {
             assertThat(page).as("option -" + c).containsPattern("(?m)^\\.BI? -" + c + "\\b");
         }
         assertThat(page).contains("first match wins", "JSON");
+        for (String section : List.of(".SH METRICS", ".SH EVENTS", ".SH DOCTOR")) {
+            assertThat(page).contains(section);
+        }
+        for (String event : List.of("route-add", "route-del", "learned", "iface-up", "iface-down", "join", "leave",
+                "reload-start", "reload-done")) {
+            assertThat(page).as("event " + event).containsPattern("(?m)^\\.BR? .*\\b" + event + "\\b");
+        }
+        for (String code : List.of("rp-filter", "no-multicast", "link-local-group", "missing-iface", "ttl",
+                "vif-capacity", "mc-forwarding", "iface-down", "cache-full", "config")) {
+            assertThat(page).as("doctor code " + code).containsPattern("(?m)^\\.B " + code + "$");
+        }
     }
 
     @Test

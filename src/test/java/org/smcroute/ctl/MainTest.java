@@ -74,6 +74,9 @@ class MainTest extends ClientTestBase {
             {"re", "reload"}, {"rel", "reload"}, {"res", "restart"}, {"rem", "remove"}, {"s", "show"},
             {"showfoo", "show"}, {"a", "add"}, {"d", "del"}, {"j", "join"}, {"l", "leave"},
             {"helpme", "help"}, {"remove", "remove"},
+            // this implementation's words come last: none of the above changed meaning
+            {"m", "metrics"}, {"me", "metrics"}, {"mo", "monitor"}, {"do", "doctor"}, {"de", "del"},
+            {"metricsx", "metrics"},
         };
         for (String[] c : cases) {
             assertThat(Commands.NAMES[Commands.lookup(c[0])]).as(c[0]).isEqualTo(c[1]);

@@ -252,4 +252,20 @@ class OptionsTest {
             assertThat(e.stderr()).startsWith("smcrouted: -l " + bad + ": unknown log level");
         }
     }
+
+    @Test
+    void metricsListenTakesALiteralAddressAndPortAndIsOffByDefault() {
+        assertThat(ok().metricsListen()).isNull();
+        assertThat(ok("--metrics-listen", "127.0.0.1:9810").metricsListen()).hasToString("127.0.0.1:9810");
+        assertThat(ok("--metrics-listen=[::1]:9810").metricsListen()).hasToString("[::1]:9810");
+        assertThat(ok("--metrics-l", "0.0.0.0:1").metricsListen()).hasToString("0.0.0.0:1");
+        for (String bad : new String[] {"localhost:9810", "127.0.0.1", "127.0.0.1:", ":9810", "::1:9810", "[10.0.0.1]:9810",
+            "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:99999999999", "127.0.0.1:9x", "[::1]9810"}) {
+            Options.Exit e = exit("--metrics-listen", bad);
+            assertThat(e.code()).as(bad).isEqualTo(Options.EX_USAGE);
+            assertThat(e.stderr()).isEqualTo("smcrouted: --metrics-listen " + bad + ": expected ADDR:PORT or"
+                    + " [ADDR6]:PORT, e.g. 127.0.0.1:9810\nTry 'smcrouted -h' for more information.\n");
+        }
+        assertThat(Options.usage("smcroute")).contains("--metrics-listen ADDR:PORT");
+    }
 }

@@ -249,8 +249,10 @@ class IpcFuzzIT {
             IpcOracle.Verdict v = IpcOracle.judge(s, s.length);
             int end = s.length;
             for (int i = 0; i < v.executed().size(); i++) {
-                if (v.executed().get(i).cmd() == 'k') {
-                    // never kill the daemon: the stream ends right before the kill
+                char cmd = v.executed().get(i).cmd();
+                if (cmd == 'k' || cmd == 'E') {
+                    // never kill the daemon, and never turn the connection into an endless event
+                    // stream: the stream ends right before either
                     end = v.executed().get(i).offset();
                     v = IpcOracle.judge(s, end);
                     break;
@@ -536,6 +538,7 @@ class IpcFuzzIT {
                 case 6 -> { // a random header that claims to be valid, random body
                     byte[] body = new byte[rnd.nextInt(64)];
                     rnd.nextBytes(body);
+                    // the original's codes only: a doctor samples for a second, an event stream never ends
                     m = RawIpc.raw(16 + body.length, IpcOracle.COMMANDS.charAt(rnd.nextInt(10)), rnd.nextInt(4), body);
                 }
                 case 7 -> { // the largest counts: 35 (allowed) or 36 words

@@ -15,7 +15,8 @@ import org.smcroute.net.Addr;
  */
 final class IpcOracle {
 
-    static final String COMMANDS = "arjlFHksSJ";
+    /** The original's command codes, then metrics, event stream and doctor. */
+    static final String COMMANDS = "arjlFHksSJMED";
     static final String BAD = "Failed to parse IPC message from client: Bad message";
     static final String TOO_LARGE = "Too large IPC message, unsupported.";
     static final String INVALID = "Failed to parse IPC message from client: Invalid argument";

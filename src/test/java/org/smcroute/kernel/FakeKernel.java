@@ -39,6 +39,8 @@ public final class FakeKernel implements Kernel {
     private final Map<Family, Map<Integer, Integer>> vifs = new HashMap<>();
     private final Map<Family, Map<String, Mfc>> mfc = new HashMap<>();
     public final Map<String, Counters> counters = new HashMap<>();
+    /** VIF/MIF counters by "FAMILY slot" (e.g. "INET 1"); an existing slot without one reads zero. */
+    public final Map<String, VifCounters> vifCounters = new HashMap<>();
     private final List<Upcall> queued = new ArrayList<>();
 
     public FakeKernel() {
@@ -176,6 +178,14 @@ public final class FakeKernel implements Kernel {
         @Override
         public Counters counters(Addr source, Addr group) {
             return counters.getOrDefault(key(source, group), Counters.ZERO);
+        }
+
+        @Override
+        public VifCounters vifCounters(int slot) {
+            if (closed || !vifs.get(f).containsKey(slot)) {
+                return null;
+            }
+            return vifCounters.getOrDefault(f + " " + slot, new VifCounters(0, 0, 0, 0));
         }
 
         @Override

@@ -37,6 +37,11 @@ class LayoutsTest {
     }
 
     @Test
+    void siocVifReq() {
+        fields(Layouts.SIOC_VIF_REQ, 40, "vifi", 0, "icount", 8, "ocount", 16, "ibytes", 24, "obytes", 32);
+    }
+
+    @Test
     void igmpmsg() {
         fields(Layouts.IGMPMSG, 20, "unused1", 0, "unused2", 4, "im_msgtype", 8, "im_mbz", 9, "im_vif", 10,
                 "im_vif_hi", 11, "im_src", 12, "im_dst", 16);
@@ -137,6 +142,8 @@ class LayoutsTest {
             Abi.MCAST_LEAVE_SOURCE_GROUP, Abi.ICMP6_FILTER}).containsExactly(42, 45, 46, 47, 1);
         assertThat(Abi.SIOCGETSGCNT).isEqualTo(0x89E1);
         assertThat(Abi.SIOCGETSGCNT_IN6).isEqualTo(0x89E1);
+        assertThat(Abi.SIOCGETVIFCNT).isEqualTo(0x89E0);
+        assertThat(Abi.SIOCGETMIFCNT_IN6).isEqualTo(0x89E0);
         assertThat(Abi.VIFF_USE_IFINDEX).isEqualTo(8);
         assertThat(new int[] {Abi.IGMPMSG_NOCACHE, Abi.IGMPMSG_WRONGVIF, Abi.IGMPMSG_WHOLEPKT,
             Abi.IGMPMSG_WRVIFWHOLE, Abi.MRT6MSG_NOCACHE, Abi.MRT6MSG_WRONGMIF, Abi.MRT6MSG_WHOLEPKT})

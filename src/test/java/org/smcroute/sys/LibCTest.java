@@ -84,13 +84,13 @@ class LibCTest {
             assertThat(Files.getAttribute(Path.of(path), "unix:mode")).isEqualTo(0140660);
             assertThat(s.accept()).isNull();
             assertThat(UnixServer.probe(path)).isTrue();
-            try (UnixConnection probed = s.accept()) {
+            try (SocketConnection probed = s.accept()) {
                 assertThat(probed).isNotNull();
                 byte[] b = new byte[16];
                 assertThat(probed.read(b, 0, b.length)).isZero(); // probe closed: EOF
             }
             try (var ch = SocketChannel.open(UnixDomainSocketAddress.of(path));
-                    UnixConnection c = awaitAccept(s)) {
+                    SocketConnection c = awaitAccept(s)) {
                 byte[] b = new byte[16];
                 assertThat(c.read(b, 0, b.length)).isEqualTo(-1);
                 ch.write(ByteBuffer.wrap("hello".getBytes()));
@@ -148,9 +148,9 @@ class LibCTest {
         }
     }
 
-    private static UnixConnection awaitAccept(UnixServer s) throws Exception {
+    private static SocketConnection awaitAccept(UnixServer s) throws Exception {
         for (int i = 0; i < 100; i++) {
-            UnixConnection c = s.accept();
+            SocketConnection c = s.accept();
             if (c != null) {
                 return c;
             }

@@ -34,6 +34,7 @@ import org.smcroute.kernel.Link;
 import org.smcroute.kernel.RoutingSocket;
 import org.smcroute.kernel.TableException;
 import org.smcroute.kernel.Upcall;
+import org.smcroute.kernel.VifCounters;
 import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
 
@@ -127,6 +128,12 @@ class LinuxKernelIT {
         assertThat(await(() -> k.counters(SRC4, GRP4).packets() > 0)).isTrue();
         assertThat(k.counters(SRC4, GRP4).bytes()).isPositive();
         assertThat(k.counters(SRC4, Addr.parse("225.9.9.9"))).isEqualTo(Counters.ZERO);
+        assertThat(await(() -> k.vifCounters(3).packetsOut() > 0)).isTrue();
+        assertThat(k.vifCounters(0)).isEqualTo(procVif("ip_mr_vif", 0));
+        assertThat(k.vifCounters(3)).isEqualTo(procVif("ip_mr_vif", 3));
+        assertThat(k.vifCounters(0).packetsIn()).isPositive();
+        assertThat(k.vifCounters(1)).isNull();
+        assertThat(k.vifCounters(32)).isNull();
         k.delMfc(SRC4, GRP4, 0);
         assertThat(lines("ip_mr_cache")).isEmpty();
         assertThatThrownBy(() -> k.delMfc(SRC4, GRP4, 0))
@@ -159,6 +166,10 @@ class LinuxKernelIT {
         assertThat(cache.get(0)).matches(".* 2:1\\s*");
         send(true, "b");
         assertThat(await(() -> k.counters(SRC6, GRP6).packets() > 0)).isTrue();
+        assertThat(await(() -> k.vifCounters(2).packetsOut() > 0)).isTrue();
+        assertThat(k.vifCounters(0)).isEqualTo(procVif("ip6_mr_vif", 0));
+        assertThat(k.vifCounters(2)).isEqualTo(procVif("ip6_mr_vif", 2));
+        assertThat(k.vifCounters(1)).isNull();
         k.delMfc(SRC6, GRP6, 0);
         assertThat(lines("ip6_mr_cache")).isEmpty();
         k.delVif(2, ifB);
@@ -298,6 +309,17 @@ class LinuxKernelIT {
             }
         }
         return m;
+    }
+
+    /** The counters of one VIF/MIF row of /proc/net/ip_mr_vif or ip6_mr_vif ("Interface BytesIn PktsIn BytesOut PktsOut ..."). */
+    static VifCounters procVif(String file, int vif) throws IOException {
+        for (String l : lines(file)) {
+            String[] f = l.trim().split("\\s+");
+            if (Integer.parseInt(f[0]) == vif) {
+                return new VifCounters(Long.parseLong(f[3]), Long.parseLong(f[5]), Long.parseLong(f[2]), Long.parseLong(f[4]));
+            }
+        }
+        return null;
     }
 
     /** Lines of a /proc/net file without its header. */

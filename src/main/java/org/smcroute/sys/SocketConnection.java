@@ -9,17 +9,18 @@ import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.KernelException;
 
 /**
- * One accepted IPC client, non-blocking. Data passes through a small off-heap buffer of its
- * own, since heap arrays may only be handed to "critical" downcalls.
+ * One accepted stream connection (an IPC client on the UNIX socket, an HTTP client of the
+ * metrics endpoint), non-blocking. Data passes through a small off-heap buffer of its own,
+ * since heap arrays may only be handed to "critical" downcalls.
  */
-public final class UnixConnection implements AutoCloseable {
+public final class SocketConnection implements AutoCloseable {
 
     private static final int BUF = 4096;
 
     private int fd;
     private final MemorySegment buf = Arena.ofAuto().allocate(BUF);
 
-    UnixConnection(int fd) {
+    SocketConnection(int fd) {
         this.fd = fd;
     }
 
