@@ -2,7 +2,9 @@ package org.smcroute.daemon;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.smcroute.conf.ConfigReader;
 import org.smcroute.conf.Directive;
@@ -11,12 +13,16 @@ import org.smcroute.conf.ReadResult;
 import org.smcroute.event.Events;
 import org.smcroute.log.Log;
 import org.smcroute.loop.EventLoop;
+import org.smcroute.route.Routes;
 
 /**
- * Configuration loads: the initial one in one go, reloads (SPEC §11) as a mark and sweep that
- * is applied in time slices, so that a big file never stalls the event loop: IPC keeps being
- * answered and SIGTERM is honoured between slices. A client may wait for a reload's result: the
- * warnings of the reload's own work are kept, in order, with the final {@code Parse error}.
+ * Configuration loads: the initial one in one go; reloads (SPEC §11) as a mark and sweep that
+ * never holds the event loop for more than a slice, so IPC keeps being answered and SIGTERM is
+ * honoured throughout. The file is read and parsed on a thread of its own (no daemon state is
+ * involved); the lines that changed since the last load are applied first and their routes
+ * pushed at once, then every line in file order, then the sweep, each in time slices. A client
+ * may wait for a reload's result: its warnings in file order, with the final
+ * {@code Parse error}.
  */
 final class Reloader {
 
@@ -25,15 +31,21 @@ final class Reloader {
     }
 
     private static final String LINES_IN_ERROR = "has lines in error, which are not in effect";
-    /** Longest stretch of directives applied before the loop gets a turn. */
-    private static final long SLICE_NANOS = 10_000_000L;
+    /** Longest stretch of reload work before the loop gets a turn. */
+    private static final long SLICE_NANOS = 2_000_000L;
 
     private final State state;
     private final EventLoop loop;
     private final Log log;
     private final String file;
     private final Consumer<Boolean> done;
-    private List<Directive> directives;
+    /** The lines of the last load, which the next reload compares with. */
+    private LineChanges.Prints prints = LineChanges.Prints.NONE;
+    /** The running reload's file, from {@link #begin} to {@link #finish}. */
+    private ConfigRead read;
+    /** What the lines applied first said, by line index, until file order reaches them. */
+    private Map<Integer, List<String>> early;
+    private Routes.Sweep sweep;
     private int next;
     private int failures;
     private boolean readOk;
@@ -41,12 +53,7 @@ final class Reloader {
     private boolean found;
     private boolean busy;
     private List<String> messages;
-    /**
-     * Warnings of the read, which parses the whole file before anything is applied, and per
-     * directive how many of them came before it: they join {@link #messages} in file order.
-     */
-    private List<String> readMessages;
-    private List<Integer> readMarks;
+    /** How many of the reader's messages were replayed into the log. */
     private int readTaken;
     /** Clients waiting for the running reload, and for the one requested while it runs. */
     private List<Consumer<Result>> waiters = new ArrayList<>();
@@ -80,7 +87,13 @@ final class Reloader {
     /** The initial load (startup step 15): applied at once, before the loop runs. */
     boolean loadNow() {
         state.takeRejected();
-        boolean ok = read(state.applier());
+        LineChanges.Recorder lines = new LineChanges.Recorder();
+        DirectiveHandler applier = state.applier();
+        boolean ok = report(new ConfigReader(log).read(Path.of(file), d -> {
+            lines.add(d);
+            return applier.apply(d);
+        }));
+        prints = lines.prints();
         if (found && !ok) {
             log.warn("Parse error in " + file);
         }
@@ -91,19 +104,18 @@ final class Reloader {
     }
 
     /**
-     * Reads the file through {@code handler}; logs a missing or unreadable file (§6.10). Sets
-     * {@link #found}; the caller logs {@code Parse error} once everything is applied.
+     * Logs a missing or unreadable file (§6.10) and notes what the doctor reports; sets
+     * {@link #found}. The caller logs {@code Parse error} once everything is applied.
      */
-    private boolean read(DirectiveHandler handler) {
+    private boolean report(ReadResult r) {
         lastProblem = null;
-        ReadResult r = new ConfigReader(log).read(Path.of(file), handler);
         found = r instanceof ReadResult.Read;
         // instanceof, not a pattern switch (start-up rule, see the README)
-        if (r instanceof ReadResult.Read read) {
-            if (!read.success() || read.warnings() > 0) {
+        if (r instanceof ReadResult.Read ok) {
+            if (!ok.success() || ok.warnings() > 0) {
                 lastProblem = LINES_IN_ERROR;
             }
-            return read.success();
+            return ok.success();
         }
         if (r instanceof ReadResult.Unreadable u) {
             log.warn("Failed opening " + file + ": " + u.reason());
@@ -139,56 +151,116 @@ final class Reloader {
         messages = new ArrayList<>();
         log.capture(messages);
         log.notice("Reloading configuration, please wait ...");
+        log.capture(null);
+        LineChanges.Prints before = prints;
+        int level = log.level();
+        Thread reader = new Thread(() -> {
+            try {
+                ConfigRead r = ConfigRead.of(file, before, level);
+                loop.post(() -> begin(r));
+            } catch (RuntimeException e) {
+                loop.post(() -> abandon(e));
+            }
+        }, "config-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Steps 2-5 with the file read: marks, the changed lines first, then the rest in slices. */
+    private void begin(ConfigRead r) {
+        read = r;
+        next = 0;
+        failures = 0;
+        readTaken = 0;
+        log.capture(messages);
         state.beginReload();
+        readOk = report(r.result());
         log.capture(null);
         state.takeRejected();
-        directives = new ArrayList<>();
-        readMessages = new ArrayList<>();
-        readMarks = new ArrayList<>();
-        readTaken = 0;
-        failures = 0;
-        next = 0;
-        log.capture(readMessages);
-        readOk = read(d -> {
-            readMarks.add(readMessages.size());
-            return directives.add(d);
-        });
-        log.capture(null);
+        prints = r.prints();
+        applyFirst();
         loop.post(this::step);
+    }
+
+    /**
+     * Applies the lines that name a changed (S,G) route, then pushes those routes: the one
+     * edited line of a big file reaches the kernel before the other lines are compared.
+     */
+    private void applyFirst() {
+        int[] first = read.first();
+        if (first.length == 0) {
+            early = null;
+            return;
+        }
+        early = new HashMap<>();
+        for (int i : first) {
+            List<String> said = new ArrayList<>();
+            log.capture(said);
+            if (!state.applier().apply(read.directives().get(i))) {
+                failures++;
+            }
+            early.put(i, said);
+        }
+        log.capture(messages);
+        for (int i : first) {
+            Directive.Mroute m = (Directive.Mroute) read.directives().get(i);
+            state.editor().settle(m.source(), m.group());
+        }
+        log.capture(null);
     }
 
     private void step() {
         long deadline = System.nanoTime() + SLICE_NANOS;
+        List<Directive> ds = read.directives();
         log.capture(messages);
-        while (next < directives.size() && System.nanoTime() - deadline < 0) {
-            takeReadMessages(readMarks.get(next));
-            if (!state.applier().apply(directives.get(next++))) {
+        while (next < ds.size() && System.nanoTime() - deadline < 0) {
+            replayRead(read.marks()[next]);
+            List<String> said = early == null ? null : early.remove(next);
+            if (said != null) {
+                messages.addAll(said);
+            } else if (!state.applier().apply(ds.get(next))) {
                 failures++;
             }
+            next++;
         }
-        log.capture(null);
-        if (next < directives.size()) {
+        if (next < ds.size()) {
+            log.capture(null);
             loop.post(this::step);
-        } else {
-            finish();
+            return;
         }
+        replayRead(read.logged().size());
+        sweep = state.endReload();
+        log.capture(null);
+        loop.post(this::sweepStep);
     }
 
-    /** Moves the read's warnings that come before position {@code upTo} into the result. */
-    private void takeReadMessages(int upTo) {
+    /** Logs the reader's messages up to position {@code upTo}; the capture keeps the warnings. */
+    private void replayRead(int upTo) {
+        List<ConfigRead.Logged> logged = read.logged();
         while (readTaken < upTo) {
-            messages.add(readMessages.get(readTaken++));
+            ConfigRead.Logged l = logged.get(readTaken++);
+            log.log(l.level(), l.text());
         }
     }
 
-    /** SPEC §11 steps 6-8, then the end of the reload. */
-    private void finish() {
-        directives = null;
-        takeReadMessages(readMessages.size());
-        readMessages = null;
-        readMarks = null;
+    private void sweepStep() {
         log.capture(messages);
-        state.endReload();
+        boolean swept = sweep.step(System.nanoTime() + SLICE_NANOS);
+        log.capture(null);
+        if (swept) {
+            sweep = null;
+            finish();
+        } else {
+            loop.post(this::sweepStep);
+        }
+    }
+
+    /** SPEC §11 steps 7-8, then the end of the reload. */
+    private void finish() {
+        read = null;
+        early = null;
+        log.capture(messages);
+        state.completeReload();
         boolean ok = readOk && failures == 0;
         if (found && !ok) {
             log.warn("Parse error in " + file);
@@ -197,7 +269,17 @@ final class Reloader {
         if (state.takeRejected() > 0) {
             lastProblem = LINES_IN_ERROR;
         }
-        Result result = new Result(readOk && messages.isEmpty(), List.copyOf(messages));
+        end(new Result(readOk && messages.isEmpty(), List.copyOf(messages)), ok);
+    }
+
+    /** The reader failed (a bug, not the file): nothing was changed; the reload is over. */
+    private void abandon(RuntimeException e) {
+        log.err("Reload abandoned, nothing changed: reading " + file + " failed: " + e);
+        messages.add("Reload abandoned, nothing changed: reading " + file + " failed");
+        end(new Result(false, List.copyOf(messages)), false);
+    }
+
+    private void end(Result result, boolean ok) {
         messages = null;
         busy = false;
         List<Consumer<Result>> answered = waiters;

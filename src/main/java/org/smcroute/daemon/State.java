@@ -33,6 +33,8 @@ final class State {
     private final Groups groups;
     private final ConfigApplier applier;
     private final Hotplug hotplug;
+    /** Between {@link #endReload} and {@link #completeReload}: the interfaces no line claimed. */
+    private List<Iface> unclaimed;
 
     /** {@code check}: verify mode (SPEC §4.7), where a missing interface is a warning. */
     State(Kernel kernel, Log log, boolean bareDisables, int rangeLimit, boolean check) {
@@ -110,18 +112,26 @@ final class State {
     }
 
     /**
-     * Reload steps 6-8: the VIFs/MIFs of unclaimed or absent interfaces go first (with every
-     * route and OIF that used them), then unclaimed routes, with one reconciliation of the whole
-     * kernel cache; then the joins of those interfaces and unclaimed groups are left; last the
-     * remaining VIFs/MIFs take their new settings and absent rows leave the table.
+     * Reload steps 6-8, first part: the VIFs/MIFs of unclaimed or absent interfaces go first
+     * (with every route and OIF that used them), then unclaimed routes; the returned sweep
+     * reconciles the whole kernel cache once, in slices, after which {@link #completeReload}
+     * ends the reload.
      */
-    void endReload() {
-        List<Iface> unclaimed = ifaces.unclaimed();
+    Routes.Sweep endReload() {
+        unclaimed = ifaces.unclaimed();
         for (Iface i : unclaimed) {
             phyints.deleteSlots(i);
         }
-        routes.endReload();
+        return routes.endReload();
+    }
+
+    /**
+     * Reload steps 7-8: the joins of the unclaimed interfaces and unclaimed groups are left; last
+     * the remaining VIFs/MIFs take their new settings and absent rows leave the table.
+     */
+    void completeReload() {
         groups.endReload(unclaimed);
+        unclaimed = null;
         ifaces.endReload();
     }
 

@@ -131,6 +131,17 @@ public final class RouteEditor {
         return Outcome.ok(warnings);
     }
 
+    /**
+     * During a reload, after every line naming this (S,G) route was applied: pushes its kernel
+     * entry now (see {@link Routes#settle}). Lines that are not one valid (S,G) are ignored.
+     */
+    public void settle(String src, String grp) {
+        if (SourceGroup.parse(src, grp) instanceof SourceGroup.Valid v && v.source() != null
+                && v.source().isFull() && v.group().isFull()) {
+            routes.settle(new SgKey(Family.of(v.v6()), v.source().addr(), v.group().addr()));
+        }
+    }
+
     /** Logs a warning about a line or request and keeps it for the one who asked. */
     private void warn(Origin o, List<String> warnings, String text) {
         log.warn(o.prefix() + text);

@@ -124,17 +124,87 @@ public final class Routes {
     }
 
     /**
-     * Reload, second half (§11 steps 6.3 and 6.4): deletes the conf routes no line claimed and
-     * reconciles every kernel entry once.
+     * Reload, second half (§11 steps 6.3 and 6.4): deletes the conf routes no line claimed;
+     * the returned sweep then reconciles every kernel entry once, in slices the caller runs.
+     * From here on, changes reach the kernel at once again; the sweep skips nothing they did.
      */
-    public void endReload() {
+    public Sweep endReload() {
         if (!deferred) {
             throw new IllegalStateException("endReload without beginReload");
         }
         templates.removeIf(ConfRoute::unused);
         ssm.values().removeIf(ConfRoute::unused);
         deferred = false;
-        reconcileAll();
+        return new Sweep(cache.snapshot().toArray(new KernelEntry[0]), ssm.values().toArray(new ConfRoute[0]));
+    }
+
+    /**
+     * During a reload, once every line naming {@code k} has been applied: its SSM route is final,
+     * so its kernel entry is reconciled now instead of at the end of the reload (a changed line
+     * reaches the kernel first); the end of the reload then finds it up to date.
+     */
+    public void settle(SgKey k) {
+        ConfRoute r = ssm.get(k);
+        if (r != null && r.unused()) {
+            ssm.remove(k);
+            r = null;
+        }
+        boolean was = deferred;
+        deferred = false;
+        try {
+            if (r != null) {
+                reconcileSsm(r);
+            } else {
+                KernelEntry e = cache.get(k);
+                if (e != null) {
+                    reconcile(e);
+                }
+            }
+        } finally {
+            deferred = was;
+        }
+    }
+
+    /**
+     * The end of a reload (§11 step 6.4) over the entries and SSM routes as they were when it
+     * began: each kernel entry is reconciled and each SSM route without its entry installed.
+     * Run in slices, so the loop serves other work in between; whatever changed meanwhile was
+     * reconciled by its own change, and entries replaced or removed meanwhile are skipped.
+     */
+    public final class Sweep {
+        private final KernelEntry[] entries;
+        private final ConfRoute[] routes;
+        private int next;
+
+        private Sweep(KernelEntry[] entries, ConfRoute[] routes) {
+            this.entries = entries;
+            this.routes = routes;
+        }
+
+        /** Works until done or {@code deadline} (System.nanoTime()); true when done. */
+        public boolean step(long deadline) {
+            int n = entries.length;
+            while (next < n + routes.length) {
+                if ((next & 63) == 0 && System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                if (next < n) {
+                    KernelEntry e = entries[next];
+                    if (cache.get(e.key()) == e) {
+                        reconcile(e);
+                    }
+                } else {
+                    ConfRoute r = routes[next - n];
+                    SgKey k = r.key();
+                    KernelEntry e = cache.get(k);
+                    if (ssm.get(k) == r && (e == null || e.learned() || e.inbound() != r.inbound())) {
+                        reconcileSsm(r);
+                    }
+                }
+                next++;
+            }
+            return true;
+        }
     }
 
     /** Result of {@link #add}: what happened to the table, for the caller's messages. */
@@ -274,22 +344,10 @@ public final class Routes {
         }
     }
 
-    /** Reconciles every kernel entry and installs SSM routes that have none (§11 step 6.4). */
-    private void reconcileAll() {
-        for (KernelEntry e : cache.snapshot()) {
-            reconcile(e);
-        }
-        for (ConfRoute r : ssm.values()) {
-            KernelEntry e = cache.get(r.key());
-            if (e == null || e.learned() || e.inbound() != r.inbound()) {
-                reconcileSsm(r);
-            }
-        }
-    }
-
     /**
      * SPEC §10.3 reconcile(K). The one place where conf changes reach the kernel: during a
-     * reload it does nothing, and {@link #endReload} reconciles every entry once.
+     * reload it does nothing, and the {@link Sweep} of {@link #endReload} reconciles every entry
+     * once.
      */
     private void reconcile(KernelEntry e) {
         if (deferred) {

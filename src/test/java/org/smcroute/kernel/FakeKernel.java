@@ -33,6 +33,8 @@ public final class FakeKernel implements Kernel {
     }
 
     public final List<String> calls = new ArrayList<>();
+    /** Runs after every MFC change, to look at the daemon's state at that moment. */
+    public Runnable afterMfc = () -> { };
     public final List<Link> links = new ArrayList<>();
     public final Map<String, Integer> failures = new HashMap<>();
     private final boolean[] open = new boolean[2];
@@ -164,6 +166,7 @@ public final class FakeKernel implements Kernel {
             Mfc m = new Mfc(parent, ttls.clone());
             calls.add("addMfc " + f + " (" + source + "," + group + ") " + parent + " oifs=" + Integer.toBinaryString(m.oifMask()));
             mfc.get(f).put(key(source, group), m);
+            afterMfc.run();
         }
 
         @Override
@@ -173,6 +176,7 @@ public final class FakeKernel implements Kernel {
             if (mfc.get(f).remove(key(source, group)) == null) {
                 throw new KernelException("delMfc", Errno.ENOENT, "No such file or directory");
             }
+            afterMfc.run();
         }
 
         @Override

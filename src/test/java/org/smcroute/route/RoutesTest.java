@@ -117,7 +117,7 @@ class RoutesTest {
         fx.routes.beginReload();
         fx.add("eth0", "10.0.0.1", "225.1.2.3", "eth1", "eth2");
         fx.add("eth0", null, "225.5.0.0/16", "eth1");
-        fx.routes.endReload();
+        assertThat(fx.routes.endReload().step(System.nanoTime() + 60_000_000_000L)).isTrue();
         assertThat(fx.kernel.calls).isEmpty();
     }
 
@@ -130,7 +130,7 @@ class RoutesTest {
         fx.routes.beginReload();
         fx.add("eth0", "10.0.0.1", "225.1.2.3", "eth1");
         fx.add("eth0", "10.0.0.2", "225.1.2.3", "eth1");
-        fx.routes.endReload();
+        assertThat(fx.routes.endReload().step(System.nanoTime() + 60_000_000_000L)).isTrue();
         assertThat(fx.kernel.calls).containsExactly("addMfc INET (10.0.0.1,225.1.2.3) 0 oifs=10");
     }
 
