@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.ToIntFunction;
 import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
+import org.smcroute.kernel.ControlPacket;
 import org.smcroute.kernel.ControlSocket;
 import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.Family;
@@ -17,6 +18,7 @@ import org.smcroute.kernel.Kernel;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.kernel.NoLinkLocalException;
 import org.smcroute.net.Addr;
+import org.smcroute.net.Checksum;
 import org.smcroute.log.Log;
 import org.smcroute.loop.EventLoop;
 import org.smcroute.sys.Poller;
@@ -44,8 +46,8 @@ public final class Mrdisc implements Interfaces.VifListener {
     public static final Addr ALL_SNOOPERS6 = Addr.parse("ff02::6a");
     public static final List<Addr> GROUPS4 = List.of(ALL_SNOOPERS, Addr.parse("224.0.0.2"));
     public static final List<Addr> GROUPS6 = List.of(Addr.parse("ff02::2"), ALL_SNOOPERS6);
-    private static final List<Integer> ACCEPT6 = List.of(SOLICITATION6);
-    private static final int IPPROTO_IGMP = 2;
+    private static final ControlSocket.Spec SPEC4 = new ControlSocket.Spec(GROUPS4, List.of(), false);
+    private static final ControlSocket.Spec SPEC6 = new ControlSocket.Spec(GROUPS6, List.of(SOLICITATION6), false);
     /** Robustness Variable when the host's cannot be read. */
     public static final int DEFAULT_ROBUSTNESS = 2;
     private static final Path IGMP_QRV = Path.of("/proc/sys/net/ipv4/igmp_qrv");
@@ -104,7 +106,6 @@ public final class Mrdisc implements Interfaces.VifListener {
     private final Io io;
     private final ToIntFunction<Family> robustness;
     private final Map<Key, Registration> registrations = new LinkedHashMap<>();
-    private final byte[] packet = new byte[2048];
     private Runnable timer;
 
     /** {@code interval}: the {@code -m} announcement interval in seconds (4..180). */
@@ -139,42 +140,22 @@ public final class Mrdisc implements Interfaces.VifListener {
             m[7] = (byte) robustness;
         }
         if (!f.v6()) {
-            int sum = checksum(m);
+            int sum = Checksum.of(m);
             m[2] = (byte) (sum >> 8);
             m[3] = (byte) sum;
         }
         return m;
     }
 
-    /** RFC 1071 Internet checksum of {@code b}; 0 over data that already carries a valid one. */
-    public static int checksum(byte[] b) {
-        long sum = 0;
-        for (int i = 0; i + 1 < b.length; i += 2) {
-            sum += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
-        }
-        if ((b.length & 1) != 0) {
-            sum += (b[b.length - 1] & 0xff) << 8;
-        }
-        while ((sum >> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        return (int) (~sum & 0xffff);
+    /** Whether an IGMP or ICMPv6 message read from a control socket is a Solicitation. */
+    public static boolean isSolicitation(Family f, ControlPacket p) {
+        byte[] m = p.message();
+        return m.length >= (f.v6() ? 4 : 8) && (m[0] & 0xff) == (f.v6() ? SOLICITATION6 : SOLICITATION);
     }
 
-    /**
-     * Whether a packet read from a control socket is a Solicitation. IPv4 raw sockets deliver
-     * the IP header, so the IGMP type is {@code ihl * 4} bytes in; IPv6 ones the bare ICMPv6
-     * message.
-     */
-    public static boolean isSolicitation(Family f, byte[] p, int n) {
-        if (f.v6()) {
-            return n >= 4 && (p[0] & 0xff) == SOLICITATION6;
-        }
-        if (n < 20) {
-            return false;
-        }
-        int ihl = (p[0] & 0x0f) * 4;
-        return ihl >= 20 && n >= ihl + 8 && (p[9] & 0xff) == IPPROTO_IGMP && (p[ihl] & 0xff) == SOLICITATION;
+    /** What a registration's socket joins and lets through. */
+    public static ControlSocket.Spec spec(Family f) {
+        return f.v6() ? SPEC6 : SPEC4;
     }
 
     static int advertisement(Family f) {
@@ -241,7 +222,7 @@ public final class Mrdisc implements Interfaces.VifListener {
     private void register(Iface i, Family f) {
         ControlSocket sock;
         try {
-            sock = kernel.openControl(f, i.name(), i.index(), f.v6() ? GROUPS6 : GROUPS4, ACCEPT6);
+            sock = kernel.openControl(f, i.name(), i.index(), spec(f));
         } catch (NoLinkLocalException e) {
             log.debug("mrdisc: no IPv6 link-local address on " + i.name() + ", skipping");
             return;
@@ -291,8 +272,8 @@ public final class Mrdisc implements Interfaces.VifListener {
             return;
         }
         boolean solicited = false;
-        for (int n; (n = r.socket().receive(packet)) >= 0; ) {
-            solicited |= isSolicitation(r.family(), packet, n);
+        for (ControlPacket p; (p = r.socket().receive()) != null; ) {
+            solicited |= isSolicitation(r.family(), p);
         }
         if (solicited) {
             log.debug("mrdisc: " + r.family().label() + " solicitation on " + r.ifname() + ", answering");

@@ -19,6 +19,7 @@ import org.smcroute.route.IfaceSlots;
 import org.smcroute.kernel.FakeKernel;
 import org.smcroute.kernel.Link;
 import org.smcroute.log.Log;
+import org.smcroute.net.Checksum;
 import org.smcroute.route.Phyints;
 import org.smcroute.route.Routes;
 
@@ -81,7 +82,7 @@ class MrdiscTest {
 
     List<String> sentTypes() {
         List<String> out = new ArrayList<>();
-        for (FakeKernel.Sent s : kernel.mrdiscSent) {
+        for (FakeKernel.Sent s : kernel.controlSent) {
             out.add(s.family() + " " + s.ifindex() + " " + s.type());
         }
         return out;
@@ -101,7 +102,7 @@ class MrdiscTest {
         assertThat(HEX.formatHex(Mrdisc.encode(V4, Mrdisc.SOLICITATION, 20, 2))).isEqualTo("3100ceff00000000");
         for (int interval = 4; interval <= 180; interval++) {
             for (int rv = 0; rv < 300; rv += 7) {
-                assertThat(Mrdisc.checksum(Mrdisc.encode(V4, Mrdisc.ADVERTISEMENT, interval, rv))).isZero();
+                assertThat(Checksum.of(Mrdisc.encode(V4, Mrdisc.ADVERTISEMENT, interval, rv))).isZero();
             }
         }
     }
@@ -110,14 +111,6 @@ class MrdiscTest {
     void ipv6MessagesLeaveTheChecksumToTheKernel() {
         assertThat(HEX.formatHex(Mrdisc.encode(V6, Mrdisc.ADVERTISEMENT6, 180, 2))).isEqualTo("97b40000007d0002");
         assertThat(HEX.formatHex(Mrdisc.encode(V6, Mrdisc.TERMINATION6, 180, 2))).isEqualTo("9900000000000000");
-    }
-
-    @Test
-    void checksumIsTheRfc1071One() {
-        // RFC 1071 section 3 example: sum 0xddf2, checksum its complement
-        assertThat(Mrdisc.checksum(HEX.parseHex("0001f203f4f5f6f7"))).isEqualTo(0x220d);
-        assertThat(Mrdisc.checksum(HEX.parseHex("0001f203f4f5f6"))).isEqualTo(0x2304);
-        assertThat(Mrdisc.checksum(new byte[8])).isEqualTo(0xffff);
     }
 
     @Test
@@ -132,9 +125,9 @@ class MrdiscTest {
     @Test
     void registersWhenTheVifIsCreatedAndAnnouncesAtOnce() {
         phyint("eth1", true, true);
-        assertThat(kernel.calls).containsSubsequence("addVif INET 0 3 1", "openMrdisc INET eth1 3 1000",
-                "sendMrdisc 1000 3014cf6b007d0003", "addVif INET6 0 3 1", "openMrdisc INET6 eth1 3 1001",
-                "sendMrdisc 1001 97140000007d0004");
+        assertThat(kernel.calls).containsSubsequence("addVif INET 0 3 1", "openControl INET eth1 3 1000",
+                "sendControl 1000 3014cf6b007d0003", "addVif INET6 0 3 1", "openControl INET6 eth1 3 1001",
+                "sendControl 1001 97140000007d0004");
         assertThat(io.watched).containsOnlyKeys(1000, 1001);
         assertThat(io.timers).hasSize(1);
         assertThat(io.timers.get(0)[0]).isEqualTo(20_000);
@@ -143,7 +136,7 @@ class MrdiscTest {
         assertThat(mrdisc.registered("eth0", V4)).isFalse();
 
         phyint("eth0", true, false);
-        assertThat(kernel.mrdiscSockets).hasSize(2);
+        assertThat(kernel.controlSockets).hasSize(2);
     }
 
     @Test
@@ -151,7 +144,7 @@ class MrdiscTest {
         phyint("eth0", true, true);
         phyint("eth1", true, true);
         assertThat(io.timers).hasSize(1);
-        kernel.mrdiscSent.clear();
+        kernel.controlSent.clear();
         mrdisc.announce();
         assertThat(sentTypes()).containsExactly("INET 2 48", "INET6 2 151", "INET 3 48", "INET6 3 151");
     }
@@ -159,11 +152,11 @@ class MrdiscTest {
     @Test
     void solicitationIsAnsweredAtOnce() {
         phyint("eth1", true, true);
-        kernel.mrdiscSent.clear();
-        int s4 = kernel.mrdiscSocket(V4, "eth1");
-        int s6 = kernel.mrdiscSocket(V6, "eth1");
+        kernel.controlSent.clear();
+        int s4 = kernel.controlSocket(V4, "eth1");
+        int s6 = kernel.controlSocket(V6, "eth1");
         io.watched.get(s4).run(); // readable, but nothing that is a Solicitation
-        assertThat(kernel.mrdiscSent).isEmpty();
+        assertThat(kernel.controlSent).isEmpty();
         kernel.queueSolicitations(s4, 2);
         io.watched.get(s4).run();
         kernel.queueSolicitations(s6, 1);
@@ -174,17 +167,17 @@ class MrdiscTest {
     @Test
     void flagOnForAnExistingVifRegistersAndOffTerminates() {
         phyint("eth1", true, false);
-        assertThat(kernel.mrdiscSockets).isEmpty();
+        assertThat(kernel.controlSockets).isEmpty();
         phyint("eth1", true, true);
-        assertThat(kernel.mrdiscSockets).hasSize(2);
+        assertThat(kernel.controlSockets).hasSize(2);
         assertThat(sentTypes()).containsExactly("INET 3 48", "INET6 3 151");
         kernel.clearCalls();
         phyint("eth1", true, true); // unchanged: nothing happens
         assertThat(kernel.calls).noneMatch(c -> c.contains("Mrdisc"));
 
         phyint("eth1", true, false);
-        assertThat(kernel.calls).containsExactly("sendMrdisc 1000 3200cdff00000000", "closeMrdisc 1000",
-                "sendMrdisc 1001 9900000000000000", "closeMrdisc 1001");
+        assertThat(kernel.calls).containsExactly("sendControl 1000 3200cdff00000000", "closeControl 1000",
+                "sendControl 1001 9900000000000000", "closeControl 1001");
         assertThat(io.watched).isEmpty();
         assertThat(io.activeTimers()).isZero();
         assertThat(mrdisc.registered("eth1", V4)).isFalse();
@@ -195,9 +188,9 @@ class MrdiscTest {
         phyint("eth1", true, true);
         kernel.clearCalls();
         phyint("eth1", false, false);
-        assertThat(kernel.calls).containsExactly("sendMrdisc 1000 3200cdff00000000", "closeMrdisc 1000",
-                "delVif INET 0", "sendMrdisc 1001 9900000000000000", "closeMrdisc 1001", "delVif INET6 0");
-        assertThat(kernel.mrdiscSockets).isEmpty();
+        assertThat(kernel.calls).containsExactly("sendControl 1000 3200cdff00000000", "closeControl 1000",
+                "delVif INET 0", "sendControl 1001 9900000000000000", "closeControl 1001", "delVif INET6 0");
+        assertThat(kernel.controlSockets).isEmpty();
     }
 
     @Test
@@ -209,8 +202,8 @@ class MrdiscTest {
             i.setMrdisc(false);
         }
         ifaces.all().forEach(ifaces::settingsChanged);
-        assertThat(kernel.calls).containsExactly("sendMrdisc 1000 3200cdff00000000", "closeMrdisc 1000",
-                "sendMrdisc 1001 9900000000000000", "closeMrdisc 1001");
+        assertThat(kernel.calls).containsExactly("sendControl 1000 3200cdff00000000", "closeControl 1000",
+                "sendControl 1001 9900000000000000", "closeControl 1001");
     }
 
     @Test
@@ -235,7 +228,7 @@ class MrdiscTest {
         for (Family f : Family.values()) {
             ifaces.deactivate(eth1, f); // what Hotplug does
         }
-        assertThat(kernel.calls).containsExactly("closeMrdisc 1000", "delVif INET 0", "closeMrdisc 1001", "delVif INET6 0");
+        assertThat(kernel.calls).containsExactly("closeControl 1000", "delVif INET 0", "closeControl 1001", "delVif INET6 0");
         assertThat(io.watched).isEmpty();
 
         kernel.clearCalls();
@@ -246,8 +239,8 @@ class MrdiscTest {
         }
         ifaces.settingsChanged(eth1); // Hotplug.reactivate, step 4
         assertThat(kernel.calls).containsSubsequence("addVif INET 0 7 1", "addVif INET6 0 7 1",
-                "openMrdisc INET eth1 7 1002", "sendMrdisc 1002 3014cf6b007d0003",
-                "openMrdisc INET6 eth1 7 1003", "sendMrdisc 1003 97140000007d0004");
+                "openControl INET eth1 7 1002", "sendControl 1002 3014cf6b007d0003",
+                "openControl INET6 eth1 7 1003", "sendControl 1003 97140000007d0004");
     }
 
     @Test
@@ -257,7 +250,7 @@ class MrdiscTest {
         kernel.links.replaceAll(l -> l.name().equals("eth1") ? new Link("eth1", 3, Link.IFF_UP, null) : l);
         ifaces.refresh(kernel.links());
         ifaces.deactivate(ifaces.find("eth1"), V4);
-        assertThat(kernel.calls).containsExactly("sendMrdisc 1000 3200cdff00000000", "closeMrdisc 1000", "delVif INET 0");
+        assertThat(kernel.calls).containsExactly("sendControl 1000 3200cdff00000000", "closeControl 1000", "delVif INET 0");
     }
 
     @Test
@@ -267,9 +260,9 @@ class MrdiscTest {
         kernel.links.replaceAll(l -> l.name().equals("eth1") ? new Link("eth1", 9, l.flags(), null) : l);
         ifaces.refresh(kernel.links());
         ifaces.settingsChanged(ifaces.find("eth1"));
-        assertThat(kernel.calls).containsExactly("closeMrdisc 1000", "openMrdisc INET eth1 9 1002",
-                "sendMrdisc 1002 3014cf6b007d0003", "closeMrdisc 1001", "openMrdisc INET6 eth1 9 1003",
-                "sendMrdisc 1003 97140000007d0004");
+        assertThat(kernel.calls).containsExactly("closeControl 1000", "openControl INET eth1 9 1002",
+                "sendControl 1002 3014cf6b007d0003", "closeControl 1001", "openControl INET6 eth1 9 1003",
+                "sendControl 1003 97140000007d0004");
     }
 
     @Test
@@ -279,16 +272,16 @@ class MrdiscTest {
         kernel.clearCalls();
         mrdisc.close();
         assertThat(kernel.calls).containsExactly(
-                "sendMrdisc 1000 3200cdff00000000", "closeMrdisc 1000", "sendMrdisc 1001 9900000000000000", "closeMrdisc 1001",
-                "sendMrdisc 1002 3200cdff00000000", "closeMrdisc 1002", "sendMrdisc 1003 9900000000000000", "closeMrdisc 1003");
+                "sendControl 1000 3200cdff00000000", "closeControl 1000", "sendControl 1001 9900000000000000", "closeControl 1001",
+                "sendControl 1002 3200cdff00000000", "closeControl 1002", "sendControl 1003 9900000000000000", "closeControl 1003");
         assertThat(io.watched).isEmpty();
         assertThat(io.activeTimers()).isZero();
-        assertThat(kernel.mrdiscSockets).isEmpty();
+        assertThat(kernel.controlSockets).isEmpty();
     }
 
     @Test
     void socketThatCannotBeSetUpLeavesNoRegistrationAndIsRetried() {
-        kernel.fail("openMrdisc", Errno.EPERM);
+        kernel.fail("openControl", Errno.EPERM);
         phyint("eth1", true, true);
         assertThat(logged("4 mrdisc: cannot set up socket on eth1: fake error 1")).isTrue();
         assertThat(mrdisc.registered("eth1", V4)).isFalse();
@@ -314,20 +307,20 @@ class MrdiscTest {
 
     @Test
     void linkDownSendErrorsAreIgnoredOthersWarn() {
-        kernel.fail("sendMrdisc", Errno.ENETDOWN);
+        kernel.fail("sendControl", Errno.ENETDOWN);
         phyint("eth0", true, true);
-        kernel.fail("sendMrdisc", Errno.ENETUNREACH);
+        kernel.fail("sendControl", Errno.ENETUNREACH);
         mrdisc.announce();
         assertThat(messages).noneMatch(m -> m.startsWith("4 "));
 
-        kernel.fail("sendMrdisc", Errno.EPERM);
+        kernel.fail("sendControl", Errno.EPERM);
         mrdisc.announce();
         assertThat(messages).contains("4 Failed sending IGMP control message 0x30 on eth0, error 1: fake error 1",
                 "4 Failed sending ICMPv6 control message 151 on eth0, error 1: fake error 1");
         mrdisc.close();
         assertThat(messages).contains("4 Failed sending IGMP control message 0x32 on eth0, error 1: fake error 1",
                 "4 Failed sending ICMPv6 control message 153 on eth0, error 1: fake error 1");
-        assertThat(kernel.mrdiscSockets).isEmpty();
+        assertThat(kernel.controlSockets).isEmpty();
     }
 
     @Test
@@ -335,9 +328,9 @@ class MrdiscTest {
         phyint("eth1", true, true);
         Runnable stale = io.watched.get(1000);
         phyint("eth1", true, false);
-        kernel.mrdiscSent.clear();
+        kernel.controlSent.clear();
         kernel.queueSolicitations(1000, 1);
         stale.run();
-        assertThat(kernel.mrdiscSent).isEmpty();
+        assertThat(kernel.controlSent).isEmpty();
     }
 }
