@@ -11,6 +11,7 @@ import org.smcroute.kernel.Family;
 import org.smcroute.kernel.Kernel;
 import org.smcroute.kernel.Routing;
 import org.smcroute.log.Log;
+import org.smcroute.proxy.ProxyLines;
 import org.smcroute.route.IfaceSlots;
 import org.smcroute.route.Phyints;
 import org.smcroute.route.RouteEditor;
@@ -31,6 +32,7 @@ final class State {
     private final RouteEditor editor;
     private final Phyints phyints;
     private final Groups groups;
+    private final ProxyLines proxyLines;
     private final ConfigApplier applier;
     private final Hotplug hotplug;
 
@@ -42,8 +44,9 @@ final class State {
         this.editor = new RouteEditor(ifaces, routes, pending, log, check);
         this.phyints = new Phyints(ifaces, routes, log, bareDisables);
         this.groups = new Groups(kernel, ifaces, log, rangeLimit);
-        this.applier = new ConfigApplier(ifaces, editor, phyints, groups, log);
-        this.hotplug = new Hotplug(kernel, ifaces, routes, groups, editor, pending, log);
+        this.proxyLines = new ProxyLines(ifaces, editor, log);
+        this.applier = new ConfigApplier(ifaces, editor, phyints, groups, proxyLines, log);
+        this.hotplug = new Hotplug(kernel, ifaces, routes, groups, editor, proxyLines, pending, log);
     }
 
     Routing routing() {
@@ -68,6 +71,10 @@ final class State {
 
     Groups groups() {
         return groups;
+    }
+
+    ProxyLines proxyLines() {
+        return proxyLines;
     }
 
     Hotplug hotplug() {
@@ -107,11 +114,13 @@ final class State {
         pending.clear();
         hotplug.refresh();
         routes.beginReload();
+        proxyLines.beginReload();
     }
 
     /**
      * Reload steps 6-8: the VIFs/MIFs of unclaimed or absent interfaces go first (with every
-     * route and OIF that used them), then unclaimed routes, with one reconciliation of the whole
+     * route and OIF that used them), then unclaimed proxy lines (the proxy keeps what hosts
+     * reported on links that stay), then unclaimed routes, with one reconciliation of the whole
      * kernel cache; then the joins of those interfaces and unclaimed groups are left; last the
      * remaining VIFs/MIFs take their new settings and absent rows leave the table.
      */
@@ -120,6 +129,7 @@ final class State {
         for (Iface i : unclaimed) {
             phyints.deleteSlots(i);
         }
+        proxyLines.endReload();
         routes.endReload();
         groups.endReload(unclaimed);
         ifaces.endReload();

@@ -26,7 +26,7 @@ class MrdiscHotplugTest {
         state.ifaces().refresh(kernel.links());
         state.routing().open(Family.INET, 0);
         state.routing().open(Family.INET6, 0);
-        state.ifaces().setListener(new Mrdisc(kernel, log, 4, new Mrdisc.Io() {
+        state.ifaces().addListener(new Mrdisc(kernel, log, 4, new Mrdisc.Io() {
             @Override
             public void watch(int fd, Runnable onReadable) {
             }

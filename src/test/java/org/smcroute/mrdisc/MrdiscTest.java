@@ -72,7 +72,7 @@ class MrdiscTest {
         routing.open(V6, 0);
         Routes routes = new Routes(routing, log, new IfaceSlots(ifaces));
         phyints = new Phyints(ifaces, routes, log, false);
-        ifaces.setListener(mrdisc);
+        ifaces.addListener(mrdisc);
         kernel.clearCalls();
     }
 
