@@ -40,7 +40,6 @@ final class Downstream implements GroupState.Owner, Querier.Link {
     private long queries;
     private long reports;
     private QuerySettings settings;
-    private Timing timing;
     private Addr self;
 
     Downstream(String ifname, Family family, int ifindex, ControlSocket socket, QuerySettings settings, Proxy proxy) {
@@ -50,7 +49,6 @@ final class Downstream implements GroupState.Owner, Querier.Link {
         this.socket = socket;
         this.settings = settings;
         this.proxy = proxy;
-        this.timing = Timing.of(settings, 0, 0);
         this.self = socket.localAddress();
     }
 
@@ -74,14 +72,7 @@ final class Downstream implements GroupState.Owner, Querier.Link {
 
     /** New settings from a {@code phyint} line; the running timers keep their deadlines. */
     void settings(QuerySettings s) {
-        if (!s.equals(settings)) {
-            settings = s;
-            retime();
-        }
-    }
-
-    private void retime() {
-        timing = Timing.of(settings, querier.adoptedRobustness(), querier.adoptedInterval());
+        settings = s;
     }
 
     Collection<GroupState> groups() {
@@ -159,7 +150,6 @@ final class Downstream implements GroupState.Owner, Querier.Link {
 
     private void query(Query q, Addr from, long now) {
         querier.heard(from, q.qrv(), q.qqi(), now);
-        retime();
         proxy.deadlines().update(querier);
         GroupState g = q.general() ? null : groups.get(q.group());
         if (g != null && !querier.isQuerier()) {
@@ -225,9 +215,10 @@ final class Downstream implements GroupState.Owner, Querier.Link {
 
     // ---- GroupState.Owner and Querier.Link
 
+    /** The configured settings, with the robustness and interval of another querier while there is one. */
     @Override
     public Timing timing() {
-        return timing;
+        return Timing.of(settings, querier.adoptedRobustness(), querier.adoptedInterval());
     }
 
     @Override
@@ -257,7 +248,7 @@ final class Downstream implements GroupState.Owner, Querier.Link {
         if (!sources.isEmpty() && version < (family.v6() ? 2 : 3)) {
             return; // older queries cannot name sources
         }
-        long lmqi = timing.lastMemberInterval();
+        long lmqi = timing().lastMemberInterval();
         send(g.group, query(version, g.group, sources, lmqi, suppress));
     }
 
@@ -270,7 +261,7 @@ final class Downstream implements GroupState.Owner, Querier.Link {
     public void sendGeneralQuery() {
         self = socket.localAddress();
         send(family.v6() ? MldCodec.ALL_NODES : IgmpCodec.ALL_SYSTEMS,
-                query(settings.version(family.v6()), null, List.of(), timing.responseInterval(), false));
+                query(settings.version(family.v6()), null, List.of(), timing().responseInterval(), false));
     }
 
     private byte[] query(int version, Addr group, List<Addr> sources, long maxResponse, boolean suppress) {
@@ -292,7 +283,6 @@ final class Downstream implements GroupState.Owner, Querier.Link {
 
     @Override
     public void querierChanged() {
-        retime();
         if (!querier.isQuerier()) {
             for (GroupState g : groups.values()) {
                 g.stopQueries();

@@ -216,9 +216,12 @@ final class GroupState extends Deadlines.Timed {
             }
         }
         refresh(b, gmi);
-        querySources(query, now);
+        boolean armed = armSources(query, now);
         if (exclude) {
-            queryGroup(now);
+            armed |= armGroup(now);
+        }
+        if (armed) {
+            sendQueries(now); // one round for both, the group query first
         }
     }
 
@@ -226,30 +229,38 @@ final class GroupState extends Deadlines.Timed {
 
     /** "Send Q(G,X)": only the querier; sources above LMQT are lowered to it and queried LMQC times. */
     private void querySources(List<Addr> xs, long now) {
+        if (armSources(xs, now)) {
+            sendQueries(now);
+        }
+    }
+
+    private boolean armSources(List<Addr> xs, long now) {
         if (xs.isEmpty() || !owner.querier()) {
-            return;
+            return false;
         }
         Timing t = owner.timing();
         long lmqt = now + t.lastMemberTime();
+        boolean armed = false;
         for (Addr a : xs) {
             Source x = sources.get(a);
             if (x != null && x.timer > lmqt) {
                 x.timer = lmqt;
                 x.retransmits = t.lastMemberCount();
+                armed = true;
             }
         }
-        sendQueries(now);
+        return armed;
     }
 
     /** "Send Q(G)": only the querier; the group timer drops to LMQT and the query goes out LMQC times. */
-    private void queryGroup(long now) {
+    private boolean armGroup(long now) {
         if (!owner.querier()) {
-            return;
+            return false;
         }
         Timing t = owner.timing();
         groupTimer = Math.min(groupTimer, now + t.lastMemberTime());
         groupRetransmits = t.lastMemberCount();
-        sendQueries(now);
+        return true;
     }
 
     /**

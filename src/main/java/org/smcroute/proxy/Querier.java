@@ -88,11 +88,11 @@ final class Querier extends Deadlines.Timed {
         }
         boolean changed = !from.equals(other);
         other = from;
+        adoptedRobustness = qrv;
+        adoptedInterval = qqi;
         otherTimer = now + link.timing().otherQuerierPresent();
         nextQuery = 0;
         startupLeft = 0;
-        adoptedRobustness = qrv;
-        adoptedInterval = qqi;
         if (changed) {
             link.querierChanged();
         }
