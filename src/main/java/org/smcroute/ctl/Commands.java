@@ -78,7 +78,7 @@ final class Commands {
         "Ask the daemon to shut down cleanly.",
         "Make the daemon reload its configuration file, as SIGHUP does.",
         null,
-        "Show routes, groups, interfaces, pending entries or the IGMP/MLD proxy; -d adds counters.",
+        "Show routes, groups, interfaces, pending entries or proxy; -d: counters.",
         "Forward GRP traffic from SRC (any source if omitted) on IIF to each OIF.",
         "Remove the route added with the same IIF, SRC and GRP; with OIFs, only those.",
         null,

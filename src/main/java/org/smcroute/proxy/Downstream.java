@@ -130,8 +130,7 @@ final class Downstream implements GroupState.Owner, Querier.Link {
             return;
         }
         if (p.source().equals(self)) {
-            drops[Drop.IGNORED.ordinal()]++; // this router's own reports, looped back by its kernel
-            return;
+            return; // this router's own reports, looped back by its kernel
         }
         long now = proxy.io().now();
         if (m instanceof Query q) {

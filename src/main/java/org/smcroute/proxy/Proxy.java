@@ -366,9 +366,12 @@ public final class Proxy implements ProxyLines.Listener, Interfaces.VifListener,
     public record Member(Addr group, boolean exclude, List<Addr> sources, Addr reporter, long expires, int compat) {
     }
 
-    /** One downstream link, as {@code show proxy} lists it. */
+    /**
+     * One downstream link, as {@code show proxy} lists it: {@code drops} by reason, and
+     * {@code dropped} the faulty ones among them (not those of types the querier ignores).
+     */
     public record Downlink(String ifname, Family family, int version, Addr querier, boolean self, List<Member> members,
-            long queries, long reports, Map<String, Long> drops) {
+            long queries, long reports, long dropped, Map<String, Long> drops) {
     }
 
     /** One upstream membership: the group and the filter the kernel holds. */
@@ -387,13 +390,15 @@ public final class Proxy implements ProxyLines.Listener, Interfaces.VifListener,
                         g.reporter(), Math.max(0, g.expiry() - now), g.level(now)));
             }
             Map<String, Long> drops = new LinkedHashMap<>();
+            long dropped = 0;
             for (Message.Drop why : Message.Drop.values()) {
                 drops.put(why.label(), d.drops(why));
+                dropped += why == Message.Drop.IGNORED ? 0 : d.drops(why);
             }
             Iface i = ifaces.find(d.ifname);
             int version = i == null ? 0 : i.querySettings().version(d.family.v6());
             out.add(new Downlink(d.ifname, d.family, version, d.querierAddress(), d.isQuerier(), members, d.queries(),
-                    d.reports(), drops));
+                    d.reports(), dropped, drops));
         }
         return out;
     }

@@ -33,13 +33,7 @@ public final class ProxyView {
         return f.v6() ? compat - 1 : compat;
     }
 
-    private static long total(Map<String, Long> drops) {
-        long n = 0;
-        for (long v : drops.values()) {
-            n += v;
-        }
-        return n;
-    }
+
 
     private static String seconds(long millis) {
         return (millis + 999) / 1000 + "s";
@@ -69,7 +63,7 @@ public final class ProxyView {
                 String querier = l.querier() == null ? "?" : l.querier() + (l.self() ? " (this router)" : "");
                 out.data(Pad.left(l.ifname(), w) + "  " + Pad.left(protocol(l.family(), l.version()), 8) + "  "
                         + Pad.left(querier, 39) + " " + Pad.right(Long.toString(l.reports()), 9) + " "
-                        + Pad.right(Long.toString(l.queries()), 9) + " " + Pad.right(Long.toString(total(l.drops())), 9));
+                        + Pad.right(Long.toString(l.queries()), 9) + " " + Pad.right(Long.toString(l.dropped()), 9));
             }
             if (detail) {
                 out.title("IGMP/MLD Proxy Dropped Packets");
@@ -83,12 +77,12 @@ public final class ProxyView {
                 }
             }
             out.title("IGMP/MLD Proxy Memberships").heading(Pad.left("GROUP", 42) + " " + Pad.left("PHYINT", w)
-                    + "  HOSTS  MODE     EXPIRES  " + Pad.left("REPORTER", 25) + "  SOURCES");
+                    + "  HOSTS   MODE     EXPIRES  " + Pad.left("REPORTER", 25) + "  SOURCES");
             for (Proxy.Downlink l : links) {
                 for (Proxy.Member m : l.members()) {
                     String reporter = m.reporter() == null ? "-" : m.reporter().toString();
                     out.data(Pad.left(m.group().toString(), 42) + " " + Pad.left(l.ifname(), w) + "  "
-                            + Pad.left((l.family().v6() ? "MLDv" : "IGMPv") + hostVersion(l.family(), m.compat()), 5) + "  "
+                            + Pad.left((l.family().v6() ? "MLDv" : "IGMPv") + hostVersion(l.family(), m.compat()), 6) + "  "
                             + Pad.left(m.exclude() ? "exclude" : "include", 7) + "  " + Pad.right(seconds(m.expires()), 7) + "  "
                             + Pad.left(reporter, 25) + "  " + join(m.sources()));
                 }
