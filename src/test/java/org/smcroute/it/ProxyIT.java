@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -186,6 +188,96 @@ class ProxyIT {
             }
             d.stopCleanly();
         }
+    }
+
+    /**
+     * Two proxies on one downstream LAN (a bridge without snooping in its own namespace), both
+     * fed by the same upstream LAN: the lower address is querier for IGMP and MLD and alone
+     * forwards, so the host gets every packet once; when it stops, the other takes over within
+     * the Other Querier Present Interval (2 x 4 s + 2 s / 2 here) and forwards.
+     */
+    @Test
+    void twoRoutersOnOneLinkElectOneQuerierAndTheOtherTakesOver() {
+        Netns sw = Netns.create("sw");
+        Netns snd = Netns.create("snd");
+        Netns host = Netns.create("host");
+        Netns r1 = Netns.create("r1");
+        Netns r2 = Netns.create("r2");
+        sw.sh("""
+                ip link add brup type bridge mcast_snooping 0
+                ip link add brdn type bridge mcast_snooping 0
+                ip link set brup up
+                ip link set brdn up
+                """);
+        plug(sw, "brup", snd, "eth0", "10.0.0.2/24", "fd00::2/64");
+        plug(sw, "brdn", host, "eth0", "10.0.9.9/24", "fd00:9::9/64");
+        String conf = "phyint eth1 enable query-interval 4 query-response-interval 20\n" + CONF.replace(" eth2", "");
+        int n = 0;
+        for (Netns r : List.of(r1, r2)) {
+            n++;
+            plug(sw, "brup", r, "eth0", "10.0.0.1" + n + "/24", "fd00::1" + n + "/64");
+            // fixed link-local addresses, so the lower router is known for MLD too
+            plug(sw, "brdn", r, "eth1", "10.0.9." + n + "/24", "fd00:9::" + n + "/64", "fe80::" + n);
+            r.sh("sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1\n");
+        }
+        snd.sh("ip route add default dev eth0\nip -6 route add default dev eth0\n");
+        try (Daemon d1 = Daemon.start(r1, conf);
+             Daemon d2 = Daemon.start(r2, conf);
+             Mcast.Receiver rcv = Mcast.receive(host, "eth0", 4000, "239.3.3.3", "ff0e::3:3")) {
+            within(It.WAIT, "one querier per family", () -> queriers(d1).equals("IGMPv3 self MLDv2 self")
+                    && queriers(d2).equals("IGMPv3 10.0.9.1 MLDv2 fe80::1"));
+            List<String> groups = List.of("239.3.3.3", "ff0e::3:3");
+            List<Mcast.Flow> flows = List.of(new Mcast.Flow("10.0.0.2", "239.3.3.3"), new Mcast.Flow("fd00::2", "ff0e::3:3"));
+            // the first packets make the kernel entries; then 50 more, each must arrive exactly once
+            Mcast.sendAll(snd, "eth0", groups, 4000, 3, 50);
+            for (Mcast.Flow f : flows) {
+                rcv.await(f.source(), f.group(), 1, It.WAIT);
+            }
+            Map<Mcast.Flow, Mcast.Count> before = rcv.counts();
+            Mcast.sendAll(snd, "eth0", groups, 4000, 50, 100);
+            for (Mcast.Flow f : flows) {
+                long p0 = before.get(f).packets();
+                Mcast.Count c = rcv.await(f.source(), f.group(), p0 + 50, It.WAIT).get(f);
+                assertThat(c.packets() - p0).as("every packet once " + f).isEqualTo(50);
+                assertThat(c.distinct()).as("every packet once " + f).isEqualTo(50);
+            }
+            d1.stopCleanly();
+            within(Duration.ofSeconds(30), "takeover by the other router", () -> queriers(d2).equals("IGMPv3 self MLDv2 self"));
+            Map<Mcast.Flow, Mcast.Count> mid = rcv.counts();
+            Mcast.sendAll(snd, "eth0", groups, 4000, 10, 50);
+            for (Mcast.Flow f : flows) {
+                rcv.await(f.source(), f.group(), mid.get(f).packets() + 5, It.WAIT);
+            }
+            d2.stopCleanly();
+        }
+    }
+
+    /** A veth from bridge {@code bridge} in {@code sw} to {@code dev} in {@code ns}, with addresses, up. */
+    static void plug(Netns sw, String bridge, Netns ns, String dev, String v4, String v6, String... linkLocal) {
+        String peer = bridge + "-" + ns.name().substring(ns.name().lastIndexOf('-') + 1) + dev.charAt(dev.length() - 1);
+        sw.sh("ip link add " + peer + " type veth peer name " + dev + " netns " + ns.name() + "\n"
+                + "ip link set " + peer + " master " + bridge + " up\n");
+        StringBuilder s = new StringBuilder();
+        if (linkLocal.length > 0) {
+            s.append("ip link set ").append(dev).append(" addrgenmode none\n");
+            s.append("ip -6 addr add ").append(linkLocal[0]).append("/64 dev ").append(dev).append(" nodad\n");
+        }
+        s.append("ip addr add ").append(v4).append(" dev ").append(dev).append('\n')
+                .append("ip -6 addr add ").append(v6).append(" dev ").append(dev).append(" nodad\n")
+                .append("sysctl -qw net.ipv4.conf.").append(dev).append(".rp_filter=0\n")
+                .append("ip link set ").append(dev).append(" up\n");
+        ns.sh(s.toString());
+    }
+
+    /** "IGMPv3 Q MLDv2 Q" from a daemon's show proxy -j, Q the querier's address or "self". */
+    static String queriers(Daemon d) {
+        String json = d.ctl().run("-j", "show", "proxy").ok().out();
+        Matcher m = Pattern.compile("\"protocol\":\"(\\w+)\",\"querier\":\"([^\"]*)\",\"self\":(true|false)").matcher(json);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            b.append(b.isEmpty() ? "" : " ").append(m.group(1)).append(' ').append(m.group(3).equals("true") ? "self" : m.group(2));
+        }
+        return b.toString();
     }
 
     static long vifPacketsOut(Netns r, boolean v6, String dev) {
