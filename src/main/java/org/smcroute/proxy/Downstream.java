@@ -39,6 +39,7 @@ final class Downstream implements GroupState.Owner, Querier.Link {
     private final long[] drops = new long[Drop.values().length];
     private long queries;
     private long reports;
+    private int sourceCount;
     private QuerySettings settings;
     private Addr self;
 
@@ -66,6 +67,7 @@ final class Downstream implements GroupState.Owner, Querier.Link {
         for (GroupState g : groups.values()) {
             g.stopQueries();
             proxy.released(g.sourceCount());
+            sourceCount -= g.sourceCount();
         }
         groups.clear();
     }
@@ -172,14 +174,14 @@ final class Downstream implements GroupState.Owner, Querier.Link {
             if (rec.sources().isEmpty() && type != GroupRecord.IS_EX && type != GroupRecord.TO_EX) {
                 return; // a leave or an empty change for a group with no members
             }
-            if (!proxy.admitGroup()) {
+            if (!proxy.admitGroup(groups.size())) {
                 drops[Drop.LIMIT.ordinal()]++;
                 return;
             }
             g = new GroupState(group, this);
             groups.put(group, g);
         }
-        if (!proxy.admitSources(rec.sources().size())) {
+        if (!proxy.admitSources(rec.sources().size(), sourceCount)) {
             drops[Drop.LIMIT.ordinal()]++;
             return;
         }
@@ -192,6 +194,7 @@ final class Downstream implements GroupState.Owner, Querier.Link {
     /** After a change: budgets, an emptied record removed, the proxy told when forwarding changed. */
     private void settled(GroupState g, Filter was, int sourcesBefore, long now) {
         proxy.released(sourcesBefore - g.sourceCount());
+        sourceCount -= sourcesBefore - g.sourceCount();
         if (g.empty()) {
             groups.remove(g.group);
             proxy.releasedGroup();

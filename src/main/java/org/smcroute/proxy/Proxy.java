@@ -27,10 +27,15 @@ import org.smcroute.route.Routes;
  */
 public final class Proxy implements ProxyLines.Listener, Interfaces.VifListener, Routes.Contributor {
 
-    /** Group records kept over all downstream links; reports beyond are dropped and counted. */
-    static final int MAX_GROUPS = 16384;
-    /** Source records kept over all group records. */
+    /**
+     * Group records kept over all downstream links, and per link so that a flood on one link
+     * leaves room for the others; reports beyond are dropped and counted.
+     */
+    static final int MAX_GROUPS = 32768;
+    static final int MAX_LINK_GROUPS = 4096;
+    /** Source records kept over all group records, and per link. */
     static final int MAX_SOURCES = 65536;
+    static final int MAX_LINK_SOURCES = 16384;
 
     /** A link or upstream interface of one family. */
     private record Key(String ifname, Family family) {
@@ -326,8 +331,9 @@ public final class Proxy implements ProxyLines.Listener, Interfaces.VifListener,
 
     // ---- budgets
 
-    boolean admitGroup() {
-        if (groupCount >= MAX_GROUPS) {
+    /** Room for one more group record on a link that holds {@code onLink}. */
+    boolean admitGroup(int onLink) {
+        if (groupCount >= MAX_GROUPS || onLink >= MAX_LINK_GROUPS) {
             limited();
             return false;
         }
@@ -339,8 +345,9 @@ public final class Proxy implements ProxyLines.Listener, Interfaces.VifListener,
         groupCount--;
     }
 
-    boolean admitSources(int n) {
-        if (sourceCount + n > MAX_SOURCES) {
+    /** Room for {@code n} more source records on a link that holds {@code onLink}. */
+    boolean admitSources(int n, int onLink) {
+        if (sourceCount + n > MAX_SOURCES || onLink + n > MAX_LINK_SOURCES) {
             limited();
             return false;
         }
@@ -355,8 +362,8 @@ public final class Proxy implements ProxyLines.Listener, Interfaces.VifListener,
     private void limited() {
         if (!limitLogged) {
             limitLogged = true;
-            log.warn("proxy: membership records full (" + MAX_GROUPS + " groups, " + MAX_SOURCES
-                    + " sources), dropping reports that need more");
+            log.warn("proxy: membership records full (" + MAX_LINK_GROUPS + " groups and " + MAX_LINK_SOURCES
+                    + " sources per link, " + MAX_GROUPS + " and " + MAX_SOURCES + " in all), dropping reports that need more");
         }
     }
 

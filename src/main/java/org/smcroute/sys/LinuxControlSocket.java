@@ -42,6 +42,8 @@ final class LinuxControlSocket implements ControlSocket {
     private static final byte[] HOPOPTS_ROUTER_ALERT = {0x00, 0x00, 0x05, 0x02, 0x00, 0x00, 0x01, 0x00};
     private static final int HBH_ROUTER_ALERT = 5;
     private static final int BUF_SIZE = 16384;
+    /** Room for bursts: a host answering a query for thousands of groups, or a flood being counted. */
+    private static final int RCVBUF = 2 << 20;
     private static final int CONTROL_SIZE = 256;
 
     private static final long MREQN_ADDRESS = Layouts.offset(Layouts.IP_MREQN, "imr_address");
@@ -95,6 +97,9 @@ final class LinuxControlSocket implements ControlSocket {
             MemorySegment devName = a.allocate(Abi.IFNAMSIZ);
             MemorySegment.copy(dev, 0, devName, JAVA_BYTE, 0, Math.min(dev.length, Abi.IFNAMSIZ - 1));
             check("SO_BINDTODEVICE", LibC.setsockopt(fd, Abi.SOL_SOCKET, Abi.SO_BINDTODEVICE, devName, Abi.IFNAMSIZ));
+            if (LibC.setsockoptInt(fd, Abi.SOL_SOCKET, Abi.SO_RCVBUFFORCE, RCVBUF) < 0) {
+                LibC.setsockoptInt(fd, Abi.SOL_SOCKET, Abi.SO_RCVBUF, RCVBUF); // without CAP_NET_ADMIN: up to rmem_max
+            }
             if (v6) {
                 setup6(a, fd, ifindex, spec);
             } else {

@@ -224,16 +224,19 @@ class ProxyTest {
     }
 
     @Test
-    void recordsAreBoundedAndTheBoundIsCounted() {
-        fx.mproxy("eth0", null, "eth1");
+    void recordsAreBoundedPerLinkAndTheBoundIsCounted() {
+        fx.mproxy("eth0", null, "eth1", "eth2");
         Addr base = Addr.parse("239.10.0.0");
-        for (int i = 0; i <= Proxy.MAX_GROUPS; i++) {
+        for (int i = 0; i <= Proxy.MAX_LINK_GROUPS; i++) {
             fx.receive("eth1", V4, igmp3("10.0.1.2", IS_EX, base.plus(i).toString()));
         }
         Proxy.Downlink l = fx.proxy.links().get(0);
-        assertThat(l.members()).hasSize(Proxy.MAX_GROUPS);
+        assertThat(l.members()).hasSize(Proxy.MAX_LINK_GROUPS);
         assertThat(l.drops()).containsEntry("limit", 1L);
         assertThat(fx.messages).anyMatch(m -> m.contains("membership records full"));
+        // a flood on one link leaves room on the others
+        fx.receive("eth2", V4, igmp3("10.0.2.2", IS_EX, "239.9.9.9"));
+        assertThat(fx.kernel.filter(2, "239.9.9.9")).isEqualTo("EXCLUDE []");
         fx.io.advance(260_000); // all expire: room again
         fx.receive("eth1", V4, igmp3("10.0.1.2", IS_EX, "239.9.9.9"));
         assertThat(fx.proxy.links().get(0).members()).hasSize(1);
