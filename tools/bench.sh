@@ -27,13 +27,17 @@
 #   BENCH_RELOAD_STRACE=1              0: do not count the reload's MFC calls with strace
 #   BENCH_SCRAPE_ROUTES=100000         routes in the metrics scrape figures
 #   BENCH_SCRAPE_RUNS=3                scrapes of each kind (smcroutectl, raw IPC, HTTP)
+#   BENCH_PROXY_RUNS=3                 IGMP/MLD proxy join/leave runs per proxy
+#   BENCH_PROXY_GROUPS=4000            reports (one group each) per reports/s figure
+#   BENCH_PROXY_RATES="10000 50000"    rates at which those reports are sent
+#   BENCH_IGMPPROXY=1                  0: skip the igmpproxy baseline of the proxy section
 #   BENCH_BUILD=1                      time a clean offline build (0 skips)
 #   BENCH_CHECK=0                      1: also time `make check`
 #   BENCH_C=1                          0: skip the C smcrouted baseline
 #   BENCH_C_MAX_ROUTES=20000           larger route sizes skip C (its install time is quadratic)
 #   BENCH_OUT=target/bench/results.md
 #   BENCH_ONLY="join reload"           run only these sections (build startup show routes batch join
-#                                      reload storm metrics; default all)
+#                                      reload storm metrics proxy; default all)
 # Quick run: BENCH_ROUTES=1000 BENCH_BATCH=1000 BENCH_STARTS=2 BENCH_SHOW_RUNS=5 \
 #            BENCH_STORM_RATES=2000 BENCH_STORM_SOURCES=1000 BENCH_BUILD=0 \
 #            BENCH_JOINS=500 BENCH_JOIN_RUNS=1 BENCH_RELOAD_ROUTES=2000 BENCH_RELOAD_RUNS=2 tools/bench.sh
@@ -64,6 +68,26 @@ if [ "${BENCH_C:-1}" != 0 ]; then
     fi
 fi
 
-BENCH_C_DIR=$cdir BENCH_C_VERSION=$cver BENCH_OUT=${BENCH_OUT:-target/bench/results.md} \
+# igmpproxy, the usual separate IGMP proxy daemon, as the baseline of the proxy section: the
+# Debian package unpacked under target/bench like the C smcroute (its service is never run).
+idir= iver=
+if [ "${BENCH_IGMPPROXY:-1}" != 0 ]; then
+    i=target/bench/igmpproxy
+    if [ ! -x "$i/usr/sbin/igmpproxy" ]; then
+        rm -rf "$i" && mkdir -p "$i"
+        if (cd "$i" && apt-get download igmpproxy >/dev/null 2>&1) && dpkg-deb -x "$i"/igmpproxy_*.deb "$i"; then
+            :
+        else
+            echo "bench: igmpproxy not available (apt-get download igmpproxy failed); its baseline skipped" >&2
+        fi
+    fi
+    if [ -x "$i/usr/sbin/igmpproxy" ]; then
+        idir=$(cd "$i" && pwd)
+        iver=$(ls "$i"/igmpproxy_*.deb 2>/dev/null | sed -n 's/.*igmpproxy_\([^_]*\)_.*/\1/p' | head -n 1)
+    fi
+fi
+
+BENCH_C_DIR=$cdir BENCH_C_VERSION=$cver BENCH_IGMPPROXY_DIR=$idir BENCH_IGMPPROXY_VERSION=$iver \
+BENCH_OUT=${BENCH_OUT:-target/bench/results.md} \
 exec "$jdk/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Dsmcroute.home="$(pwd)" \
     -cp target/test-classes:target/classes org.smcroute.bench.Bench

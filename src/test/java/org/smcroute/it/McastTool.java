@@ -279,7 +279,7 @@ public final class McastTool {
     }
 
     /** "--key value" pairs after the mode; repeated keys accumulate. */
-    static Map<String, List<String>> parse(String[] args) {
+    public static Map<String, List<String>> parse(String[] args) {
         Map<String, List<String>> opt = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {

@@ -21,7 +21,8 @@ import org.smcroute.net.Checksum;
  * its own JVM inside a host namespace:
  * {@code ReportFlood flood --iface IF --source ADDR --group G --span K --count N --rate PPS --kind KIND}.
  * Sends N reports (IS_EX, one record) for the groups G .. G+K-1 in turn, at most PPS per second,
- * to 224.0.0.22 or ff02::16. KIND is {@code valid}, or a fault: {@code checksum} (wrong),
+ * to 224.0.0.22 or ff02::16. KIND is {@code valid}, {@code v2} (IGMPv2 reports, each to its
+ * group, as older hosts and the Debian igmpproxy's hosts send them), or a fault: {@code checksum} (wrong),
  * {@code short} (a record cut off, checksum right), {@code ttl} (TTL / hop limit 2),
  * {@code nora} (no Router Alert), {@code source} (IPv6 only: the source is taken as given, so
  * pass a global one). ADDR is the IPv4 source, or the IPv6 one (link-local for a valid report).
@@ -74,7 +75,14 @@ public final class ReportFlood {
             long next = start;
             int failed = 0;
             for (int i = 0; i < count; i++) {
-                byte[] p = v6 ? mld(src, group.plus(i % span), kind) : igmp(src, group.plus(i % span), kind);
+                Addr g = group.plus(i % span);
+                byte[] p = v6 ? mld(src, g, kind) : kind.equals("v2") ? igmp2(src, g) : igmp(src, g, kind);
+                if (kind.equals("v2")) {
+                    byte[] a = g.toBytes(); // 01:00:5e and the low 23 bits of the group
+                    ll.set(JAVA_BYTE, 15, (byte) (a[1] & 0x7f));
+                    ll.set(JAVA_BYTE, 16, a[2]);
+                    ll.set(JAVA_BYTE, 17, a[3]);
+                }
                 MemorySegment.copy(p, 0, buf, JAVA_BYTE, 0, p.length);
                 long n = (long) sendto.invokeExact(fd, buf, (long) p.length, 0, ll, 20);
                 if (n < 0) {
@@ -114,6 +122,25 @@ public final class ReportFlood {
         h[10] = (byte) (hs >> 8);
         h[11] = (byte) hs;
         System.arraycopy(msg, 0, h, ihl, msg.length);
+        return h;
+    }
+
+    /** IPv4 header with Router Alert and an IGMPv2 report for {@code group}, sent to the group. */
+    static byte[] igmp2(Addr src, Addr group) {
+        byte[] msg = new byte[8];
+        msg[0] = 0x16;
+        System.arraycopy(group.toBytes(), 0, msg, 4, 4);
+        int sum = Checksum.of(msg);
+        msg[2] = (byte) (sum >> 8);
+        msg[3] = (byte) sum;
+        ByteBuffer ip = ByteBuffer.allocate(24 + 8);
+        ip.put((byte) 0x46).put((byte) 0xc0).putShort((short) 32).putInt(0).put((byte) 1).put((byte) 2).putShort((short) 0)
+                .put(src.toBytes()).put(group.toBytes()).put((byte) 0x94).put((byte) 4).putShort((short) 0);
+        byte[] h = ip.array();
+        int hs = Checksum.of(h, 0, 24);
+        h[10] = (byte) (hs >> 8);
+        h[11] = (byte) hs;
+        System.arraycopy(msg, 0, h, 24, 8);
         return h;
     }
 
