@@ -106,9 +106,12 @@ final class Commands {
         "doctor",
     };
 
-    /** The views of {@code show} (SPEC §13.3); the daemon picks one by the first letter. */
-    static final String[] VIEWS = {"groups", "interfaces", "pending", "routes"};
-    static final String VIEW_LIST = "groups, interfaces, pending or routes";
+    /**
+     * The views of {@code show} (SPEC §13.3); the daemon picks one by the first letter, and the
+     * proxy by {@code pr}, so {@code p} still means pending.
+     */
+    static final String[] VIEWS = {"groups", "interfaces", "pending", "proxy", "routes"};
+    static final String VIEW_LIST = "groups, interfaces, pending, proxy or routes";
 
     private Commands() {
     }
@@ -172,8 +175,8 @@ final class Commands {
           .append("            starting with that prefix, e.g. eth+ (+ alone matches all)\n")
           .append("  SRC       Source address; without it any source matches (*,G)\n")
           .append("  GRP       Multicast group address; /LEN gives a range of groups\n")
-          .append("  show      groups, interfaces, pending, proxy or routes; the first letter\n")
-          .append("            counts, and pr for proxy (p alone is pending)\n\n")
+          .append("  show      groups, interfaces, pending, proxy or routes, or a beginning of\n")
+          .append("            one (p is pending, pr proxy)\n\n")
           .append("Commands may be abbreviated: the first command in the list above that begins\n")
           .append("with the given letters is used, so r is reload, res restart and rem remove.\n")
           .append("Details: man smcroutectl\n");
