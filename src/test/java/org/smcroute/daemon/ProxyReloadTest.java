@@ -9,6 +9,7 @@ import org.smcroute.conf.Directive;
 import org.smcroute.conf.Origin;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.FakeKernel;
+import org.smcroute.kernel.Link;
 import org.smcroute.log.Log;
 import org.smcroute.proxy.ManualIo;
 import org.smcroute.proxy.Packets;
@@ -105,6 +106,39 @@ class ProxyReloadTest {
         assertThat(kernel.controlSocket(Family.INET, "eth2")).isEqualTo(-1);
         assertThat(kernel.filter(2, "239.1.1.1")).isEqualTo("EXCLUDE []");
         assertThat(kernel.filter(2, "239.1.1.2")).isNull();
+    }
+
+    private void replaceLink(String name, int newIndex) {
+        kernel.links.removeIf(l -> l.name().equals(name));
+        if (newIndex > 0) {
+            kernel.links.add(new Link(name, newIndex, Link.IFF_UP | Link.IFF_MULTICAST, null));
+        }
+        state.hotplug().refresh();
+    }
+
+    @Test
+    void interfacesThatGoAndComeBackAreQueriedAndJoinedAgain() {
+        load(mproxy("eth0", "eth1", "eth2"));
+        join("eth1", "10.0.1.2", "239.1.1.1");
+        join("eth2", "10.0.2.2", "239.1.1.2");
+        // the upstream interface is re-created: every membership is joined on its new ifindex
+        replaceLink("eth0", 12);
+        assertThat(kernel.filter(12, "239.1.1.1")).isEqualTo("EXCLUDE []");
+        assertThat(kernel.filter(12, "239.1.1.2")).isEqualTo("EXCLUDE []");
+        assertThat(kernel.filter(2, "239.1.1.1")).isNull();
+        // a downstream interface vanishes: its socket closes and its members are forgotten
+        int old = kernel.controlSocket(Family.INET, "eth1");
+        replaceLink("eth1", 0);
+        assertThat(kernel.controlSockets).doesNotContainKey(old);
+        assertThat(kernel.filter(12, "239.1.1.1")).isNull();
+        assertThat(kernel.filter(12, "239.1.1.2")).isEqualTo("EXCLUDE []");
+        // and comes back: a new querier there, which starts with start-up queries
+        replaceLink("eth1", 13);
+        int fresh = kernel.controlSocket(Family.INET, "eth1");
+        assertThat(fresh).isPositive().isNotEqualTo(old);
+        assertThat(kernel.controlSent).anyMatch(x -> x.socket() == fresh && x.type() == 0x11);
+        join("eth1", "10.0.1.2", "239.1.1.1");
+        assertThat(kernel.filter(12, "239.1.1.1")).isEqualTo("EXCLUDE []");
     }
 
     @Test
