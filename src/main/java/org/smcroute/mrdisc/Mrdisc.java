@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 import org.smcroute.iface.Iface;
+import org.smcroute.iface.IfaceFamily;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.kernel.ControlPacket;
 import org.smcroute.kernel.ControlSocket;
@@ -20,8 +21,7 @@ import org.smcroute.kernel.NoLinkLocalException;
 import org.smcroute.net.Addr;
 import org.smcroute.net.Checksum;
 import org.smcroute.log.Log;
-import org.smcroute.loop.EventLoop;
-import org.smcroute.sys.Poller;
+import org.smcroute.loop.LoopIo;
 
 /**
  * Multicast Router Discovery, RFC 4286 (SPEC §17), for IPv4 over IGMP and IPv6 over ICMPv6.
@@ -53,49 +53,6 @@ public final class Mrdisc implements Interfaces.VifListener {
     private static final Path IGMP_QRV = Path.of("/proc/sys/net/ipv4/igmp_qrv");
     private static final Path MLD_QRV = Path.of("/proc/sys/net/ipv6/mld_qrv");
 
-    /** What mrdisc needs from the event loop; {@link #of(EventLoop)} adapts the daemon's. */
-    public interface Io {
-        /** Calls {@code onReadable} whenever {@code fd} has data. */
-        void watch(int fd, Runnable onReadable);
-
-        void unwatch(int fd);
-
-        /** Runs {@code task} every {@code millis}, first after one period; returns the canceller. */
-        Runnable every(long millis, Runnable task);
-
-        static Io of(EventLoop loop) {
-            return new Io() {
-                @Override
-                public void watch(int fd, Runnable onReadable) {
-                    loop.register(fd, Poller.POLLIN, revents -> onReadable.run());
-                }
-
-                @Override
-                public void unwatch(int fd) {
-                    loop.unregister(fd);
-                }
-
-                @Override
-                public Runnable every(long millis, Runnable task) {
-                    return loop.every(millis, task)::cancel;
-                }
-            };
-        }
-    }
-
-    private record Key(String ifname, Family family) {
-        // written out, not generated (start-up rule, see the README)
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && ifname.equals(k.ifname) && family == k.family;
-        }
-
-        @Override
-        public int hashCode() {
-            return ifname.hashCode() * 31 + family.hashCode();
-        }
-    }
-
     /** One registered interface and family: its socket and the ifindex it was bound with. */
     private record Registration(String ifname, Family family, int ifindex, ControlSocket socket) {
     }
@@ -103,18 +60,18 @@ public final class Mrdisc implements Interfaces.VifListener {
     private final Kernel kernel;
     private final Log log;
     private final int interval;
-    private final Io io;
+    private final LoopIo io;
     private final ToIntFunction<Family> robustness;
-    private final Map<Key, Registration> registrations = new LinkedHashMap<>();
+    private final Map<IfaceFamily, Registration> registrations = new LinkedHashMap<>();
     private Runnable timer;
 
     /** {@code interval}: the {@code -m} announcement interval in seconds (4..180). */
-    public Mrdisc(Kernel kernel, Log log, int interval, Io io) {
+    public Mrdisc(Kernel kernel, Log log, int interval, LoopIo io) {
         this(kernel, log, interval, io, Mrdisc::hostRobustness);
     }
 
     /** With the Robustness Variable per family supplied, for tests. */
-    public Mrdisc(Kernel kernel, Log log, int interval, Io io, ToIntFunction<Family> robustness) {
+    public Mrdisc(Kernel kernel, Log log, int interval, LoopIo io, ToIntFunction<Family> robustness) {
         this.kernel = kernel;
         this.log = log;
         this.interval = interval;
@@ -183,7 +140,7 @@ public final class Mrdisc implements Interfaces.VifListener {
     /** Brings the registration of {@code i} and {@code f} in line with its flag and ifindex. */
     @Override
     public void vifReady(Iface i, Family f) {
-        Registration r = registrations.get(new Key(i.name(), f));
+        Registration r = registrations.get(new IfaceFamily(i.name(), f));
         boolean wanted = i.mrdisc() && i.usable() && i.slot(f) >= 0;
         if (r != null && r.ifindex() != i.index()) {
             deregister(r, false); // the socket belongs to the device that went away
@@ -200,7 +157,7 @@ public final class Mrdisc implements Interfaces.VifListener {
 
     @Override
     public void vifGone(Iface i, Family f, boolean vanished) {
-        Registration r = registrations.get(new Key(i.name(), f));
+        Registration r = registrations.get(new IfaceFamily(i.name(), f));
         if (r != null) {
             deregister(r, !vanished && r.ifindex() == i.index());
         }
@@ -208,7 +165,7 @@ public final class Mrdisc implements Interfaces.VifListener {
 
     /** True when {@code ifname} has a registration of {@code f}. */
     public boolean registered(String ifname, Family f) {
-        return registrations.containsKey(new Key(ifname, f));
+        return registrations.containsKey(new IfaceFamily(ifname, f));
     }
 
     /** Shutdown (§4.5 step 3): a Termination on every registration, then every socket closed. */
@@ -231,7 +188,7 @@ public final class Mrdisc implements Interfaces.VifListener {
             return;
         }
         Registration r = new Registration(i.name(), f, i.index(), sock);
-        registrations.put(new Key(i.name(), f), r);
+        registrations.put(new IfaceFamily(i.name(), f), r);
         io.watch(sock.fd(), () -> readable(r));
         if (timer == null) {
             timer = io.every(interval * 1000L, this::announce);
@@ -244,7 +201,7 @@ public final class Mrdisc implements Interfaces.VifListener {
         if (terminate) {
             send(r, termination(r.family()));
         }
-        registrations.remove(new Key(r.ifname(), r.family()));
+        registrations.remove(new IfaceFamily(r.ifname(), r.family()));
         io.unwatch(r.socket().fd());
         r.socket().close();
         log.debug("mrdisc: " + r.family().label() + " announcements on " + r.ifname() + " stopped");
@@ -268,7 +225,7 @@ public final class Mrdisc implements Interfaces.VifListener {
     }
 
     private void readable(Registration r) {
-        if (registrations.get(new Key(r.ifname(), r.family())) != r) {
+        if (registrations.get(new IfaceFamily(r.ifname(), r.family())) != r) {
             return;
         }
         boolean solicited = false;

@@ -1,14 +1,24 @@
 package org.smcroute.proxy;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.smcroute.net.Addr;
+import org.smcroute.proxy.Message.Drop;
+import org.smcroute.proxy.Message.Query;
+import org.smcroute.proxy.Message.Rejected;
+import org.smcroute.proxy.Message.Report;
 
 /**
- * The field encodings IGMPv3 and MLDv2 share: Max Resp Code and QQIC as small floating-point
- * numbers (RFC 3376 sections 4.1.1 and 4.1.7, RFC 3810 sections 5.1.3 and 5.1.9), and addresses
- * and 16-bit numbers in network order.
+ * What IGMPv3 and MLDv2 share on the wire: Max Resp Code and QQIC as small floating-point
+ * numbers (RFC 3376 sections 4.1.1 and 4.1.7, RFC 3810 sections 5.1.3 and 5.1.9), the layout of
+ * reports and of queries from their group address on, addresses and 16-bit numbers in network
+ * order.
  */
 final class Codes {
+
+    static final Rejected SHORT = new Rejected(Drop.SHORT);
+    static final Rejected IGNORED = new Rejected(Drop.IGNORED);
 
     /** Largest value an 8-bit code carries: mantissa 0xf, exponent 7. */
     static final int MAX8 = 0x1f << 10;
@@ -20,43 +30,95 @@ final class Codes {
 
     /** An 8-bit code: the value itself below 128, else {@code 1 exp(3) mant(4)}. */
     static int decode8(int code) {
-        code &= 0xff;
-        return code < 128 ? code : ((code & 0x0f) | 0x10) << (((code >> 4) & 7) + 3);
+        return decode(code, 4);
     }
 
-    /** The code of the largest representable value not above {@code value} (RFC 9776 section 8.13). */
+    /** The 8-bit code of the largest representable value not above {@code value} (RFC 9776 section 8.13). */
     static int encode8(int value) {
-        int v = Math.clamp(value, 0, MAX8);
-        if (v < 128) {
-            return v;
-        }
-        for (int exp = 0; exp < 8; exp++) {
-            int mant = (v >> (exp + 3)) - 0x10;
-            if (mant < 0x10) {
-                return 0x80 | (exp << 4) | mant;
-            }
-        }
-        return 0xff;
+        return encode(value, 4);
     }
 
     /** A 16-bit code: the value itself below 32768, else {@code 1 exp(3) mant(12)}. */
     static int decode16(int code) {
-        code &= 0xffff;
-        return code < 32768 ? code : ((code & 0x0fff) | 0x1000) << (((code >> 12) & 7) + 3);
+        return decode(code, 12);
     }
 
     static int encode16(int value) {
-        int v = Math.clamp(value, 0, MAX16);
-        if (v < 32768) {
+        return encode(value, 12);
+    }
+
+    /** A code with a mantissa of {@code bits}: {@code (mant | 1 << bits) << (exp + 3)} from its lowest float. */
+    private static int decode(int code, int bits) {
+        int lowest = 1 << (bits + 3);
+        code &= (lowest << 1) - 1;
+        if (code < lowest) {
+            return code;
+        }
+        return ((code & ((1 << bits) - 1)) | (1 << bits)) << (((code >> bits) & 7) + 3);
+    }
+
+    private static int encode(int value, int bits) {
+        int lowest = 1 << (bits + 3);
+        int v = Math.clamp(value, 0, ((1 << (bits + 1)) - 1) << 10);
+        if (v < lowest) {
             return v;
         }
         for (int exp = 0; exp < 8; exp++) {
-            int mant = (v >> (exp + 3)) - 0x1000;
-            if (mant < 0x1000) {
-                return 0x8000 | (exp << 12) | mant;
+            int mant = (v >> (exp + 3)) - (1 << bits);
+            if (mant < (1 << bits)) {
+                return lowest | (exp << bits) | mant;
             }
         }
-        return 0xffff;
+        return (lowest << 1) - 1;
+    }
+
+    /**
+     * The group records of an IGMPv3 or MLDv2 report, whose layouts differ only in the address
+     * length: a record count at 6, records from 8, each type, aux length, source count, group,
+     * sources and aux words. Unknown record types are skipped (RFC 3376 section 4.2.12).
+     */
+    static Message report(byte[] m, int alen, int version) {
+        int count = u16(m, 6);
+        List<GroupRecord> records = new ArrayList<>(Math.min(count, 256));
+        int at = 8;
+        for (int r = 0; r < count; r++) {
+            if (m.length < at + 4 + alen) {
+                return SHORT;
+            }
+            int type = m[at] & 0xff;
+            int n = u16(m, at + 2);
+            int end = at + 4 + alen * (n + 1) + 4 * (m[at + 1] & 0xff);
+            if (m.length < end) {
+                return SHORT;
+            }
+            if (type >= GroupRecord.IS_IN && type <= GroupRecord.BLOCK) {
+                List<Addr> sources = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    sources.add(addr(m, at + 4 + alen * (i + 1), alen));
+                }
+                records.add(new GroupRecord(type, addr(m, at + 4, alen), sources));
+            }
+            at = end;
+        }
+        return new Report(version, false, records);
+    }
+
+    /**
+     * An IGMPv3 or MLDv2 query from its group (at {@code groupAt}) on: flags and QRV, QQIC, a
+     * source count and the sources follow the group in both.
+     */
+    static Message query(byte[] m, int groupAt, int alen, int version, int maxResponse) {
+        int at = groupAt + alen;
+        int n = u16(m, at + 2);
+        if (m.length < at + 4 + alen * n) {
+            return SHORT;
+        }
+        List<Addr> sources = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            sources.add(addr(m, at + 4 + alen * i, alen));
+        }
+        return new Query(version, addr(m, groupAt, alen), sources, maxResponse, (m[at] & 0x08) != 0, m[at] & 0x07,
+                decode8(m[at + 1]));
     }
 
     static int u16(byte[] b, int at) {

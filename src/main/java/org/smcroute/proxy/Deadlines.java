@@ -1,6 +1,7 @@
 package org.smcroute.proxy;
 
 import java.util.PriorityQueue;
+import org.smcroute.loop.LoopIo;
 
 /**
  * The proxy's timers on one event-loop timer. Protocol objects keep their deadlines as plain
@@ -29,12 +30,12 @@ final class Deadlines {
         }
     }
 
-    private final ProxyIo io;
+    private final LoopIo io;
     private final PriorityQueue<Entry> queue = new PriorityQueue<>();
     private Runnable armed;
     private long armedAt = Long.MAX_VALUE;
 
-    Deadlines(ProxyIo io) {
+    Deadlines(LoopIo io) {
         this.io = io;
     }
 

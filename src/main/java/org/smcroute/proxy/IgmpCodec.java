@@ -1,6 +1,5 @@
 package org.smcroute.proxy;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.smcroute.kernel.ControlPacket;
 import org.smcroute.net.Addr;
@@ -27,9 +26,6 @@ final class IgmpCodec {
     /** What a downstream socket joins: all systems, all routers (leaves), IGMPv3 routers (reports). */
     static final List<Addr> GROUPS = List.of(ALL_SYSTEMS, Addr.parse("224.0.0.2"), Addr.parse("224.0.0.22"));
 
-    private static final Rejected SHORT = new Rejected(Drop.SHORT);
-    private static final Rejected IGNORED = new Rejected(Drop.IGNORED);
-
     private IgmpCodec() {
     }
 
@@ -42,7 +38,7 @@ final class IgmpCodec {
             return new Rejected(Drop.ROUTER_ALERT);
         }
         if (m.length < 8) {
-            return SHORT;
+            return Codes.SHORT;
         }
         if (Checksum.of(m) != 0) {
             return new Rejected(Drop.CHECKSUM);
@@ -56,12 +52,12 @@ final class IgmpCodec {
             return new Report(2, true, List.of(new GroupRecord(GroupRecord.TO_IN, group, List.of())));
         }
         if (type == V3_REPORT) {
-            return report(m);
+            return Codes.report(m, 4, 3);
         }
         if (type == QUERY) {
             return query(m, group);
         }
-        return IGNORED;
+        return Codes.IGNORED;
     }
 
     private static Message query(byte[] m, Addr group) {
@@ -71,45 +67,9 @@ final class IgmpCodec {
             return new Query(code == 0 ? 1 : 2, group, List.of(), code == 0 ? 10_000 : code * 100, false, 0, 0);
         }
         if (m.length < 12) {
-            return IGNORED; // RFC 3376 section 7.1: no version has this length
+            return Codes.IGNORED; // RFC 3376 section 7.1: no version has this length
         }
-        int n = Codes.u16(m, 10);
-        if (m.length < 12 + 4 * n) {
-            return SHORT;
-        }
-        List<Addr> sources = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            sources.add(Codes.addr(m, 12 + 4 * i, 4));
-        }
-        return new Query(3, group, sources, Codes.decode8(code) * 100, (m[8] & 0x08) != 0, m[8] & 0x07,
-                Codes.decode8(m[9]));
-    }
-
-    private static Message report(byte[] m) {
-        int count = Codes.u16(m, 6);
-        List<GroupRecord> records = new ArrayList<>(Math.min(count, 256));
-        int at = 8;
-        for (int r = 0; r < count; r++) {
-            if (m.length < at + 8) {
-                return SHORT;
-            }
-            int type = m[at] & 0xff;
-            int aux = m[at + 1] & 0xff;
-            int n = Codes.u16(m, at + 2);
-            int end = at + 8 + 4 * n + 4 * aux;
-            if (m.length < end) {
-                return SHORT;
-            }
-            if (type >= GroupRecord.IS_IN && type <= GroupRecord.BLOCK) { // others are ignored (section 4.2.12)
-                List<Addr> sources = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    sources.add(Codes.addr(m, at + 8 + 4 * i, 4));
-                }
-                records.add(new GroupRecord(type, Codes.addr(m, at + 4, 4), sources));
-            }
-            at = end;
-        }
-        return new Report(3, false, records);
+        return Codes.query(m, 4, 4, 3, Codes.decode8(code) * 100);
     }
 
     /**

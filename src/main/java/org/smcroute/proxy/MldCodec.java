@@ -1,6 +1,5 @@
 package org.smcroute.proxy;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.smcroute.kernel.ControlPacket;
 import org.smcroute.net.Addr;
@@ -27,9 +26,6 @@ final class MldCodec {
     /** What a downstream socket joins: all routers (Done), MLDv2 routers (reports). */
     static final List<Addr> GROUPS = List.of(Addr.parse("ff02::2"), Addr.parse("ff02::16"));
 
-    private static final Rejected SHORT = new Rejected(Drop.SHORT);
-    private static final Rejected IGNORED = new Rejected(Drop.IGNORED);
-
     private MldCodec() {
     }
 
@@ -46,10 +42,10 @@ final class MldCodec {
         }
         int type = m.length > 0 ? m[0] & 0xff : -1;
         if (type >= 0 && !TYPES.contains(type)) {
-            return IGNORED;
+            return Codes.IGNORED;
         }
         if (m.length < (type == V2_REPORT ? 8 : 24)) {
-            return SHORT;
+            return Codes.SHORT;
         }
         if (Checksum.icmp6(p.source(), p.destination(), m, 0, m.length) != 0) {
             return new Rejected(Drop.CHECKSUM);
@@ -61,12 +57,12 @@ final class MldCodec {
             return new Report(1, true, List.of(new GroupRecord(GroupRecord.TO_IN, Codes.addr(m, 8, 16), List.of())));
         }
         if (type == V2_REPORT) {
-            return report(m);
+            return Codes.report(m, 16, 2);
         }
         if (type == QUERY) {
             return query(m);
         }
-        return IGNORED;
+        return Codes.IGNORED;
     }
 
     static boolean isLinkLocal(Addr a) {
@@ -74,50 +70,13 @@ final class MldCodec {
     }
 
     private static Message query(byte[] m) {
-        Addr group = Codes.addr(m, 8, 16);
         if (m.length == 24) {
-            return new Query(1, group, List.of(), Codes.u16(m, 4), false, 0, 0);
+            return new Query(1, Codes.addr(m, 8, 16), List.of(), Codes.u16(m, 4), false, 0, 0);
         }
         if (m.length < 28) {
-            return IGNORED; // RFC 3810 section 8.1: no version has this length
+            return Codes.IGNORED; // RFC 3810 section 8.1: no version has this length
         }
-        int n = Codes.u16(m, 26);
-        if (m.length < 28 + 16 * n) {
-            return SHORT;
-        }
-        List<Addr> sources = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            sources.add(Codes.addr(m, 28 + 16 * i, 16));
-        }
-        return new Query(2, group, sources, Codes.decode16(Codes.u16(m, 4)), (m[24] & 0x08) != 0, m[24] & 0x07,
-                Codes.decode8(m[25]));
-    }
-
-    private static Message report(byte[] m) {
-        int count = Codes.u16(m, 6);
-        List<GroupRecord> records = new ArrayList<>(Math.min(count, 64));
-        int at = 8;
-        for (int r = 0; r < count; r++) {
-            if (m.length < at + 20) {
-                return SHORT;
-            }
-            int type = m[at] & 0xff;
-            int aux = m[at + 1] & 0xff;
-            int n = Codes.u16(m, at + 2);
-            int end = at + 20 + 16 * n + 4 * aux;
-            if (m.length < end) {
-                return SHORT;
-            }
-            if (type >= GroupRecord.IS_IN && type <= GroupRecord.BLOCK) { // others are ignored (section 5.2.12)
-                List<Addr> sources = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    sources.add(Codes.addr(m, at + 20 + 16 * i, 16));
-                }
-                records.add(new GroupRecord(type, Codes.addr(m, at + 4, 16), sources));
-            }
-            at = end;
-        }
-        return new Report(2, false, records);
+        return Codes.query(m, 8, 16, 2, Codes.decode16(Codes.u16(m, 4)));
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.smcroute.iface.Iface;
+import org.smcroute.iface.IfaceFamily;
 import org.smcroute.iface.Interfaces;
 import org.smcroute.kernel.ControlSocket;
 import org.smcroute.kernel.Family;
@@ -14,6 +15,7 @@ import org.smcroute.kernel.Kernel;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.kernel.NoLinkLocalException;
 import org.smcroute.log.Log;
+import org.smcroute.loop.LoopIo;
 import org.smcroute.net.Addr;
 import org.smcroute.route.Routes;
 
@@ -37,35 +39,21 @@ public final class Proxy implements ProxyLines.Listener, Interfaces.VifListener,
     static final int MAX_SOURCES = 65536;
     static final int MAX_LINK_SOURCES = 16384;
 
-    /** A link or upstream interface of one family. */
-    private record Key(String ifname, Family family) {
-        // written out, not generated (start-up rule, see the README)
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && ifname.equals(k.ifname) && family == k.family;
-        }
-
-        @Override
-        public int hashCode() {
-            return ifname.hashCode() * 31 + family.hashCode();
-        }
-    }
-
     private final Kernel kernel;
     private final Interfaces ifaces;
     private final ProxyLines lines;
     private final Routes routes;
     private final Log log;
-    private final ProxyIo io;
+    private final LoopIo io;
     private final Deadlines deadlines;
-    private final Map<Key, Downstream> downstreams = new LinkedHashMap<>();
-    private final Map<Key, Upstream> upstreams = new LinkedHashMap<>();
+    private final Map<IfaceFamily, Downstream> downstreams = new LinkedHashMap<>();
+    private final Map<IfaceFamily, Upstream> upstreams = new LinkedHashMap<>();
     private int groupCount;
     private int sourceCount;
     private boolean limitLogged;
     private boolean linesDirty;
 
-    public Proxy(Kernel kernel, Interfaces ifaces, ProxyLines lines, Routes routes, Log log, ProxyIo io) {
+    public Proxy(Kernel kernel, Interfaces ifaces, ProxyLines lines, Routes routes, Log log, LoopIo io) {
         this.kernel = kernel;
         this.ifaces = ifaces;
         this.lines = lines;
@@ -75,7 +63,7 @@ public final class Proxy implements ProxyLines.Listener, Interfaces.VifListener,
         this.deadlines = new Deadlines(io);
     }
 
-    ProxyIo io() {
+    LoopIo io() {
         return io;
     }
 
@@ -103,7 +91,7 @@ public final class Proxy implements ProxyLines.Listener, Interfaces.VifListener,
     /** The VIF/MIF goes: whatever the proxy does on it stops now, before the kernel deletes it. */
     @Override
     public void vifGone(Iface i, Family f, boolean vanished) {
-        Key k = new Key(i.name(), f);
+        IfaceFamily k = new IfaceFamily(i.name(), f);
         Downstream d = downstreams.remove(k);
         if (d != null) {
             closeDownstream(d);
@@ -129,22 +117,22 @@ public final class Proxy implements ProxyLines.Listener, Interfaces.VifListener,
         }
         boolean changed = linesDirty;
         linesDirty = false;
-        Set<Key> wantDown = new LinkedHashSet<>();
-        Set<Key> wantUp = new LinkedHashSet<>();
+        Set<IfaceFamily> wantDown = new LinkedHashSet<>();
+        Set<IfaceFamily> wantUp = new LinkedHashSet<>();
         for (ProxyLines.Line l : lines.lines()) {
             for (Family f : Family.values()) {
                 if (l.serves(f) && active(l.upstream(), f)) {
-                    wantUp.add(new Key(l.upstream(), f));
+                    wantUp.add(new IfaceFamily(l.upstream(), f));
                     for (String d : l.downstream()) {
                         if (active(d, f)) {
-                            wantDown.add(new Key(d, f));
+                            wantDown.add(new IfaceFamily(d, f));
                         }
                     }
                 }
             }
         }
         for (Downstream d : new ArrayList<>(downstreams.values())) {
-            Key k = new Key(d.ifname, d.family);
+            IfaceFamily k = new IfaceFamily(d.ifname, d.family);
             Iface i = ifaces.find(d.ifname);
             if (!wantDown.contains(k) || i == null || i.index() != d.ifindex) {
                 downstreams.remove(k);
@@ -155,24 +143,24 @@ public final class Proxy implements ProxyLines.Listener, Interfaces.VifListener,
             }
         }
         for (Upstream u : new ArrayList<>(upstreams.values())) {
-            Key k = new Key(u.ifname, u.family);
+            IfaceFamily k = new IfaceFamily(u.ifname, u.family);
             if (!wantUp.contains(k)) {
                 upstreams.remove(k);
                 u.close();
                 changed = true;
             }
         }
-        for (Key k : wantUp) {
-            int index = ifaces.find(k.ifname).index();
+        for (IfaceFamily k : wantUp) {
+            int index = ifaces.find(k.ifname()).index();
             Upstream u = upstreams.get(k);
             if (u == null) {
-                upstreams.put(k, new Upstream(k.ifname, k.family, index, kernel, log));
+                upstreams.put(k, new Upstream(k.ifname(), k.family(), index, kernel, log));
                 changed = true;
             } else {
                 changed |= u.resume(index);
             }
         }
-        for (Key k : wantDown) {
+        for (IfaceFamily k : wantDown) {
             if (!downstreams.containsKey(k)) {
                 changed |= openDownstream(k);
             }
@@ -197,24 +185,24 @@ public final class Proxy implements ProxyLines.Listener, Interfaces.VifListener,
         return i != null && i.usable() && i.slot(f) >= 0;
     }
 
-    private boolean openDownstream(Key k) {
-        Iface i = ifaces.find(k.ifname);
-        ControlSocket.Spec spec = k.family.v6() ? new ControlSocket.Spec(MldCodec.GROUPS, MldCodec.TYPES, true)
+    private boolean openDownstream(IfaceFamily k) {
+        Iface i = ifaces.find(k.ifname());
+        ControlSocket.Spec spec = k.family().v6() ? new ControlSocket.Spec(MldCodec.GROUPS, MldCodec.TYPES, true)
                 : new ControlSocket.Spec(IgmpCodec.GROUPS, List.of(), true);
         ControlSocket socket;
         try {
-            socket = kernel.openControl(k.family, k.ifname, i.index(), spec);
+            socket = kernel.openControl(k.family(), k.ifname(), i.index(), spec);
         } catch (NoLinkLocalException e) {
-            log.debug("proxy: no IPv6 link-local address on " + k.ifname + " yet, no MLD there");
+            log.debug("proxy: no IPv6 link-local address on " + k.ifname() + " yet, no MLD there");
             return false;
         } catch (KernelException e) {
-            log.warn("proxy: cannot open the " + (k.family.v6() ? "MLD" : "IGMP") + " socket on " + k.ifname + ": "
+            log.warn("proxy: cannot open the " + (k.family().v6() ? "MLD" : "IGMP") + " socket on " + k.ifname() + ": "
                     + e.reason());
             return false;
         }
-        Downstream d = new Downstream(k.ifname, k.family, i.index(), socket, i.querySettings(), this);
+        Downstream d = new Downstream(k.ifname(), k.family(), i.index(), socket, i.querySettings(), this);
         downstreams.put(k, d);
-        log.debug("proxy: " + (k.family.v6() ? "MLD" : "IGMP") + " querier on " + k.ifname);
+        log.debug("proxy: " + (k.family().v6() ? "MLD" : "IGMP") + " querier on " + k.ifname());
         d.start();
         return true;
     }
@@ -259,7 +247,7 @@ public final class Proxy implements ProxyLines.Listener, Interfaces.VifListener,
     /** A link's wish for {@code group} changed: the upstream membership and the forwarding follow. */
     void membershipChanged(Downstream d, Addr group) {
         String up = upstreamOf(d.ifname, d.family, group);
-        Upstream u = up == null ? null : upstreams.get(new Key(up, d.family));
+        Upstream u = up == null ? null : upstreams.get(new IfaceFamily(up, d.family));
         if (u != null) {
             u.want(group, merged(u, group, io.now()));
         }

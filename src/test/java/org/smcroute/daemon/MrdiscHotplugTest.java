@@ -11,6 +11,7 @@ import org.smcroute.kernel.Family;
 import org.smcroute.kernel.FakeKernel;
 import org.smcroute.kernel.Link;
 import org.smcroute.log.Log;
+import org.smcroute.loop.ManualIo;
 import org.smcroute.mrdisc.Mrdisc;
 
 /** The mrdisc hooks of interface hot-plug (SPEC §8.6): deactivation and reactivation. */
@@ -26,20 +27,7 @@ class MrdiscHotplugTest {
         state.ifaces().refresh(kernel.links());
         state.routing().open(Family.INET, 0);
         state.routing().open(Family.INET6, 0);
-        state.ifaces().addListener(new Mrdisc(kernel, log, 4, new Mrdisc.Io() {
-            @Override
-            public void watch(int fd, Runnable onReadable) {
-            }
-
-            @Override
-            public void unwatch(int fd) {
-            }
-
-            @Override
-            public Runnable every(long millis, Runnable task) {
-                return () -> { };
-            }
-        }, f -> 2));
+        state.ifaces().addListener(new Mrdisc(kernel, log, 4, new ManualIo(), f -> 2));
         state.applier().apply(new Directive.Phyint(new Origin("t.conf", 1), "eth1", true, true, null));
         kernel.clearCalls();
     }

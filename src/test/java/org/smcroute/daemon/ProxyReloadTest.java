@@ -11,7 +11,7 @@ import org.smcroute.kernel.Family;
 import org.smcroute.kernel.FakeKernel;
 import org.smcroute.kernel.Link;
 import org.smcroute.log.Log;
-import org.smcroute.proxy.ManualIo;
+import org.smcroute.loop.ManualIo;
 import org.smcroute.proxy.Packets;
 import org.smcroute.proxy.Proxy;
 

@@ -19,6 +19,7 @@ import org.smcroute.route.IfaceSlots;
 import org.smcroute.kernel.FakeKernel;
 import org.smcroute.kernel.Link;
 import org.smcroute.log.Log;
+import org.smcroute.loop.LoopIo;
 import org.smcroute.net.Checksum;
 import org.smcroute.route.Phyints;
 import org.smcroute.route.Routes;
@@ -31,7 +32,7 @@ class MrdiscTest {
     static final Family V6 = Family.INET6;
 
     /** The loop as mrdisc sees it: watched fds and periodic timers, driven by hand. */
-    static final class FakeIo implements Mrdisc.Io {
+    static final class FakeIo implements LoopIo {
         final Map<Integer, Runnable> watched = new LinkedHashMap<>();
         final List<long[]> timers = new ArrayList<>(); // {period, cancelled}
 
@@ -50,6 +51,16 @@ class MrdiscTest {
             long[] t = {millis, 0};
             timers.add(t);
             return () -> t[1] = 1;
+        }
+
+        @Override
+        public long now() {
+            return 0;
+        }
+
+        @Override
+        public Runnable at(long deadline, Runnable task) {
+            throw new UnsupportedOperationException("mrdisc only uses periodic timers");
         }
 
         long activeTimers() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.smcroute.loop.ManualIo;
 
 /** The proxy's timer queue: one loop timer, entries only for earlier deadlines, stale ones skipped. */
 class DeadlinesTest {

@@ -2,6 +2,7 @@ package org.smcroute.proxy;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.smcroute.loop.ManualIo;
 import org.smcroute.conf.Directive;
 import org.smcroute.conf.Origin;
 import org.smcroute.conf.Outcome;

@@ -1,11 +1,11 @@
-package org.smcroute.proxy;
+package org.smcroute.loop;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
 
-/** The proxy's event loop in a test: a clock moved by hand and descriptors made readable by hand. */
-public final class ManualIo implements ProxyIo {
+/** The event loop in a test: a clock moved by hand and descriptors made readable by hand. */
+public final class ManualIo implements LoopIo {
 
     private static final class Task implements Comparable<Task> {
         final long at;
@@ -52,6 +52,26 @@ public final class ManualIo implements ProxyIo {
         return () -> t.cancelled = true;
     }
 
+    @Override
+    public Runnable every(long millis, Runnable task) {
+        Runnable[] cancel = new Runnable[1];
+        boolean[] cancelled = new boolean[1];
+        Runnable tick = new Runnable() {
+            @Override
+            public void run() {
+                if (!cancelled[0]) {
+                    task.run();
+                    cancel[0] = at(now + millis, this);
+                }
+            }
+        };
+        cancel[0] = at(now + millis, tick);
+        return () -> {
+            cancelled[0] = true;
+            cancel[0].run();
+        };
+    }
+
     /** Moves the clock on by {@code ms}, running every task that comes due, in order. */
     public void advance(long ms) {
         long target = now + ms;
@@ -66,7 +86,7 @@ public final class ManualIo implements ProxyIo {
     }
 
     /** Tasks scheduled and not yet run or cancelled. */
-    int pending() {
+    public int pending() {
         int n = 0;
         for (Task t : tasks) {
             n += t.cancelled ? 0 : 1;
