@@ -49,42 +49,30 @@ jdk=$(sh tools/find-jdk.sh)
     || { echo "bench: run 'make bench' (or make && mvn test-compile) first" >&2; exit 1; }
 mkdir -p target/bench
 
-# The original C SMCRoute as a second baseline: the distribution's package, unpacked under
-# target/bench (never installed, never committed). Skipped gracefully when unavailable.
-cdir= cver=
+# Baselines from Debian packages, unpacked under target/bench (never installed, never run as a
+# service, never committed): the original C SMCRoute, and igmpproxy for the proxy section.
+# fetch PKG BIN prints "DIR VERSION" when the package's BIN is there; the baseline is skipped
+# gracefully when the package cannot be downloaded.
+fetch() {
+    d=target/bench/$1
+    if [ ! -x "$d/$2" ]; then
+        rm -rf "$d" && mkdir -p "$d"
+        if ! { (cd "$d" && apt-get download "$1" >/dev/null 2>&1) && dpkg-deb -x "$d/$1"_*.deb "$d"; }; then
+            echo "bench: $1 not available (apt-get download $1 failed); its baseline skipped" >&2
+        fi
+    fi
+    if [ -x "$d/$2" ]; then
+        echo "$(cd "$d" && pwd) $(ls "$d/$1"_*.deb 2>/dev/null | sed -n "s/.*$1_\([^_]*\)_.*/\1/p" | head -n 1)"
+    fi
+}
+cdir= cver= idir= iver=
 if [ "${BENCH_C:-1}" != 0 ]; then
-    c=target/bench/c-smcroute
-    if [ ! -x "$c/usr/sbin/smcrouted" ]; then
-        rm -rf "$c" && mkdir -p "$c"
-        if (cd "$c" && apt-get download smcroute >/dev/null 2>&1) && dpkg-deb -x "$c"/smcroute_*.deb "$c"; then
-            :
-        else
-            echo "bench: original C smcroute not available (apt-get download smcroute failed); C baseline skipped" >&2
-        fi
-    fi
-    if [ -x "$c/usr/sbin/smcrouted" ]; then
-        cdir=$(cd "$c" && pwd)
-        cver=$(ls "$c"/smcroute_*.deb 2>/dev/null | sed -n 's/.*smcroute_\([^_]*\)_.*/\1/p' | head -n 1)
-    fi
+    set -- $(fetch smcroute usr/sbin/smcrouted)
+    cdir=${1:-} cver=${2:-}
 fi
-
-# igmpproxy, the usual separate IGMP proxy daemon, as the baseline of the proxy section: the
-# Debian package unpacked under target/bench like the C smcroute (its service is never run).
-idir= iver=
 if [ "${BENCH_IGMPPROXY:-1}" != 0 ]; then
-    i=target/bench/igmpproxy
-    if [ ! -x "$i/usr/sbin/igmpproxy" ]; then
-        rm -rf "$i" && mkdir -p "$i"
-        if (cd "$i" && apt-get download igmpproxy >/dev/null 2>&1) && dpkg-deb -x "$i"/igmpproxy_*.deb "$i"; then
-            :
-        else
-            echo "bench: igmpproxy not available (apt-get download igmpproxy failed); its baseline skipped" >&2
-        fi
-    fi
-    if [ -x "$i/usr/sbin/igmpproxy" ]; then
-        idir=$(cd "$i" && pwd)
-        iver=$(ls "$i"/igmpproxy_*.deb 2>/dev/null | sed -n 's/.*igmpproxy_\([^_]*\)_.*/\1/p' | head -n 1)
-    fi
+    set -- $(fetch igmpproxy usr/sbin/igmpproxy)
+    idir=${1:-} iver=${2:-}
 fi
 
 BENCH_C_DIR=$cdir BENCH_C_VERSION=$cver BENCH_IGMPPROXY_DIR=$idir BENCH_IGMPPROXY_VERSION=$iver \
