@@ -145,7 +145,7 @@ class ProxyReloadTest {
     void aMissingUpstreamWaitsOnThePendingListAndTakesEffectWhenItAppears() {
         load(mproxy("eth9", "eth1"));
         assertThat(state.pending().entries()).hasSize(1);
-        assertThat(messages).contains("mproxy from eth9 pending: interface not available");
+        assertThat(messages).contains("t.conf line 1: mproxy from eth9 pending: upstream eth9 not available");
         assertThat(kernel.controlSockets).isEmpty();
         kernel.link("eth9", 9);
         state.hotplug().refresh();
