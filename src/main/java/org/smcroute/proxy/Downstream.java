@@ -93,6 +93,11 @@ final class Downstream implements GroupState.Owner, Querier.Link {
         return reports;
     }
 
+    /** The IGMP or MLD version the querier speaks here. */
+    int version() {
+        return settings.version(family.v6());
+    }
+
     boolean isQuerier() {
         return querier.isQuerier();
     }

@@ -357,58 +357,13 @@ public final class Proxy implements ProxyLines.Listener, Interfaces.VifListener,
 
     // ---- show
 
-    /** One group on a link, as {@code show proxy} lists it; {@code expires} in milliseconds from now. */
-    public record Member(Addr group, boolean exclude, List<Addr> sources, Addr reporter, long expires, int compat) {
-    }
-
-    /**
-     * One downstream link, as {@code show proxy} lists it: {@code drops} by reason, and
-     * {@code dropped} the faulty ones among them (not those of types the querier ignores).
-     */
-    public record Downlink(String ifname, Family family, int version, Addr querier, boolean self, List<Member> members,
-            long queries, long reports, long dropped, Map<String, Long> drops) {
-    }
-
-    /** One upstream membership: the group and the filter the kernel holds. */
-    public record UpstreamJoin(String ifname, Family family, Addr group, boolean exclude, List<Addr> sources) {
-    }
-
     /** The downstream links in the order they were opened, with their members. */
-    public List<Downlink> links() {
-        long now = io.now();
-        List<Downlink> out = new ArrayList<>();
-        for (Downstream d : downstreams.values()) {
-            List<Member> members = new ArrayList<>();
-            for (GroupState g : d.groups()) {
-                Filter f = g.filter(now);
-                members.add(new Member(g.group, g.exclude(), f == null ? List.of() : new ArrayList<>(f.sources()),
-                        g.reporter(), Math.max(0, g.expiry() - now), g.level(now)));
-            }
-            Map<String, Long> drops = new LinkedHashMap<>();
-            long dropped = 0;
-            for (Message.Drop why : Message.Drop.values()) {
-                drops.put(why.label(), d.drops(why));
-                dropped += why == Message.Drop.IGNORED ? 0 : d.drops(why);
-            }
-            Iface i = ifaces.find(d.ifname);
-            int version = i == null ? 0 : i.querySettings().version(d.family.v6());
-            out.add(new Downlink(d.ifname, d.family, version, d.querierAddress(), d.isQuerier(), members, d.queries(),
-                    d.reports(), dropped, drops));
-        }
-        return out;
+    public List<ProxyStatus.Downlink> links() {
+        return ProxyStatus.links(downstreams.values(), io.now());
     }
 
     /** What the kernel holds on the upstream interfaces. */
-    public List<UpstreamJoin> joined() {
-        List<UpstreamJoin> out = new ArrayList<>();
-        for (Upstream u : upstreams.values()) {
-            for (Addr g : u.wanted().keySet()) {
-                Filter f = u.joined(g);
-                if (f != null) {
-                    out.add(new UpstreamJoin(u.ifname, u.family, g, f.exclude(), new ArrayList<>(f.sources())));
-                }
-            }
-        }
-        return out;
+    public List<ProxyStatus.UpstreamJoin> joined() {
+        return ProxyStatus.joined(upstreams.values());
     }
 }

@@ -7,6 +7,7 @@ import org.smcroute.json.Json;
 import org.smcroute.kernel.Family;
 import org.smcroute.net.Addr;
 import org.smcroute.proxy.Proxy;
+import org.smcroute.proxy.ProxyStatus;
 import org.smcroute.text.Pad;
 
 /**
@@ -49,8 +50,8 @@ public final class ProxyView {
 
     /** {@code detail}: the dropped packets by reason too. */
     public String text(boolean detail) {
-        List<Proxy.Downlink> links = proxy.links();
-        List<Proxy.UpstreamJoin> joined = proxy.joined();
+        List<ProxyStatus.Downlink> links = proxy.links();
+        List<ProxyStatus.UpstreamJoin> joined = proxy.joined();
         Lines out = new Lines();
         if (links.isEmpty() && joined.isEmpty()) {
             return "";
@@ -59,7 +60,7 @@ public final class ProxyView {
         if (!links.isEmpty()) {
             out.title("IGMP/MLD Proxy Queriers").heading(Pad.left("PHYINT", w) + "  PROTOCOL  " + Pad.left("QUERIER", 39)
                     + " " + Pad.right("REPORTS", 9) + " " + Pad.right("QUERIES", 9) + " " + Pad.right("DROPPED", 9));
-            for (Proxy.Downlink l : links) {
+            for (ProxyStatus.Downlink l : links) {
                 String querier = l.querier() == null ? "?" : l.querier() + (l.self() ? " (this router)" : "");
                 out.data(Pad.left(l.ifname(), w) + "  " + Pad.left(protocol(l.family(), l.version()), 8) + "  "
                         + Pad.left(querier, 39) + " " + Pad.right(Long.toString(l.reports()), 9) + " "
@@ -67,7 +68,7 @@ public final class ProxyView {
             }
             if (detail) {
                 out.title("IGMP/MLD Proxy Dropped Packets");
-                for (Proxy.Downlink l : links) {
+                for (ProxyStatus.Downlink l : links) {
                     StringBuilder b = new StringBuilder(Pad.left(l.ifname(), w)).append("  ")
                             .append(Pad.left(protocol(l.family(), l.version()), 8));
                     for (Map.Entry<String, Long> e : l.drops().entrySet()) {
@@ -78,8 +79,8 @@ public final class ProxyView {
             }
             out.title("IGMP/MLD Proxy Memberships").heading(Pad.left("GROUP", 42) + " " + Pad.left("PHYINT", w)
                     + "  HOSTS   MODE     EXPIRES  " + Pad.left("REPORTER", 25) + "  SOURCES");
-            for (Proxy.Downlink l : links) {
-                for (Proxy.Member m : l.members()) {
+            for (ProxyStatus.Downlink l : links) {
+                for (ProxyStatus.Member m : l.members()) {
                     String reporter = m.reporter() == null ? "-" : m.reporter().toString();
                     out.data(Pad.left(m.group().toString(), 42) + " " + Pad.left(l.ifname(), w) + "  "
                             + Pad.left((l.family().v6() ? "MLDv" : "IGMPv") + hostVersion(l.family(), m.compat()), 6) + "  "
@@ -91,7 +92,7 @@ public final class ProxyView {
         if (!joined.isEmpty()) {
             out.title("IGMP/MLD Proxy Upstream Memberships").heading(Pad.left("GROUP", 42) + " " + Pad.left("IIF", w)
                     + "  MODE     SOURCES");
-            for (Proxy.UpstreamJoin j : joined) {
+            for (ProxyStatus.UpstreamJoin j : joined) {
                 out.data(Pad.left(j.group().toString(), 42) + " " + Pad.left(j.ifname(), w) + "  "
                         + Pad.left(j.exclude() ? "exclude" : "include", 7) + "  " + join(j.sources()));
             }
@@ -101,7 +102,7 @@ public final class ProxyView {
 
     public String json() {
         Json j = new Json().begin().key("proxy").begin().key("interfaces").beginArray();
-        for (Proxy.Downlink l : proxy.links()) {
+        for (ProxyStatus.Downlink l : proxy.links()) {
             j.begin().key("name").value(l.ifname()).key("protocol").value(protocol(l.family(), l.version()))
                     .key("querier").value(l.querier() == null ? null : l.querier().toString())
                     .key("self").value(l.self())
@@ -110,7 +111,7 @@ public final class ProxyView {
                 j.key(e.getKey()).value(e.getValue());
             }
             j.end().key("groups").beginArray();
-            for (Proxy.Member m : l.members()) {
+            for (ProxyStatus.Member m : l.members()) {
                 j.begin().key("group").value(m.group().toString()).key("mode").value(m.exclude() ? "exclude" : "include")
                         .key("version").value(hostVersion(l.family(), m.compat()));
                 sources(j, m.sources());
@@ -120,7 +121,7 @@ public final class ProxyView {
             j.endArray().end();
         }
         j.endArray().key("upstream").beginArray();
-        for (Proxy.UpstreamJoin u : proxy.joined()) {
+        for (ProxyStatus.UpstreamJoin u : proxy.joined()) {
             j.begin().key("iif").value(u.ifname()).key("group").value(u.group().toString())
                     .key("mode").value(u.exclude() ? "exclude" : "include");
             sources(j, u.sources());

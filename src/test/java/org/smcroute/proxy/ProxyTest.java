@@ -146,7 +146,7 @@ class ProxyTest {
         fx.traffic("eth0", "10.0.0.9", "239.1.1.1");
         assertThat(fx.oifs("10.0.0.9", "239.1.1.1")).containsExactly("eth1");
         fx.receive("eth1", V4, generalQuery("10.0.1.0")); // a router with a lower address
-        Proxy.Downlink l = fx.proxy.links().get(0);
+        ProxyStatus.Downlink l = fx.proxy.links().get(0);
         assertThat(l.self()).isFalse();
         assertThat(l.querier()).isEqualTo(Addr.parse("10.0.1.0"));
         assertThat(fx.oifs("10.0.0.9", "239.1.1.1")).isNull();
@@ -175,8 +175,8 @@ class ProxyTest {
         ControlPacket mld = mld2("fe80::12", TO_EX, "ff0e::1");
         fx.receive("eth1", V6, new ControlPacket(Addr.parse("fd00::12"), mld.destination(), 1, true, mld.message()));
         assertThat(fx.kernel.filteredGroups()).isEmpty();
-        Proxy.Downlink v4 = fx.proxy.links().stream().filter(l -> l.family() == V4).findFirst().orElseThrow();
-        Proxy.Downlink v6 = fx.proxy.links().stream().filter(l -> l.family() == V6).findFirst().orElseThrow();
+        ProxyStatus.Downlink v4 = fx.proxy.links().stream().filter(l -> l.family() == V4).findFirst().orElseThrow();
+        ProxyStatus.Downlink v6 = fx.proxy.links().stream().filter(l -> l.family() == V6).findFirst().orElseThrow();
         assertThat(v4.drops()).containsEntry("checksum", 1L).containsEntry("hop-limit", 1L)
                 .containsEntry("no-router-alert", 1L).containsEntry("short", 1L);
         assertThat(v6.drops()).containsEntry("source", 1L);
@@ -230,7 +230,7 @@ class ProxyTest {
         for (int i = 0; i <= Proxy.MAX_LINK_GROUPS; i++) {
             fx.receive("eth1", V4, igmp3("10.0.1.2", IS_EX, base.plus(i).toString()));
         }
-        Proxy.Downlink l = fx.proxy.links().get(0);
+        ProxyStatus.Downlink l = fx.proxy.links().get(0);
         assertThat(l.members()).hasSize(Proxy.MAX_LINK_GROUPS);
         assertThat(l.drops()).containsEntry("limit", 1L);
         assertThat(fx.messages).anyMatch(m -> m.contains("membership records full"));
