@@ -81,7 +81,9 @@ final class Deadlines {
             if (d > 0 && d <= now) {
                 t.fire(now);
             }
-            update(t);
+            if (t.deadline() > now) {
+                update(t); // a deadline that did not move on stays unqueued until the next change
+            }
         }
         arm();
     }

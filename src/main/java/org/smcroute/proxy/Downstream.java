@@ -62,10 +62,11 @@ final class Downstream implements GroupState.Owner, Querier.Link {
 
     /** Stops: the socket closes and every record is forgotten. */
     void close() {
+        querier.stop();
         proxy.io().unwatch(socket.fd());
         socket.close();
         for (GroupState g : groups.values()) {
-            g.stopQueries();
+            g.drop();
             proxy.released(g.sourceCount());
             sourceCount -= g.sourceCount();
         }
@@ -203,7 +204,7 @@ final class Downstream implements GroupState.Owner, Querier.Link {
         if (g.empty()) {
             groups.remove(g.group);
             proxy.releasedGroup();
-            g.stopQueries();
+            g.drop();
         } else {
             proxy.deadlines().update(g);
         }

@@ -61,6 +61,7 @@ final class GroupState extends Deadlines.Timed {
     private Addr reporter;
     private int groupRetransmits;
     private long nextQuery;
+    private boolean dropped;
 
     GroupState(Addr group, Owner owner) {
         this.group = group;
@@ -319,6 +320,11 @@ final class GroupState extends Deadlines.Timed {
         }
     }
 
+    /** The record left its link: it has no deadlines any more. */
+    void drop() {
+        dropped = true;
+    }
+
     /** This router stopped being querier: the retransmissions it scheduled are not its to send. */
     void stopQueries() {
         groupRetransmits = 0;
@@ -332,6 +338,9 @@ final class GroupState extends Deadlines.Timed {
 
     @Override
     long deadline() {
+        if (dropped) {
+            return 0;
+        }
         long d = next(nextQuery, exclude ? groupTimer : 0);
         for (Source x : sources.values()) {
             d = next(d, x.timer);

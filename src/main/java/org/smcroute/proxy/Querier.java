@@ -32,6 +32,7 @@ final class Querier extends Deadlines.Timed {
     private int startupLeft;
     private int adoptedRobustness;
     private int adoptedInterval;
+    private boolean stopped;
 
     Querier(Link link) {
         this.link = link;
@@ -98,9 +99,14 @@ final class Querier extends Deadlines.Timed {
         }
     }
 
+    /** The link closed: no more queries, no more deadlines. */
+    void stop() {
+        stopped = true;
+    }
+
     @Override
     long deadline() {
-        return other != null ? otherTimer : nextQuery;
+        return stopped ? 0 : other != null ? otherTimer : nextQuery;
     }
 
     /** The other querier went silent: take over; or send the General Query that is due. */

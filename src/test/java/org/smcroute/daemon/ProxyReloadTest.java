@@ -95,6 +95,11 @@ class ProxyReloadTest {
         assertThat(kernel.filter(2, "239.1.1.1")).isNull();
         assertThat(proxy.links()).isEmpty();
         assertThat(proxy.joined()).isEmpty();
+        // the closed queriers' timers do nothing any more
+        int sent = kernel.controlSent.size();
+        io.advance(600_000);
+        assertThat(kernel.controlSent).hasSize(sent);
+        assertThat(messages).noneMatch(m -> m.contains("Failed sending"));
     }
 
     @Test

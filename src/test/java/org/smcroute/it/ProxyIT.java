@@ -95,6 +95,16 @@ class ProxyIT {
                     assertThat(d.ctl().run("-j", "show", "proxy").ok().out())
                             .contains("{\"group\":\"239.1.1.1\",\"mode\":\"exclude\",\"version\":3,\"sources\":[],\"reporter\":\"10.0.1.2\"");
 
+                    // a reload that keeps the line keeps what the hosts reported, without asking again
+                    int ready = It.occurrences(d.log(), ReloadIT.READY);
+                    d.reload("phyint eth1 enable query-interval 60\n" + CONF);
+                    It.await(() -> "reload did not complete\n" + d.log(), () -> It.occurrences(d.log(), ReloadIT.READY) > ready);
+                    assertThat(d.ctl().run("-p", "show", "proxy").ok().out())
+                            .containsPattern("239\\.1\\.1\\.1 +eth1 +IGMPv3 +exclude +\\d+s +10\\.0\\.1\\.2")
+                            .containsPattern("239\\.1\\.1\\.1 +eth2 +IGMPv3 +exclude");
+                    assertThat(oifs(r, false, src, g)).containsExactlyInAnyOrder(eth1, eth2);
+                    assertThat(upstreamMember(r, g, null)).isTrue();
+
                     // one host leaves while 200 packets flow: its link stops, the other gets them all
                     long before = r2.counts().get(new Mcast.Flow(src, g)).packets();
                     CompletableFuture<Void> more = It.background(() -> Mcast.send(t.sender().host(), "eth0", g, 4000, 200, 40));

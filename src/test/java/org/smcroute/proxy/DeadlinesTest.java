@@ -71,6 +71,25 @@ class DeadlinesTest {
     }
 
     @Test
+    void aDeadlineThatDoesNotMoveOnIsNotQueuedAgain() {
+        Deadlines.Timed stuck = new Deadlines.Timed() {
+            @Override
+            long deadline() {
+                return start + 100;
+            }
+
+            @Override
+            void fire(long now) {
+                fired.add("stuck@" + (now - start));
+            }
+        };
+        deadlines.update(stuck);
+        io.advance(1000); // returns: no busy loop on a deadline that stays in the past
+        assertThat(fired).containsExactly("stuck@100");
+        assertThat(deadlines.size()).isZero();
+    }
+
+    @Test
     void clearForgetsEverything() {
         T a = new T("a");
         a.deadline = start + 100;
