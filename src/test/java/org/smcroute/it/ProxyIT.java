@@ -53,10 +53,17 @@ class ProxyIT {
 
     /** Waits at most {@code bound} for {@code cond}, reports the time it took. */
     static long within(Duration bound, String what, BooleanSupplier cond) {
-        long t0 = System.nanoTime();
-        It.await(bound, () -> what, cond);
+        return within(System.nanoTime(), bound, what, cond);
+    }
+
+    /** Waits until at most {@code bound} after {@code t0} (a nanoTime) for {@code cond}. */
+    static long within(long t0, Duration bound, String what, BooleanSupplier cond) {
+        It.await(bound.minusNanos(System.nanoTime() - t0), () -> what, cond);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        System.out.println("ProxyIT: " + what + " after " + ms + " ms (bound " + bound.toMillis() + " ms)");
+        String test = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(f -> f.filter(x -> !x.getMethodName().equals("within")).findFirst())
+                .map(x -> x.getDeclaringClass().getSimpleName()).orElse("ProxyIT");
+        System.out.println(test + ": " + what + " after " + ms + " ms (bound " + bound.toMillis() + " ms)");
         return ms;
     }
 
@@ -64,66 +71,68 @@ class ProxyIT {
     void queriesAtStartUpThenAsmJoinsForwardAndLeavesStopWithinTheirBounds() {
         try (Topology t = Topology.create(2);
              ReportCapture c1 = ReportCapture.start(t.receiver(1).host());
-             ReportCapture c2 = ReportCapture.start(t.receiver(2).host());
-             Daemon d = Daemon.start(t.router(), CONF)) {
-            Netns r = t.router();
-            // start-up General Queries, IGMPv3 and MLDv2, from the router on each link
-            for (ReportCapture c : List.of(c1, c2)) {
-                within(Duration.ofSeconds(3), "start-up queries",
-                        () -> !c.lines("igmpq 3 0.0.0.0 ").isEmpty() && !c.lines("mldq 2 :: ").isEmpty());
-            }
-            assertThat(c1.lines("igmpq 3 0.0.0.0 ").get(0)).isEqualTo("igmpq 3 0.0.0.0 ttl=1 ra=1 sum=ok from=10.0.1.1");
-            assertThat(c2.lines("igmpq 3 0.0.0.0 ").get(0)).isEqualTo("igmpq 3 0.0.0.0 ttl=1 ra=1 sum=ok from=10.0.2.1");
-            assertThat(c1.lines("mldq 2 :: ").get(0)).matches("mldq 2 :: hop=1 ra=1 from=fe80::[0-9a-f:]+");
-
-            String g = "239.1.1.1";
-            String src = t.sender().hostV4();
-            int eth1 = vif(r, false, "eth1");
-            int eth2 = vif(r, false, "eth2");
-            CompletableFuture<Void> stream = It.background(() -> Mcast.send(t.sender().host(), "eth0", g, 4000, 400, 100));
-            try (Mcast.Receiver r1 = Mcast.receive(t.receiver(1).host(), "eth0", 4000, g)) {
-                within(JOIN, "first packet after an IGMPv3 join", () -> r1.counts().containsKey(new Mcast.Flow(src, g)));
-                It.await(() -> "upstream membership of " + g, () -> upstreamMember(r, g, null));
-                try (Mcast.Receiver r2 = Mcast.receive(t.receiver(2).host(), "eth0", 4000, g)) {
-                    within(JOIN, "first packet on the second link", () -> r2.counts().containsKey(new Mcast.Flow(src, g)));
-                    stream.join();
-                    assertThat(oifs(r, false, src, g)).containsExactlyInAnyOrder(eth1, eth2);
-                    assertThat(d.ctl().run("show", "routes").ok().out()).contains("(" + src + ", " + g + ") proxy");
-                    assertThat(d.ctl().run("-p", "show", "proxy").ok().out())
-                            .containsPattern("239\\.1\\.1\\.1 +eth1 +IGMPv3 +exclude +\\d+s +10\\.0\\.1\\.2")
-                            .containsPattern("239\\.1\\.1\\.1 +eth0 +exclude");
-                    assertThat(d.ctl().run("-j", "show", "proxy").ok().out())
-                            .contains("{\"group\":\"239.1.1.1\",\"mode\":\"exclude\",\"version\":3,\"sources\":[],\"reporter\":\"10.0.1.2\"");
-
-                    // a reload that keeps the line keeps what the hosts reported, without asking again
-                    int ready = It.occurrences(d.log(), ReloadIT.READY);
-                    d.reload("phyint eth1 enable query-interval 60\n" + CONF);
-                    It.await(() -> "reload did not complete\n" + d.log(), () -> It.occurrences(d.log(), ReloadIT.READY) > ready);
-                    assertThat(d.ctl().run("-p", "show", "proxy").ok().out())
-                            .containsPattern("239\\.1\\.1\\.1 +eth1 +IGMPv3 +exclude +\\d+s +10\\.0\\.1\\.2")
-                            .containsPattern("239\\.1\\.1\\.1 +eth2 +IGMPv3 +exclude");
-                    assertThat(oifs(r, false, src, g)).containsExactlyInAnyOrder(eth1, eth2);
-                    assertThat(upstreamMember(r, g, null)).isTrue();
-
-                    // one host leaves while 200 packets flow: its link stops, the other gets them all
-                    long before = r2.counts().get(new Mcast.Flow(src, g)).packets();
-                    CompletableFuture<Void> more = It.background(() -> Mcast.send(t.sender().host(), "eth0", g, 4000, 200, 40));
-                    r2.await(src, g, before + 20, It.WAIT);
-                    r1.stop();
-                    within(LEAVE, "the left link out of the entry", () -> {
-                        Set<Integer> o = oifs(r, false, src, g);
-                        return o != null && !o.contains(eth1);
-                    });
-                    more.join();
-                    assertThat(oifs(r, false, src, g)).containsExactly(eth2);
-                    Map<Mcast.Flow, Mcast.Count> got = r2.await(src, g, before + 200, It.WAIT);
-                    assertThat(got.get(new Mcast.Flow(src, g)).packets()).isEqualTo(before + 200);
-                    assertThat(upstreamMember(r, g, null)).isTrue();
-                    r2.stop();
-                    within(LEAVE, "upstream membership gone after the last leave", () -> !upstreamMember(r, g, null));
+             ReportCapture c2 = ReportCapture.start(t.receiver(2).host())) {
+            long launched = System.nanoTime();
+            try (Daemon d = Daemon.start(t.router(), CONF)) {
+                Netns r = t.router();
+                // start-up General Queries, IGMPv3 and MLDv2, from the router on each link
+                for (ReportCapture c : List.of(c1, c2)) {
+                    within(launched, Duration.ofSeconds(3), "start-up queries since the daemon's launch",
+                            () -> !c.lines("igmpq 3 0.0.0.0 ").isEmpty() && !c.lines("mldq 2 :: ").isEmpty());
                 }
+                assertThat(c1.lines("igmpq 3 0.0.0.0 ").get(0)).isEqualTo("igmpq 3 0.0.0.0 ttl=1 ra=1 sum=ok from=10.0.1.1");
+                assertThat(c2.lines("igmpq 3 0.0.0.0 ").get(0)).isEqualTo("igmpq 3 0.0.0.0 ttl=1 ra=1 sum=ok from=10.0.2.1");
+                assertThat(c1.lines("mldq 2 :: ").get(0)).matches("mldq 2 :: hop=1 ra=1 from=fe80::[0-9a-f:]+");
+
+                String g = "239.1.1.1";
+                String src = t.sender().hostV4();
+                int eth1 = vif(r, false, "eth1");
+                int eth2 = vif(r, false, "eth2");
+                CompletableFuture<Void> stream = It.background(() -> Mcast.send(t.sender().host(), "eth0", g, 4000, 400, 100));
+                try (Mcast.Receiver r1 = Mcast.receive(t.receiver(1).host(), "eth0", 4000, g)) {
+                    within(JOIN, "first packet after an IGMPv3 join", () -> r1.counts().containsKey(new Mcast.Flow(src, g)));
+                    It.await(() -> "upstream membership of " + g, () -> upstreamMember(r, g, null));
+                    try (Mcast.Receiver r2 = Mcast.receive(t.receiver(2).host(), "eth0", 4000, g)) {
+                        within(JOIN, "first packet on the second link", () -> r2.counts().containsKey(new Mcast.Flow(src, g)));
+                        stream.join();
+                        assertThat(oifs(r, false, src, g)).containsExactlyInAnyOrder(eth1, eth2);
+                        assertThat(d.ctl().run("show", "routes").ok().out()).contains("(" + src + ", " + g + ") proxy");
+                        assertThat(d.ctl().run("-p", "show", "proxy").ok().out())
+                                .containsPattern("239\\.1\\.1\\.1 +eth1 +IGMPv3 +exclude +\\d+s +10\\.0\\.1\\.2")
+                                .containsPattern("239\\.1\\.1\\.1 +eth0 +exclude");
+                        assertThat(d.ctl().run("-j", "show", "proxy").ok().out())
+                                .contains("{\"group\":\"239.1.1.1\",\"mode\":\"exclude\",\"version\":3,\"sources\":[],\"reporter\":\"10.0.1.2\"");
+
+                        // a reload that keeps the line keeps what the hosts reported, without asking again
+                        int ready = It.occurrences(d.log(), ReloadIT.READY);
+                        d.reload("phyint eth1 enable query-interval 60\n" + CONF);
+                        It.await(() -> "reload did not complete\n" + d.log(), () -> It.occurrences(d.log(), ReloadIT.READY) > ready);
+                        assertThat(d.ctl().run("-p", "show", "proxy").ok().out())
+                                .containsPattern("239\\.1\\.1\\.1 +eth1 +IGMPv3 +exclude +\\d+s +10\\.0\\.1\\.2")
+                                .containsPattern("239\\.1\\.1\\.1 +eth2 +IGMPv3 +exclude");
+                        assertThat(oifs(r, false, src, g)).containsExactlyInAnyOrder(eth1, eth2);
+                        assertThat(upstreamMember(r, g, null)).isTrue();
+
+                        // one host leaves while 200 packets flow: its link stops, the other gets them all
+                        long before = r2.counts().get(new Mcast.Flow(src, g)).packets();
+                        CompletableFuture<Void> more = It.background(() -> Mcast.send(t.sender().host(), "eth0", g, 4000, 200, 40));
+                        r2.await(src, g, before + 20, It.WAIT);
+                        r1.stop();
+                        within(LEAVE, "the left link out of the entry", () -> {
+                            Set<Integer> o = oifs(r, false, src, g);
+                            return o != null && !o.contains(eth1);
+                        });
+                        more.join();
+                        assertThat(oifs(r, false, src, g)).containsExactly(eth2);
+                        Map<Mcast.Flow, Mcast.Count> got = r2.await(src, g, before + 200, It.WAIT);
+                        assertThat(got.get(new Mcast.Flow(src, g)).packets()).isEqualTo(before + 200);
+                        assertThat(upstreamMember(r, g, null)).isTrue();
+                        r2.stop();
+                        within(LEAVE, "upstream membership gone after the last leave", () -> !upstreamMember(r, g, null));
+                    }
+                }
+                d.stopCleanly();
             }
-            d.stopCleanly();
         }
     }
 

@@ -1,5 +1,6 @@
 package org.smcroute.loop;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -28,7 +29,7 @@ public final class ManualIo implements LoopIo {
     private long now = 1_000_000;
     private long seq;
     private final PriorityQueue<Task> tasks = new PriorityQueue<>();
-    final Map<Integer, Runnable> watched = new HashMap<>();
+    private final Map<Integer, Runnable> watched = new HashMap<>();
 
     @Override
     public void watch(int fd, Runnable onReadable) {
@@ -92,6 +93,11 @@ public final class ManualIo implements LoopIo {
             n += t.cancelled ? 0 : 1;
         }
         return n;
+    }
+
+    /** The watched descriptors and their handlers. */
+    public Map<Integer, Runnable> watched() {
+        return Collections.unmodifiableMap(watched);
     }
 
     /** Runs the handler of a watched descriptor, as poll would on input. */

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.smcroute.conf.Directive;
 import org.smcroute.conf.Origin;
@@ -19,7 +17,7 @@ import org.smcroute.route.IfaceSlots;
 import org.smcroute.kernel.FakeKernel;
 import org.smcroute.kernel.Link;
 import org.smcroute.log.Log;
-import org.smcroute.loop.LoopIo;
+import org.smcroute.loop.ManualIo;
 import org.smcroute.net.Checksum;
 import org.smcroute.route.Phyints;
 import org.smcroute.route.Routes;
@@ -31,47 +29,10 @@ class MrdiscTest {
     static final Family V4 = Family.INET;
     static final Family V6 = Family.INET6;
 
-    /** The loop as mrdisc sees it: watched fds and periodic timers, driven by hand. */
-    static final class FakeIo implements LoopIo {
-        final Map<Integer, Runnable> watched = new LinkedHashMap<>();
-        final List<long[]> timers = new ArrayList<>(); // {period, cancelled}
-
-        @Override
-        public void watch(int fd, Runnable onReadable) {
-            watched.put(fd, onReadable);
-        }
-
-        @Override
-        public void unwatch(int fd) {
-            watched.remove(fd);
-        }
-
-        @Override
-        public Runnable every(long millis, Runnable task) {
-            long[] t = {millis, 0};
-            timers.add(t);
-            return () -> t[1] = 1;
-        }
-
-        @Override
-        public long now() {
-            return 0;
-        }
-
-        @Override
-        public Runnable at(long deadline, Runnable task) {
-            throw new UnsupportedOperationException("mrdisc only uses periodic timers");
-        }
-
-        long activeTimers() {
-            return timers.stream().filter(t -> t[1] == 0).count();
-        }
-    }
-
     final FakeKernel kernel = new FakeKernel().link("eth0", 2).link("eth1", 3);
     final List<String> messages = new ArrayList<>();
     final Log log = new Log(Log.DEBUG, (lvl, m) -> messages.add(lvl + " " + m));
-    final FakeIo io = new FakeIo();
+    final ManualIo io = new ManualIo();
     final Routing routing = new Routing(kernel);
     final Interfaces ifaces = new Interfaces(routing, log);
     final Mrdisc mrdisc = new Mrdisc(kernel, log, 20, io, f -> f.v6() ? 4 : 3);
@@ -139,9 +100,13 @@ class MrdiscTest {
         assertThat(kernel.calls).containsSubsequence("addVif INET 0 3 1", "openControl INET eth1 3 1000",
                 "sendControl 1000 3014cf6b007d0003", "addVif INET6 0 3 1", "openControl INET6 eth1 3 1001",
                 "sendControl 1001 97140000007d0004");
-        assertThat(io.watched).containsOnlyKeys(1000, 1001);
-        assertThat(io.timers).hasSize(1);
-        assertThat(io.timers.get(0)[0]).isEqualTo(20_000);
+        assertThat(io.watched()).containsOnlyKeys(1000, 1001);
+        assertThat(io.pending()).isEqualTo(1);
+        kernel.controlSent.clear();
+        io.advance(19_999);
+        assertThat(kernel.controlSent).isEmpty();
+        io.advance(1); // the announcement interval
+        assertThat(sentTypes()).containsExactly("INET 3 48", "INET6 3 151");
         assertThat(mrdisc.registered("eth1", V4)).isTrue();
         assertThat(mrdisc.registered("eth1", V6)).isTrue();
         assertThat(mrdisc.registered("eth0", V4)).isFalse();
@@ -154,7 +119,7 @@ class MrdiscTest {
     void timerAnnouncesOnEveryRegistration() {
         phyint("eth0", true, true);
         phyint("eth1", true, true);
-        assertThat(io.timers).hasSize(1);
+        assertThat(io.pending()).isEqualTo(1);
         kernel.controlSent.clear();
         mrdisc.announce();
         assertThat(sentTypes()).containsExactly("INET 2 48", "INET6 2 151", "INET 3 48", "INET6 3 151");
@@ -166,12 +131,12 @@ class MrdiscTest {
         kernel.controlSent.clear();
         int s4 = kernel.controlSocket(V4, "eth1");
         int s6 = kernel.controlSocket(V6, "eth1");
-        io.watched.get(s4).run(); // readable, but nothing that is a Solicitation
+        io.watched().get(s4).run(); // readable, but nothing that is a Solicitation
         assertThat(kernel.controlSent).isEmpty();
         kernel.queueSolicitations(s4, 2);
-        io.watched.get(s4).run();
+        io.watched().get(s4).run();
         kernel.queueSolicitations(s6, 1);
-        io.watched.get(s6).run();
+        io.watched().get(s6).run();
         assertThat(sentTypes()).containsExactly("INET 3 48", "INET6 3 151");
     }
 
@@ -189,8 +154,8 @@ class MrdiscTest {
         phyint("eth1", true, false);
         assertThat(kernel.calls).containsExactly("sendControl 1000 3200cdff00000000", "closeControl 1000",
                 "sendControl 1001 9900000000000000", "closeControl 1001");
-        assertThat(io.watched).isEmpty();
-        assertThat(io.activeTimers()).isZero();
+        assertThat(io.watched()).isEmpty();
+        assertThat(io.pending()).isZero();
         assertThat(mrdisc.registered("eth1", V4)).isFalse();
     }
 
@@ -240,7 +205,7 @@ class MrdiscTest {
             ifaces.deactivate(eth1, f); // what Hotplug does
         }
         assertThat(kernel.calls).containsExactly("closeControl 1000", "delVif INET 0", "closeControl 1001", "delVif INET6 0");
-        assertThat(io.watched).isEmpty();
+        assertThat(io.watched()).isEmpty();
 
         kernel.clearCalls();
         kernel.links.add(new Link("eth1", 7, Link.IFF_UP | Link.IFF_MULTICAST, null));
@@ -285,8 +250,8 @@ class MrdiscTest {
         assertThat(kernel.calls).containsExactly(
                 "sendControl 1000 3200cdff00000000", "closeControl 1000", "sendControl 1001 9900000000000000", "closeControl 1001",
                 "sendControl 1002 3200cdff00000000", "closeControl 1002", "sendControl 1003 9900000000000000", "closeControl 1003");
-        assertThat(io.watched).isEmpty();
-        assertThat(io.activeTimers()).isZero();
+        assertThat(io.watched()).isEmpty();
+        assertThat(io.pending()).isZero();
         assertThat(kernel.controlSockets).isEmpty();
     }
 
@@ -296,8 +261,8 @@ class MrdiscTest {
         phyint("eth1", true, true);
         assertThat(logged("4 mrdisc: cannot set up socket on eth1: fake error 1")).isTrue();
         assertThat(mrdisc.registered("eth1", V4)).isFalse();
-        assertThat(io.watched).isEmpty();
-        assertThat(io.timers).isEmpty();
+        assertThat(io.watched()).isEmpty();
+        assertThat(io.pending()).isZero();
         assertThat(ifaces.find("eth1").slot(V4)).isZero(); // the VIF itself is fine
 
         kernel.failures.clear();
@@ -337,7 +302,7 @@ class MrdiscTest {
     @Test
     void staleReadinessAfterDeregistrationIsIgnored() {
         phyint("eth1", true, true);
-        Runnable stale = io.watched.get(1000);
+        Runnable stale = io.watched().get(1000);
         phyint("eth1", true, false);
         kernel.controlSent.clear();
         kernel.queueSolicitations(1000, 1);
