@@ -27,13 +27,17 @@
 #   BENCH_RELOAD_STRACE=1              0: do not count the reload's MFC calls with strace
 #   BENCH_SCRAPE_ROUTES=100000         routes in the metrics scrape figures
 #   BENCH_SCRAPE_RUNS=3                scrapes of each kind (smcroutectl, raw IPC, HTTP)
+#   BENCH_PROXY_RUNS=3                 IGMP/MLD proxy join/leave runs per proxy
+#   BENCH_PROXY_GROUPS=4000            reports (one group each) per reports/s figure
+#   BENCH_PROXY_RATES="10000 50000"    rates at which those reports are sent
+#   BENCH_IGMPPROXY=1                  0: skip the igmpproxy baseline of the proxy section
 #   BENCH_BUILD=1                      time a clean offline build (0 skips)
 #   BENCH_CHECK=0                      1: also time `make check`
 #   BENCH_C=1                          0: skip the C smcrouted baseline
 #   BENCH_C_MAX_ROUTES=20000           larger route sizes skip C (its install time is quadratic)
 #   BENCH_OUT=target/bench/results.md
 #   BENCH_ONLY="join reload"           run only these sections (build startup show routes batch join
-#                                      reload storm metrics; default all)
+#                                      reload storm metrics proxy; default all)
 # Quick run: BENCH_ROUTES=1000 BENCH_BATCH=1000 BENCH_STARTS=2 BENCH_SHOW_RUNS=5 \
 #            BENCH_STORM_RATES=2000 BENCH_STORM_SOURCES=1000 BENCH_BUILD=0 \
 #            BENCH_JOINS=500 BENCH_JOIN_RUNS=1 BENCH_RELOAD_ROUTES=2000 BENCH_RELOAD_RUNS=2 tools/bench.sh
@@ -45,25 +49,33 @@ jdk=$(sh tools/find-jdk.sh)
     || { echo "bench: run 'make bench' (or make && mvn test-compile) first" >&2; exit 1; }
 mkdir -p target/bench
 
-# The original C SMCRoute as a second baseline: the distribution's package, unpacked under
-# target/bench (never installed, never committed). Skipped gracefully when unavailable.
-cdir= cver=
-if [ "${BENCH_C:-1}" != 0 ]; then
-    c=target/bench/c-smcroute
-    if [ ! -x "$c/usr/sbin/smcrouted" ]; then
-        rm -rf "$c" && mkdir -p "$c"
-        if (cd "$c" && apt-get download smcroute >/dev/null 2>&1) && dpkg-deb -x "$c"/smcroute_*.deb "$c"; then
-            :
-        else
-            echo "bench: original C smcroute not available (apt-get download smcroute failed); C baseline skipped" >&2
+# Baselines from Debian packages, unpacked under target/bench (never installed, never run as a
+# service, never committed): the original C SMCRoute, and igmpproxy for the proxy section.
+# fetch PKG BIN prints "DIR VERSION" when the package's BIN is there; the baseline is skipped
+# gracefully when the package cannot be downloaded.
+fetch() {
+    d=target/bench/$1
+    if [ ! -x "$d/$2" ]; then
+        rm -rf "$d" && mkdir -p "$d"
+        if ! { (cd "$d" && apt-get download "$1" >/dev/null 2>&1) && dpkg-deb -x "$d/$1"_*.deb "$d"; }; then
+            echo "bench: $1 not available (apt-get download $1 failed); its baseline skipped" >&2
         fi
     fi
-    if [ -x "$c/usr/sbin/smcrouted" ]; then
-        cdir=$(cd "$c" && pwd)
-        cver=$(ls "$c"/smcroute_*.deb 2>/dev/null | sed -n 's/.*smcroute_\([^_]*\)_.*/\1/p' | head -n 1)
+    if [ -x "$d/$2" ]; then
+        echo "$(cd "$d" && pwd) $(ls "$d/$1"_*.deb 2>/dev/null | sed -n "s/.*$1_\([^_]*\)_.*/\1/p" | head -n 1)"
     fi
+}
+cdir= cver= idir= iver=
+if [ "${BENCH_C:-1}" != 0 ]; then
+    set -- $(fetch smcroute usr/sbin/smcrouted)
+    cdir=${1:-} cver=${2:-}
+fi
+if [ "${BENCH_IGMPPROXY:-1}" != 0 ]; then
+    set -- $(fetch igmpproxy usr/sbin/igmpproxy)
+    idir=${1:-} iver=${2:-}
 fi
 
-BENCH_C_DIR=$cdir BENCH_C_VERSION=$cver BENCH_OUT=${BENCH_OUT:-target/bench/results.md} \
+BENCH_C_DIR=$cdir BENCH_C_VERSION=$cver BENCH_IGMPPROXY_DIR=$idir BENCH_IGMPPROXY_VERSION=$iver \
+BENCH_OUT=${BENCH_OUT:-target/bench/results.md} \
 exec "$jdk/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Dsmcroute.home="$(pwd)" \
     -cp target/test-classes:target/classes org.smcroute.bench.Bench

@@ -58,9 +58,10 @@ expect "reload remove restart" $c "$ctl" re
 expect "restart" $c "$ctl" res
 expect "-I -b -d -h -i -j -p -t -u -v" $c "$ctl" -
 # A command word is read as the client reads it: s is show, r reload, rem remove, d del.
-expect "groups interfaces pending routes" $c "$ctl" s ""
+expect "groups interfaces pending proxy routes" $c "$ctl" s ""
 expect "interfaces" $c "$ctl" sh i
-expect "pending" $c "$ctl" -d -i mrt1 showfoo p
+expect "pending proxy" $c "$ctl" -d -i mrt1 showfoo p
+expect "proxy" $c "$ctl" show pr
 expect "groups" $c "$ctl" -j show g
 expect "" $c "$ctl" show routes ""
 expect "-I -b -d -h -i -j -p -t -u -v" $c "$ctl" show -

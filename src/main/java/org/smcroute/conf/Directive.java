@@ -18,11 +18,32 @@ public sealed interface Directive {
     }
 
     /**
-     * {@code phyint IFNAME [enable|disable] [mrdisc] [ttl-threshold N]}. {@code enable} is null
-     * when neither keyword was given (the {@code -N} rule decides); {@code ttl} is the raw token
-     * or null.
+     * {@code phyint IFNAME [enable|disable] [mrdisc] [ttl-threshold N] [QUERIER SETTINGS]}.
+     * {@code enable} is null when neither keyword was given (the {@code -N} rule decides);
+     * {@code ttl} is the raw token or null.
      */
-    record Phyint(Origin origin, String ifname, Boolean enable, boolean mrdisc, String ttl) implements Directive {
+    record Phyint(Origin origin, String ifname, Boolean enable, boolean mrdisc, String ttl, Querier querier)
+            implements Directive {
+        public Phyint(Origin origin, String ifname, Boolean enable, boolean mrdisc, String ttl) {
+            this(origin, ifname, enable, mrdisc, ttl, Querier.NONE);
+        }
+    }
+
+    /**
+     * The querier keywords of a {@code phyint} line as raw tokens, null when absent:
+     * {@code igmp-version}, {@code mld-version}, {@code query-interval},
+     * {@code query-response-interval}, {@code robustness}, {@code last-member-query-interval}.
+     */
+    record Querier(String igmpVersion, String mldVersion, String queryInterval, String queryResponseInterval,
+            String robustness, String lastMemberQueryInterval) {
+        public static final Querier NONE = new Querier(null, null, null, null, null, null);
+    }
+
+    /**
+     * {@code mproxy from UPSTREAM [group G[/LEN]] to DOWNSTREAM ...}; group null when absent.
+     * {@code ttl} as for mroute.
+     */
+    record Mproxy(Origin origin, String from, String group, List<String> to, String ttl) implements Directive {
     }
 
     /**

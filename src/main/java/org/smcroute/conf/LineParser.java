@@ -46,17 +46,22 @@ final class LineParser {
         }
         String cmd = t.get(0);
         if (cmd.startsWith("mgroup") || cmd.startsWith("ssmgroup")) {
-            return group(origin, scan(t, 1));
+            return group(origin, scan(t, 1, false));
         }
         if (cmd.startsWith("mroute")) {
-            return route(origin, scan(t, 1));
+            return route(origin, scan(t, 1, false));
+        }
+        if (cmd.startsWith("mproxy")) {
+            return proxy(origin, scan(t, 1, false));
         }
         if (cmd.startsWith("phyint")) {
             if (t.size() < 2) {
                 return new Invalid("phyint missing interface pattern");
             }
-            Keywords k = scan(t, 2);
-            return new Apply(new Directive.Phyint(origin, t.get(1), k.enable, k.mrdisc, k.ttl));
+            Keywords k = scan(t, 2, true);
+            Directive.Querier q = k.querier == null ? Directive.Querier.NONE : new Directive.Querier(k.querier[0],
+                    k.querier[1], k.querier[2], k.querier[3], k.querier[4], k.querier[5]);
+            return new Apply(new Directive.Phyint(origin, t.get(1), k.enable, k.mrdisc, k.ttl, q));
         }
         if (cmd.startsWith("include")) {
             return t.size() < 2 ? new Invalid("include missing file pattern") : new Include(t.get(1));
@@ -87,6 +92,25 @@ final class LineParser {
         return new Apply(new Directive.Mroute(origin, k.from, k.source, k.group, List.copyOf(k.to), k.ttl));
     }
 
+    private static Parsed proxy(Origin origin, Keywords k) {
+        if (k.from == null) {
+            return new Failing("mproxy: missing 'from' interface");
+        }
+        if (k.to.isEmpty()) {
+            return new Failing("mproxy: missing 'to' interface");
+        }
+        if (k.to.size() > Kernel.MAX_VIFS) {
+            return new Invalid("mproxy: too many downstream interfaces (max " + Kernel.MAX_VIFS + ")");
+        }
+        return new Apply(new Directive.Mproxy(origin, k.from, k.group, List.copyOf(k.to), k.ttl));
+    }
+
+    /** The querier keywords of {@code phyint}, in the order of {@link Directive.Querier}'s fields. */
+    private static final String[] QUERIER = {
+        "igmp-version", "mld-version", "query-interval", "query-response-interval", "robustness",
+        "last-member-query-interval"
+    };
+
     /** Keyword values of one line; a later keyword overrides an earlier one. */
     private static final class Keywords {
         String from;
@@ -96,14 +120,17 @@ final class LineParser {
         Boolean enable;
         boolean mrdisc;
         String ttl;
+        /** Querier values by {@link #QUERIER} index; null while none was given. */
+        String[] querier;
     }
 
     /**
      * Scans tokens from {@code i} for keywords by prefix (SPEC §6.2). Value keywords consume the
      * next token whatever it is (null at end of line); {@code to} consumes the rest; anything
-     * else is ignored.
+     * else is ignored. The querier keywords count on {@code phyint} lines only, so route and
+     * group lines read exactly as the original reads them.
      */
-    private static Keywords scan(List<String> t, int i) {
+    private static Keywords scan(List<String> t, int i, boolean phyint) {
         Keywords k = new Keywords();
         int n = t.size();
         while (i < n) {
@@ -125,6 +152,17 @@ final class LineParser {
                 k.mrdisc = true;
             } else if (w.startsWith("ttl-threshold")) {
                 k.ttl = i < n ? t.get(i++) : null;
+            } else if (phyint) {
+                for (int q = 0; q < QUERIER.length; q++) {
+                    if (w.startsWith(QUERIER[q])) {
+                        if (k.querier == null) {
+                            k.querier = new String[QUERIER.length];
+                        }
+                        // a keyword at the end of the line has an empty value, which is out of range
+                        k.querier[q] = i < n ? t.get(i++) : "";
+                        break;
+                    }
+                }
             }
         }
         return k;

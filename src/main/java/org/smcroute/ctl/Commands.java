@@ -43,7 +43,7 @@ final class Commands {
         "",
         "",
         "",
-        "[groups|interfaces|pending|routes]",
+        "[groups|interfaces|pending|proxy|routes]",
         "IIF [SRC[/LEN]] GRP[/LEN] OIF [OIF ...]",
         "IIF [SRC[/LEN]] GRP[/LEN] [OIF ...]",
         "IIF [SRC[/LEN]] GRP[/LEN] [OIF ...]",
@@ -60,7 +60,7 @@ final class Commands {
         "Stop the daemon",
         "Reload the configuration, like SIGHUP",
         "Same as reload",
-        "Show routes (default), groups,\n" + Pad.left("", 36) + "interfaces or pending entries",
+        "Show routes (default), groups,\n" + Pad.left("", 36) + "interfaces, pending entries or the proxy",
         "Add a multicast route",
         "Remove a route, or some of its OIFs",
         "Same as remove",
@@ -78,7 +78,7 @@ final class Commands {
         "Ask the daemon to shut down cleanly.",
         "Make the daemon reload its configuration file, as SIGHUP does.",
         null,
-        "Show routes, groups, interfaces or pending entries; -d adds counters.",
+        "Show routes, groups, interfaces, pending entries or proxy; -d: counters.",
         "Forward GRP traffic from SRC (any source if omitted) on IIF to each OIF.",
         "Remove the route added with the same IIF, SRC and GRP; with OIFs, only those.",
         null,
@@ -106,9 +106,12 @@ final class Commands {
         "doctor",
     };
 
-    /** The views of {@code show} (SPEC §13.3); the daemon picks one by the first letter. */
-    static final String[] VIEWS = {"groups", "interfaces", "pending", "routes"};
-    static final String VIEW_LIST = "groups, interfaces, pending or routes";
+    /**
+     * The views of {@code show} (SPEC §13.3); the daemon picks one by the first letter, and the
+     * proxy by {@code pr}, so {@code p} still means pending.
+     */
+    static final String[] VIEWS = {"groups", "interfaces", "pending", "proxy", "routes"};
+    static final String VIEW_LIST = "groups, interfaces, pending, proxy or routes";
 
     private Commands() {
     }
@@ -172,7 +175,8 @@ final class Commands {
           .append("            starting with that prefix, e.g. eth+ (+ alone matches all)\n")
           .append("  SRC       Source address; without it any source matches (*,G)\n")
           .append("  GRP       Multicast group address; /LEN gives a range of groups\n")
-          .append("  show      groups, interfaces, pending or routes; only the first letter counts\n\n")
+          .append("  show      groups, interfaces, pending, proxy or routes, or a beginning of\n")
+          .append("            one (p is pending, pr proxy)\n\n")
           .append("Commands may be abbreviated: the first command in the list above that begins\n")
           .append("with the given letters is used, so r is reload, res restart and rem remove.\n")
           .append("Details: man smcroutectl\n");

@@ -12,10 +12,12 @@ import org.smcroute.log.Log;
 import org.smcroute.loop.Deferred;
 import org.smcroute.loop.Stream;
 import org.smcroute.observe.EventHub;
+import org.smcroute.proxy.Proxy;
 import org.smcroute.route.RouteEditor;
 import org.smcroute.route.Routes;
 import org.smcroute.show.GroupsView;
 import org.smcroute.show.InterfacesView;
+import org.smcroute.show.ProxyView;
 import org.smcroute.show.RoutesView;
 import org.smcroute.text.Bytes;
 
@@ -39,17 +41,19 @@ final class Commands {
     private final RoutesView routesView;
     private final InterfacesView ifView;
     private final GroupsView groupsView;
+    private final ProxyView proxyView;
     private final Control control;
     private final Log log;
     private final Observability obs;
 
-    Commands(State state, Control control, Log log, Observability obs) {
+    Commands(State state, Proxy proxy, Control control, Log log, Observability obs) {
         this.editor = state.editor();
         this.routes = state.routes();
         this.groups = state.groups();
         this.routesView = new RoutesView(state.ifaces(), state.routes(), state.routing());
         this.ifView = new InterfacesView(state.ifaces(), state.pending());
         this.groupsView = new GroupsView(state.groups());
+        this.proxyView = new ProxyView(state.ifaces(), proxy);
         this.control = control;
         this.log = log;
         this.obs = obs;
@@ -149,13 +153,18 @@ final class Commands {
         return b.toString();
     }
 
+    /**
+     * The view the first character of the word selects (SPEC §14.3); {@code pr} selects the
+     * proxy, every other word starting with {@code p} still the pending list.
+     */
     private Reply show(char cmd, String what) {
         char sel = what.isEmpty() ? 'r' : what.charAt(0);
         boolean json = cmd == 'J';
         return switch (sel) {
             case 'g' -> Reply.of(json ? groupsView.json() : groupsView.text(cmd == 'S'));
             case 'i' -> Reply.of(json ? ifView.interfacesJson() : ifView.interfaces());
-            case 'p' -> Reply.of(json ? ifView.pendingJson() : ifView.pending());
+            case 'p' -> Reply.of(what.startsWith("pr") ? (json ? proxyView.json() : proxyView.text(cmd == 'S'))
+                    : json ? ifView.pendingJson() : ifView.pending());
             default -> Reply.of(new PieceStream(json ? routesView.json() : routesView.text(cmd == 'S'), log));
         };
     }

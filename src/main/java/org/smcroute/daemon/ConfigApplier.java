@@ -9,12 +9,14 @@ import org.smcroute.iface.Interfaces;
 import org.smcroute.iface.Pending;
 import org.smcroute.log.Log;
 import org.smcroute.group.Groups;
+import org.smcroute.proxy.ProxyLines;
 import org.smcroute.route.Phyints;
 import org.smcroute.route.RouteEditor;
 
 /**
  * Applies parsed configuration lines to the running state (SPEC §6.3–§6.9): interfaces that
- * are missing send the line to the pending list, everything else goes to the editors.
+ * are missing send the line to the pending list, everything else goes to the editors and, for
+ * {@code mproxy} lines, to the proxy's table.
  */
 final class ConfigApplier implements DirectiveHandler {
 
@@ -22,14 +24,16 @@ final class ConfigApplier implements DirectiveHandler {
     private final RouteEditor routes;
     private final Phyints phyints;
     private final Groups groups;
+    private final ProxyLines proxyLines;
     private final Log log;
     private int rejected;
 
-    ConfigApplier(Interfaces ifaces, RouteEditor routes, Phyints phyints, Groups groups, Log log) {
+    ConfigApplier(Interfaces ifaces, RouteEditor routes, Phyints phyints, Groups groups, ProxyLines proxyLines, Log log) {
         this.ifaces = ifaces;
         this.routes = routes;
         this.phyints = phyints;
         this.groups = groups;
+        this.proxyLines = proxyLines;
         this.log = log;
     }
 
@@ -62,6 +66,10 @@ final class ConfigApplier implements DirectiveHandler {
                 return true;
             }
             return applied(groups.join(g.origin(), g.from(), g.source(), g.group()));
+        }
+        if (d instanceof Directive.Mproxy m) {
+            ttl(m.origin(), "mproxy", m.ttl());
+            return !proxyLines.apply(m.origin(), m.from(), m.group(), m.to()).failing();
         }
         phyints.apply((Directive.Phyint) d);
         return true;

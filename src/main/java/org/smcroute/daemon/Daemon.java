@@ -21,7 +21,9 @@ import org.smcroute.kernel.TableException;
 import org.smcroute.kernel.Upcall;
 import org.smcroute.log.Log;
 import org.smcroute.loop.EventLoop;
+import org.smcroute.loop.LoopIo;
 import org.smcroute.mrdisc.Mrdisc;
+import org.smcroute.proxy.Proxy;
 import org.smcroute.route.Routes;
 import org.smcroute.sys.NetlinkMonitor;
 import org.smcroute.sys.Poller;
@@ -50,6 +52,7 @@ public final class Daemon implements Commands.Control {
     private final ScriptHook script;
     private final Reloader reloader;
     private final Mrdisc mrdisc;
+    private final Proxy proxy;
     private final SdNotify notify = SdNotify.fromEnvironment();
     private final Observability obs;
     private IpcServer ipc;
@@ -72,10 +75,14 @@ public final class Daemon implements Commands.Control {
         this.routing = state.routing();
         routes.setLearnedLimit(opts.cacheLimit());
         this.reloader = new Reloader(state, loop, log, opts.confFile(), this::reloaded);
-        this.mrdisc = new Mrdisc(kernel, log, opts.mrdiscInterval(), Mrdisc.Io.of(loop));
-        ifaces.setListener(mrdisc);
+        this.mrdisc = new Mrdisc(kernel, log, opts.mrdiscInterval(), LoopIo.of(loop));
+        ifaces.addListener(mrdisc);
+        this.proxy = new Proxy(kernel, ifaces, state.proxyLines(), routes, log, LoopIo.of(loop));
+        state.proxyLines().setListener(proxy);
+        ifaces.addListener(proxy);
+        routes.addContributor(proxy);
         this.obs = new Observability(opts, state, loop, reloader, log);
-        this.commands = new Commands(state, this, log, obs);
+        this.commands = new Commands(state, proxy, this, log, obs);
     }
 
     /** {@code -p}: the account to switch to once ready (null = stay). */
@@ -249,6 +256,7 @@ public final class Daemon implements Commands.Control {
                 refreshTimer = loop.schedule(100, () -> {
                     refreshTimer = null;
                     state.hotplug().refresh();
+                    proxy.reconcile(); // an IPv6 link-local address may have come up
                 });
             }
         });
@@ -355,6 +363,7 @@ public final class Daemon implements Commands.Control {
             netlink.close();
         }
         mrdisc.close();
+        proxy.close();
         for (Family f : Family.values()) {
             if (routing.isOpen(f)) {
                 loop.unregister(routing.socket(f).fd());

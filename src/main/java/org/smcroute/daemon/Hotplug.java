@@ -11,6 +11,7 @@ import org.smcroute.kernel.Family;
 import org.smcroute.kernel.Kernel;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.log.Log;
+import org.smcroute.proxy.ProxyLines;
 import org.smcroute.route.RouteEditor;
 import org.smcroute.route.Routes;
 
@@ -27,15 +28,18 @@ final class Hotplug {
     private final Routes routes;
     private final Groups groups;
     private final RouteEditor editor;
+    private final ProxyLines proxyLines;
     private final Pending pending;
     private final Log log;
 
-    Hotplug(Kernel kernel, Interfaces ifaces, Routes routes, Groups groups, RouteEditor editor, Pending pending, Log log) {
+    Hotplug(Kernel kernel, Interfaces ifaces, Routes routes, Groups groups, RouteEditor editor, ProxyLines proxyLines,
+            Pending pending, Log log) {
         this.kernel = kernel;
         this.ifaces = ifaces;
         this.routes = routes;
         this.groups = groups;
         this.editor = editor;
+        this.proxyLines = proxyLines;
         this.pending = pending;
         this.log = log;
     }
@@ -103,9 +107,11 @@ final class Hotplug {
                 continue;
             }
             pending.remove(e);
-            boolean ok = e.kind().equals("mroute")
-                    ? editor.add(Origin.IPC, e.iif(), e.source(), e.group(), e.oifs()).ok()
-                    : groups.join(Origin.IPC, e.iif(), e.source(), e.group()).ok();
+            boolean ok = switch (e.kind()) {
+                case "mroute" -> editor.add(Origin.IPC, e.iif(), e.source(), e.group(), e.oifs()).ok();
+                case "mproxy" -> proxyLines.apply(Origin.IPC, e.iif(), e.group(), e.oifs()).ok();
+                default -> groups.join(Origin.IPC, e.iif(), e.source(), e.group()).ok();
+            };
             if (ok) {
                 log.notice("Activated pending " + e);
             } else {

@@ -3,6 +3,7 @@ package org.smcroute.daemon;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.smcroute.conf.Directive;
@@ -22,11 +23,13 @@ final class LineChanges {
         static final Prints NONE = new Prints(new long[0], new long[0]);
     }
 
-    /** Kinds other than an (S,G) route's key, which is any other value. */
+    /** Kinds other than an (S,G) route's key, which is any other value: a join line. */
     private static final long GROUP = 0;
-    private static final long PHYINT = 1;
-    /** A route line that is not one (S,G): a template, a range, or an invalid line. */
-    private static final long TEMPLATE = 2;
+    /**
+     * A line whose change can affect other lines' routes, so the file order is kept: interface
+     * and proxy lines, and route lines that are not one (S,G) (templates, ranges, invalid ones).
+     */
+    private static final long ORDERED = 1;
 
     /** Changes above this many lines are applied in file order: they are not a quick edit. */
     static final int MAX_FIRST = 256;
@@ -95,7 +98,7 @@ final class LineChanges {
 
     /** Records a changed line of {@code kind}; false when it forbids reordering. */
     private static boolean note(long kind, Set<Long> affected) {
-        if (kind == PHYINT || kind == TEMPLATE) {
+        if (kind == ORDERED) {
             return false;
         }
         if (kind != GROUP) {
@@ -106,36 +109,41 @@ final class LineChanges {
 
     /** The (S,G) key's hash of a route line for exactly one (S,G), else its kind. */
     private static long kind(Directive d) {
-        if (d instanceof Directive.Phyint) {
-            return PHYINT;
+        if (d instanceof Directive.Mgroup) {
+            return GROUP;
         }
         if (!(d instanceof Directive.Mroute m)) {
-            return GROUP;
+            return ORDERED;
         }
         if (m.group() == null || !(SourceGroup.parse(m.source(), m.group()) instanceof SourceGroup.Valid v)
                 || v.source() == null || !v.source().isFull() || !v.group().isFull()) {
-            return TEMPLATE;
+            return ORDERED;
         }
         long h = Fnv.bytes(Fnv.bytes(Fnv.START, v.source().addr().toBytes()), v.group().addr().toBytes());
-        return h == GROUP || h == PHYINT || h == TEMPLATE ? h + 3 : h;
+        return h == GROUP || h == ORDERED ? h + 2 : h;
     }
 
+    /** What a line says, whatever its file and line number. */
     private static long content(Directive d) {
         if (d instanceof Directive.Mroute m) {
             long h = Fnv.text(Fnv.text(Fnv.text(Fnv.text(Fnv.START, "mroute"), m.from()), m.source()), m.group());
-            for (String oif : m.to()) {
-                h = Fnv.text(h, oif);
-            }
-            return Fnv.text(Fnv.text(h, "ttl"), m.ttl());
+            return Fnv.text(Fnv.list(h, m.to()), m.ttl());
         }
         if (d instanceof Directive.Mgroup g) {
             long h = Fnv.text(Fnv.text(Fnv.text(Fnv.START, "mgroup"), g.from()), g.source());
             return Fnv.text(Fnv.text(h, g.group()), g.ttl());
         }
+        if (d instanceof Directive.Mproxy x) {
+            long h = Fnv.text(Fnv.text(Fnv.text(Fnv.START, "mproxy"), x.from()), x.group());
+            return Fnv.text(Fnv.list(h, x.to()), x.ttl());
+        }
         Directive.Phyint p = (Directive.Phyint) d;
         long h = Fnv.text(Fnv.text(Fnv.START, "phyint"), p.ifname());
         h = Fnv.text(h, p.enable() == null ? null : p.enable().toString());
-        return Fnv.text(Fnv.text(h, p.mrdisc() ? "mrdisc" : ""), p.ttl());
+        h = Fnv.text(Fnv.text(h, p.mrdisc() ? "mrdisc" : ""), p.ttl());
+        Directive.Querier q = p.querier();
+        h = Fnv.text(Fnv.text(Fnv.text(h, q.igmpVersion()), q.mldVersion()), q.queryInterval());
+        return Fnv.text(Fnv.text(Fnv.text(h, q.queryResponseInterval()), q.robustness()), q.lastMemberQueryInterval());
     }
 
     /** 64-bit FNV-1a: cheap, and wide enough that 100k lines do not collide in practice. */
@@ -152,6 +160,14 @@ final class LineChanges {
                 h = (h ^ s.charAt(i)) * PRIME;
             }
             return (h ^ 0x100) * PRIME;
+        }
+
+        /** Hashes the words of a list and its end. */
+        static long list(long h, List<String> words) {
+            for (String w : words) {
+                h = text(h, w);
+            }
+            return (h ^ 0x101) * PRIME;
         }
 
         static long bytes(long h, byte[] b) {

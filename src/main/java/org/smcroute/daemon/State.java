@@ -11,6 +11,7 @@ import org.smcroute.kernel.Family;
 import org.smcroute.kernel.Kernel;
 import org.smcroute.kernel.Routing;
 import org.smcroute.log.Log;
+import org.smcroute.proxy.ProxyLines;
 import org.smcroute.route.IfaceSlots;
 import org.smcroute.route.Phyints;
 import org.smcroute.route.RouteEditor;
@@ -31,6 +32,7 @@ final class State {
     private final RouteEditor editor;
     private final Phyints phyints;
     private final Groups groups;
+    private final ProxyLines proxyLines;
     private final ConfigApplier applier;
     private final Hotplug hotplug;
     /** Between {@link #endReload} and {@link #completeReload}: the interfaces no line claimed. */
@@ -44,8 +46,9 @@ final class State {
         this.editor = new RouteEditor(ifaces, routes, pending, log, check);
         this.phyints = new Phyints(ifaces, routes, log, bareDisables);
         this.groups = new Groups(kernel, ifaces, log, rangeLimit);
-        this.applier = new ConfigApplier(ifaces, editor, phyints, groups, log);
-        this.hotplug = new Hotplug(kernel, ifaces, routes, groups, editor, pending, log);
+        this.proxyLines = new ProxyLines(ifaces, editor, log);
+        this.applier = new ConfigApplier(ifaces, editor, phyints, groups, proxyLines, log);
+        this.hotplug = new Hotplug(kernel, ifaces, routes, groups, editor, proxyLines, pending, log);
     }
 
     Routing routing() {
@@ -70,6 +73,10 @@ final class State {
 
     Groups groups() {
         return groups;
+    }
+
+    ProxyLines proxyLines() {
+        return proxyLines;
     }
 
     Hotplug hotplug() {
@@ -109,11 +116,13 @@ final class State {
         pending.clear();
         hotplug.refresh();
         routes.beginReload();
+        proxyLines.beginReload();
     }
 
     /**
      * Reload steps 6-8, first part: the VIFs/MIFs of unclaimed or absent interfaces go first
-     * (with every route and OIF that used them), then unclaimed routes; the returned sweep
+     * (with every route and OIF that used them), then unclaimed proxy lines (the proxy keeps
+     * what hosts reported on links that stay), then unclaimed routes; the returned sweep
      * reconciles the whole kernel cache once, in slices, after which {@link #completeReload}
      * ends the reload.
      */
@@ -122,6 +131,7 @@ final class State {
         for (Iface i : unclaimed) {
             phyints.deleteSlots(i);
         }
+        proxyLines.endReload();
         return routes.endReload();
     }
 

@@ -43,8 +43,7 @@ final class VerifyKernel implements Kernel {
     }
 
     @Override
-    public ControlSocket openControl(Family f, String ifname, int ifindex, List<Addr> groups, List<Integer> icmp6Types)
-            throws KernelException {
+    public ControlSocket openControl(Family f, String ifname, int ifindex, ControlSocket.Spec spec) throws KernelException {
         throw new KernelException("socket", 0, "verify mode sends nothing");
     }
 
@@ -108,6 +107,10 @@ final class VerifyKernel implements Kernel {
 
         @Override
         public void leave(int ifindex, Addr source, Addr group) {
+        }
+
+        @Override
+        public void setFilter(int ifindex, Addr group, boolean exclude, List<Addr> sources) {
         }
 
         @Override

@@ -33,13 +33,13 @@ public final class JoinPool {
     private final List<Socket> sockets = new ArrayList<>();
     private int maxGroups = 20;
 
-    JoinPool(Kernel kernel, Family family, Log log) {
+    public JoinPool(Kernel kernel, Family family, Log log) {
         this.kernel = kernel;
         this.family = family;
         this.log = log;
     }
 
-    int socketCount() {
+    public int socketCount() {
         return sockets.size();
     }
 
@@ -49,7 +49,7 @@ public final class JoinPool {
      *
      * @return the socket used, or null when the membership already existed (EADDRINUSE)
      */
-    Socket join(int ifindex, Addr source, Addr group) throws KernelException {
+    public Socket join(int ifindex, Addr source, Addr group) throws KernelException {
         while (true) {
             Socket s = socketWithRoom();
             try {
@@ -85,7 +85,7 @@ public final class JoinPool {
     }
 
     /** Leaves on the socket that joined; closes the socket when it becomes empty. */
-    void leave(Socket s, int ifindex, Addr source, Addr group) {
+    public void leave(Socket s, int ifindex, Addr source, Addr group) {
         try {
             s.kernel.leave(ifindex, source, group);
         } catch (KernelException e) {
@@ -97,6 +97,11 @@ public final class JoinPool {
         }
     }
 
+    /** Replaces the source filter of a group joined on {@code s}; see {@link MembershipSocket#setFilter}. */
+    public void setFilter(Socket s, int ifindex, Addr group, boolean exclude, List<Addr> sources) throws KernelException {
+        s.kernel.setFilter(ifindex, group, exclude, sources);
+    }
+
     private void close(Socket s) {
         if (sockets.remove(s)) {
             s.kernel.close();
@@ -104,7 +109,7 @@ public final class JoinPool {
     }
 
     /** Closes every socket; the kernel leaves what they held. */
-    void closeAll() {
+    public void closeAll() {
         for (Socket s : new ArrayList<>(sockets)) {
             close(s);
         }

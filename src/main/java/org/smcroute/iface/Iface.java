@@ -6,7 +6,7 @@ import org.smcroute.net.Addr;
 
 /**
  * One row of the interface table (SPEC §7.1): what the system says about a name plus the
- * daemon's own bookkeeping (VIF/MIF slots, threshold, mrdisc, reload mark). Rows are keyed by
+ * daemon's own bookkeeping (VIF/MIF slots, threshold, mrdisc, querier settings, reload mark). Rows are keyed by
  * name and outlive the system interface while they hold a slot, so a re-created interface gets
  * its old slot back (§8.6).
  */
@@ -20,6 +20,7 @@ public final class Iface {
     private final int[] slot = {-1, -1};
     private int threshold = 1;
     private boolean mrdisc;
+    private QuerySettings querySettings = QuerySettings.DEFAULTS;
     private boolean unused;
 
     Iface(Link link) {
@@ -98,6 +99,15 @@ public final class Iface {
 
     public void setMrdisc(boolean mrdisc) {
         this.mrdisc = mrdisc;
+    }
+
+    /** How an IGMP/MLD querier on this interface behaves ({@code phyint} keywords). */
+    public QuerySettings querySettings() {
+        return querySettings;
+    }
+
+    public void setQuerySettings(QuerySettings querySettings) {
+        this.querySettings = querySettings;
     }
 
     /** Not referenced by any line since the current reload began. */

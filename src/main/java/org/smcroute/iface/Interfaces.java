@@ -29,7 +29,7 @@ public final class Interfaces {
     private final List<Iface> table = new ArrayList<>();
     private final Map<String, Iface> byName = new HashMap<>();
     private final Iface[][] bySlot;
-    private VifListener listener = new VifListener() { };
+    private final List<VifListener> listeners = new ArrayList<>(2);
     private Events events = Events.NONE;
     /** Interfaces refused a VIF/MIF because the family's table was full, by family (§8.2). */
     private final List<List<String>> refused = List.of(new ArrayList<>(), new ArrayList<>());
@@ -41,7 +41,8 @@ public final class Interfaces {
     }
 
     /**
-     * Follows the life of each VIF/MIF, for per-interface services such as mrdisc (§17.1).
+     * Follows the life of each VIF/MIF, for per-interface services such as mrdisc (§17.1) and
+     * the IGMP/MLD proxy.
      * Called on the state thread, after the kernel VIF exists and before it is deleted.
      */
     public interface VifListener {
@@ -57,8 +58,9 @@ public final class Interfaces {
         }
     }
 
-    public void setListener(VifListener listener) {
-        this.listener = listener;
+    /** Adds a listener; all of them hear every event, in the order they were added. */
+    public void addListener(VifListener listener) {
+        listeners.add(listener);
     }
 
     /** Where interfaces coming up and going down are reported. */
@@ -66,11 +68,23 @@ public final class Interfaces {
         this.events = events;
     }
 
-    /** Tells the listener that the settings of an interface's VIF/MIF may have changed (§8.4). */
+    private void ready(Iface i, Family f) {
+        for (VifListener l : listeners) {
+            l.vifReady(i, f);
+        }
+    }
+
+    private void gone(Iface i, Family f, boolean vanished) {
+        for (VifListener l : listeners) {
+            l.vifGone(i, f, vanished);
+        }
+    }
+
+    /** Tells the listeners that the settings of an interface's VIF/MIF may have changed (§8.4). */
     public void settingsChanged(Iface i) {
         for (Family f : Family.values()) {
             if (i.slot(f) >= 0) {
-                listener.vifReady(i, f);
+                ready(i, f);
             }
         }
     }
@@ -253,7 +267,7 @@ public final class Interfaces {
         i.setSlot(f, s);
         refused.get(f.ordinal()).remove(i.name());
         log.debug("Added " + f.vifName() + " " + s + " for " + i.name() + " (ifindex " + i.index() + ")");
-        listener.vifReady(i, f);
+        ready(i, f);
         return s;
     }
 
@@ -290,7 +304,7 @@ public final class Interfaces {
         if (s < 0) {
             return;
         }
-        listener.vifGone(i, f, !i.present());
+        gone(i, f, !i.present());
         RoutingSocket kernel = routing.socket(f);
         try {
             if (kernel != null) {
@@ -307,7 +321,7 @@ public final class Interfaces {
         if (s < 0) {
             return;
         }
-        listener.vifGone(i, f, !i.present());
+        gone(i, f, !i.present());
         RoutingSocket kernel = routing.socket(f);
         if (kernel != null) {
             try {
@@ -324,7 +338,7 @@ public final class Interfaces {
 
     /**
      * Reload, first half (SPEC §11 step 2): every row is unused until a line references it, and
-     * its wanted threshold and mrdisc flag fall back to the defaults; {@code phyint} lines set
+     * its wanted threshold, mrdisc flag and querier settings fall back to the defaults; {@code phyint} lines set
      * them again, so the settings of removed lines revert.
      */
     public void beginReload() {
@@ -332,6 +346,7 @@ public final class Interfaces {
             i.setUnused(true);
             i.setThreshold(1);
             i.setMrdisc(false);
+            i.setQuerySettings(QuerySettings.DEFAULTS);
         }
         refused.get(0).clear();
         refused.get(1).clear();

@@ -10,19 +10,23 @@ import java.util.Objects;
  */
 public final class Pending {
 
-    /** One waiting directive; {@code source} null when absent, {@code oifs} empty for mgroup. */
+    /**
+     * One waiting directive; {@code source} null when absent, {@code oifs} empty for mgroup,
+     * {@code group} null for an mproxy line without one.
+     */
     public record Entry(String kind, String iif, String source, String group, List<String> oifs) {
-        /** {@code <kind> from <iif> [source <s>] group <g>}, for log texts. */
+        /** {@code <kind> from <iif> [source <s>] [group <g>]}, for log texts. */
         @Override
         public String toString() {
-            return kind + " from " + iif + (source == null || source.isEmpty() ? "" : " source " + source) + " group " + group;
+            return kind + " from " + iif + (source == null || source.isEmpty() ? "" : " source " + source)
+                    + (group == null ? "" : " group " + group);
         }
 
         // written out, not generated (start-up rule, see the README)
         @Override
         public boolean equals(Object o) {
             return o instanceof Entry e && kind.equals(e.kind) && iif.equals(e.iif) && Objects.equals(source, e.source)
-                    && group.equals(e.group) && oifs.equals(e.oifs);
+                    && Objects.equals(group, e.group) && oifs.equals(e.oifs);
         }
 
         @Override

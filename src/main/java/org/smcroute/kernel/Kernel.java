@@ -1,7 +1,6 @@
 package org.smcroute.kernel;
 
 import java.util.List;
-import org.smcroute.net.Addr;
 
 /**
  * Opens what the daemon needs of the operating system, one typed socket object per concern:
@@ -40,15 +39,13 @@ public interface Kernel {
 
     /**
      * Opens a control socket on one interface: raw IGMP (IPv4) or ICMPv6, bound to the device,
-     * joined to {@code groups} by ifindex, multicast hops 1, loop off, output interface set,
-     * Router Alert on every packet sent, non-blocking. An IPv6 one receives only the ICMPv6
-     * types in {@code icmp6Types}.
+     * joined to the groups of {@code spec} by ifindex, multicast hops 1, loop off, output
+     * interface set, Router Alert on every packet sent, non-blocking.
      *
      * @throws NoLinkLocalException when an IPv6 interface has no link-local address to send
      *     from; any failure leaves nothing open
      */
-    ControlSocket openControl(Family f, String ifname, int ifindex, List<Addr> groups, List<Integer> icmp6Types)
-            throws KernelException;
+    ControlSocket openControl(Family f, String ifname, int ifindex, ControlSocket.Spec spec) throws KernelException;
 
     /** Present interfaces, in system order, alias rows folded into their base name. */
     List<Link> links() throws KernelException;

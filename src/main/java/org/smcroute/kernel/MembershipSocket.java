@@ -1,5 +1,6 @@
 package org.smcroute.kernel;
 
+import java.util.List;
 import org.smcroute.net.Addr;
 
 /**
@@ -18,6 +19,15 @@ public interface MembershipSocket extends AutoCloseable {
     void join(int ifindex, Addr source, Addr group) throws KernelException;
 
     void leave(int ifindex, Addr source, Addr group) throws KernelException;
+
+    /**
+     * Replaces the source filter of a group joined on this socket (the full-state API of RFC
+     * 3678): EXCLUDE or INCLUDE {@code sources}; the kernel reports the change upstream.
+     *
+     * @throws KernelException EINVAL when the group is not joined on this socket, ENOBUFS when
+     *     the kernel takes fewer sources per filter ({@code igmp_max_msf}, {@code mld_max_msf})
+     */
+    void setFilter(int ifindex, Addr group, boolean exclude, List<Addr> sources) throws KernelException;
 
     @Override
     void close();

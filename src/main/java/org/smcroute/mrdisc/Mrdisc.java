@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 import org.smcroute.iface.Iface;
+import org.smcroute.iface.IfaceFamily;
 import org.smcroute.iface.Interfaces;
+import org.smcroute.kernel.ControlPacket;
 import org.smcroute.kernel.ControlSocket;
 import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.Family;
@@ -17,9 +19,9 @@ import org.smcroute.kernel.Kernel;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.kernel.NoLinkLocalException;
 import org.smcroute.net.Addr;
+import org.smcroute.net.Checksum;
 import org.smcroute.log.Log;
-import org.smcroute.loop.EventLoop;
-import org.smcroute.sys.Poller;
+import org.smcroute.loop.LoopIo;
 
 /**
  * Multicast Router Discovery, RFC 4286 (SPEC §17), for IPv4 over IGMP and IPv6 over ICMPv6.
@@ -44,55 +46,12 @@ public final class Mrdisc implements Interfaces.VifListener {
     public static final Addr ALL_SNOOPERS6 = Addr.parse("ff02::6a");
     public static final List<Addr> GROUPS4 = List.of(ALL_SNOOPERS, Addr.parse("224.0.0.2"));
     public static final List<Addr> GROUPS6 = List.of(Addr.parse("ff02::2"), ALL_SNOOPERS6);
-    private static final List<Integer> ACCEPT6 = List.of(SOLICITATION6);
-    private static final int IPPROTO_IGMP = 2;
+    private static final ControlSocket.Spec SPEC4 = new ControlSocket.Spec(GROUPS4, List.of(), false);
+    private static final ControlSocket.Spec SPEC6 = new ControlSocket.Spec(GROUPS6, List.of(SOLICITATION6), false);
     /** Robustness Variable when the host's cannot be read. */
     public static final int DEFAULT_ROBUSTNESS = 2;
     private static final Path IGMP_QRV = Path.of("/proc/sys/net/ipv4/igmp_qrv");
     private static final Path MLD_QRV = Path.of("/proc/sys/net/ipv6/mld_qrv");
-
-    /** What mrdisc needs from the event loop; {@link #of(EventLoop)} adapts the daemon's. */
-    public interface Io {
-        /** Calls {@code onReadable} whenever {@code fd} has data. */
-        void watch(int fd, Runnable onReadable);
-
-        void unwatch(int fd);
-
-        /** Runs {@code task} every {@code millis}, first after one period; returns the canceller. */
-        Runnable every(long millis, Runnable task);
-
-        static Io of(EventLoop loop) {
-            return new Io() {
-                @Override
-                public void watch(int fd, Runnable onReadable) {
-                    loop.register(fd, Poller.POLLIN, revents -> onReadable.run());
-                }
-
-                @Override
-                public void unwatch(int fd) {
-                    loop.unregister(fd);
-                }
-
-                @Override
-                public Runnable every(long millis, Runnable task) {
-                    return loop.every(millis, task)::cancel;
-                }
-            };
-        }
-    }
-
-    private record Key(String ifname, Family family) {
-        // written out, not generated (start-up rule, see the README)
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && ifname.equals(k.ifname) && family == k.family;
-        }
-
-        @Override
-        public int hashCode() {
-            return ifname.hashCode() * 31 + family.hashCode();
-        }
-    }
 
     /** One registered interface and family: its socket and the ifindex it was bound with. */
     private record Registration(String ifname, Family family, int ifindex, ControlSocket socket) {
@@ -101,19 +60,18 @@ public final class Mrdisc implements Interfaces.VifListener {
     private final Kernel kernel;
     private final Log log;
     private final int interval;
-    private final Io io;
+    private final LoopIo io;
     private final ToIntFunction<Family> robustness;
-    private final Map<Key, Registration> registrations = new LinkedHashMap<>();
-    private final byte[] packet = new byte[2048];
+    private final Map<IfaceFamily, Registration> registrations = new LinkedHashMap<>();
     private Runnable timer;
 
     /** {@code interval}: the {@code -m} announcement interval in seconds (4..180). */
-    public Mrdisc(Kernel kernel, Log log, int interval, Io io) {
+    public Mrdisc(Kernel kernel, Log log, int interval, LoopIo io) {
         this(kernel, log, interval, io, Mrdisc::hostRobustness);
     }
 
     /** With the Robustness Variable per family supplied, for tests. */
-    public Mrdisc(Kernel kernel, Log log, int interval, Io io, ToIntFunction<Family> robustness) {
+    public Mrdisc(Kernel kernel, Log log, int interval, LoopIo io, ToIntFunction<Family> robustness) {
         this.kernel = kernel;
         this.log = log;
         this.interval = interval;
@@ -139,42 +97,22 @@ public final class Mrdisc implements Interfaces.VifListener {
             m[7] = (byte) robustness;
         }
         if (!f.v6()) {
-            int sum = checksum(m);
+            int sum = Checksum.of(m);
             m[2] = (byte) (sum >> 8);
             m[3] = (byte) sum;
         }
         return m;
     }
 
-    /** RFC 1071 Internet checksum of {@code b}; 0 over data that already carries a valid one. */
-    public static int checksum(byte[] b) {
-        long sum = 0;
-        for (int i = 0; i + 1 < b.length; i += 2) {
-            sum += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
-        }
-        if ((b.length & 1) != 0) {
-            sum += (b[b.length - 1] & 0xff) << 8;
-        }
-        while ((sum >> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        return (int) (~sum & 0xffff);
+    /** Whether an IGMP or ICMPv6 message read from a control socket is a Solicitation. */
+    public static boolean isSolicitation(Family f, ControlPacket p) {
+        byte[] m = p.message();
+        return m.length >= (f.v6() ? 4 : 8) && (m[0] & 0xff) == (f.v6() ? SOLICITATION6 : SOLICITATION);
     }
 
-    /**
-     * Whether a packet read from a control socket is a Solicitation. IPv4 raw sockets deliver
-     * the IP header, so the IGMP type is {@code ihl * 4} bytes in; IPv6 ones the bare ICMPv6
-     * message.
-     */
-    public static boolean isSolicitation(Family f, byte[] p, int n) {
-        if (f.v6()) {
-            return n >= 4 && (p[0] & 0xff) == SOLICITATION6;
-        }
-        if (n < 20) {
-            return false;
-        }
-        int ihl = (p[0] & 0x0f) * 4;
-        return ihl >= 20 && n >= ihl + 8 && (p[9] & 0xff) == IPPROTO_IGMP && (p[ihl] & 0xff) == SOLICITATION;
+    /** What a registration's socket joins and lets through. */
+    public static ControlSocket.Spec spec(Family f) {
+        return f.v6() ? SPEC6 : SPEC4;
     }
 
     static int advertisement(Family f) {
@@ -202,7 +140,7 @@ public final class Mrdisc implements Interfaces.VifListener {
     /** Brings the registration of {@code i} and {@code f} in line with its flag and ifindex. */
     @Override
     public void vifReady(Iface i, Family f) {
-        Registration r = registrations.get(new Key(i.name(), f));
+        Registration r = registrations.get(new IfaceFamily(i.name(), f));
         boolean wanted = i.mrdisc() && i.usable() && i.slot(f) >= 0;
         if (r != null && r.ifindex() != i.index()) {
             deregister(r, false); // the socket belongs to the device that went away
@@ -219,7 +157,7 @@ public final class Mrdisc implements Interfaces.VifListener {
 
     @Override
     public void vifGone(Iface i, Family f, boolean vanished) {
-        Registration r = registrations.get(new Key(i.name(), f));
+        Registration r = registrations.get(new IfaceFamily(i.name(), f));
         if (r != null) {
             deregister(r, !vanished && r.ifindex() == i.index());
         }
@@ -227,7 +165,7 @@ public final class Mrdisc implements Interfaces.VifListener {
 
     /** True when {@code ifname} has a registration of {@code f}. */
     public boolean registered(String ifname, Family f) {
-        return registrations.containsKey(new Key(ifname, f));
+        return registrations.containsKey(new IfaceFamily(ifname, f));
     }
 
     /** Shutdown (§4.5 step 3): a Termination on every registration, then every socket closed. */
@@ -241,7 +179,7 @@ public final class Mrdisc implements Interfaces.VifListener {
     private void register(Iface i, Family f) {
         ControlSocket sock;
         try {
-            sock = kernel.openControl(f, i.name(), i.index(), f.v6() ? GROUPS6 : GROUPS4, ACCEPT6);
+            sock = kernel.openControl(f, i.name(), i.index(), spec(f));
         } catch (NoLinkLocalException e) {
             log.debug("mrdisc: no IPv6 link-local address on " + i.name() + ", skipping");
             return;
@@ -250,7 +188,7 @@ public final class Mrdisc implements Interfaces.VifListener {
             return;
         }
         Registration r = new Registration(i.name(), f, i.index(), sock);
-        registrations.put(new Key(i.name(), f), r);
+        registrations.put(new IfaceFamily(i.name(), f), r);
         io.watch(sock.fd(), () -> readable(r));
         if (timer == null) {
             timer = io.every(interval * 1000L, this::announce);
@@ -263,7 +201,7 @@ public final class Mrdisc implements Interfaces.VifListener {
         if (terminate) {
             send(r, termination(r.family()));
         }
-        registrations.remove(new Key(r.ifname(), r.family()));
+        registrations.remove(new IfaceFamily(r.ifname(), r.family()));
         io.unwatch(r.socket().fd());
         r.socket().close();
         log.debug("mrdisc: " + r.family().label() + " announcements on " + r.ifname() + " stopped");
@@ -287,12 +225,12 @@ public final class Mrdisc implements Interfaces.VifListener {
     }
 
     private void readable(Registration r) {
-        if (registrations.get(new Key(r.ifname(), r.family())) != r) {
+        if (registrations.get(new IfaceFamily(r.ifname(), r.family())) != r) {
             return;
         }
         boolean solicited = false;
-        for (int n; (n = r.socket().receive(packet)) >= 0; ) {
-            solicited |= isSolicitation(r.family(), packet, n);
+        for (ControlPacket p; (p = r.socket().receive()) != null; ) {
+            solicited |= isSolicitation(r.family(), p);
         }
         if (solicited) {
             log.debug("mrdisc: " + r.family().label() + " solicitation on " + r.ifname() + ", answering");

@@ -147,20 +147,20 @@ final class Checks {
 
     /** {@code missing-iface}: configured interfaces that do not exist, with what waits for them. */
     List<Finding> missingIface() {
-        Map<String, int[]> waiting = new LinkedHashMap<>(); // name -> {routes, joins, phyint lines}
+        Map<String, int[]> waiting = new LinkedHashMap<>(); // name -> {routes, joins, phyint lines, proxies}
         for (Pending.Entry e : pending.entries()) {
-            int kind = e.kind().equals("mroute") ? 0 : 1;
+            int kind = e.kind().equals("mroute") ? 0 : e.kind().equals("mproxy") ? 3 : 1;
             List<String> names = new ArrayList<>(e.oifs());
             names.add(0, e.iif());
             for (String n : names) {
                 if (ifaces.matchPresent(n).isEmpty()) {
-                    waiting.computeIfAbsent(n, k -> new int[3])[kind]++;
+                    waiting.computeIfAbsent(n, k -> new int[4])[kind]++;
                 }
             }
         }
         for (String n : phyints.missing()) {
             if (ifaces.matchPresent(n).isEmpty()) {
-                waiting.computeIfAbsent(n, k -> new int[3])[2]++;
+                waiting.computeIfAbsent(n, k -> new int[4])[2]++;
             }
         }
         List<Finding> out = new ArrayList<>();
@@ -175,6 +175,9 @@ final class Checks {
             }
             if (c[2] > 0) {
                 what.add(c[2] == 1 ? "a phyint line" : plural(c[2], "phyint line"));
+            }
+            if (c[3] > 0) {
+                what.add(c[3] == 1 ? "an mproxy line" : plural(c[3], "mproxy line"));
             }
             out.add(Finding.warn("missing-iface", w.getKey() + " does not exist; named by " + String.join(" and ", what),
                     "create the interface, or correct the name in the configuration (smcrouted -F checks it)"));

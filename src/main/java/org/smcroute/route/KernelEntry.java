@@ -16,6 +16,7 @@ public final class KernelEntry {
     private int oifs;
     private byte[] ttls;
     private boolean covered;
+    private boolean contributed;
     private boolean stale;
     private boolean removed;
     private long validPkt;
@@ -91,6 +92,15 @@ public final class KernelEntry {
 
     void setCovered(boolean covered) {
         this.covered = covered;
+    }
+
+    /** A contributor (the IGMP/MLD proxy) wants this entry forwarded, as last reconciled. */
+    public boolean contributed() {
+        return contributed;
+    }
+
+    void setContributed(boolean contributed) {
+        this.contributed = contributed;
     }
 
     long validPkt() {

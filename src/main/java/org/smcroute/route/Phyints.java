@@ -5,8 +5,10 @@ import java.util.List;
 import org.smcroute.conf.Directive;
 import org.smcroute.iface.Iface;
 import org.smcroute.iface.Interfaces;
+import org.smcroute.iface.QuerySettings;
 import org.smcroute.kernel.Family;
 import org.smcroute.log.Log;
+import org.smcroute.text.Atoi;
 
 /**
  * {@code phyint} lines (SPEC §6.3) and VIF/MIF deletion (§8.5). Deleting a slot touches routes
@@ -41,6 +43,7 @@ public final class Phyints {
                 ttl = 1;
             }
         }
+        QuerySettings query = querySettings(pfx, p.ifname(), p.querier());
         var matched = ifaces.matchPresent(p.ifname());
         if (matched.isEmpty()) {
             log.warn(pfx + "phyint " + p.ifname() + " does not exist (yet?) on this system");
@@ -63,6 +66,7 @@ public final class Phyints {
             boolean changed = i.threshold() != ttl;
             i.setThreshold(ttl);
             i.setMrdisc(p.mrdisc());
+            i.setQuerySettings(query);
             boolean had = i.slot(Family.INET) >= 0;
             ifaces.reference(i);
             ifaces.settingsChanged(i); // mrdisc on or off for an existing VIF/MIF (§8.4)
@@ -83,6 +87,49 @@ public final class Phyints {
     /** Reload, first half: the lines are applied again, and name again what is missing. */
     public void beginReload() {
         missing.clear();
+    }
+
+    /**
+     * The querier settings of a line, each checked against its range (a value out of range warns
+     * and keeps the default, as {@code ttl-threshold} does); the response interval must be
+     * shorter than the query interval, else it becomes half of it.
+     */
+    private QuerySettings querySettings(String pfx, String ifname, Directive.Querier q) {
+        QuerySettings d = QuerySettings.DEFAULTS;
+        if (q == Directive.Querier.NONE) {
+            return d;
+        }
+        int qi = value(pfx, ifname, "query-interval", q.queryInterval(), 1, MAX_INTERVAL, d.queryInterval());
+        int qri = value(pfx, ifname, "query-response-interval", q.queryResponseInterval(), 1, MAX_INTERVAL,
+                d.queryResponseInterval());
+        if (qri >= qi * 10) {
+            int half = Math.max(1, qi * 5);
+            log.warn(pfx + "phyint " + ifname + " query-response-interval " + qri + " is not shorter than query-interval "
+                    + qi + " s, using " + half);
+            qri = half;
+        }
+        return new QuerySettings(
+                value(pfx, ifname, "igmp-version", q.igmpVersion(), 2, 3, d.igmpVersion()),
+                value(pfx, ifname, "mld-version", q.mldVersion(), 1, 2, d.mldVersion()),
+                qi, qri,
+                value(pfx, ifname, "robustness", q.robustness(), 1, 7, d.robustness()),
+                value(pfx, ifname, "last-member-query-interval", q.lastMemberQueryInterval(), 1, MAX_INTERVAL,
+                        d.lastMemberQueryInterval()));
+    }
+
+    /** Largest interval the 8-bit codes of IGMPv3 carry (31744 s or tenths). */
+    private static final int MAX_INTERVAL = 31744;
+
+    private int value(String pfx, String ifname, String key, String token, int min, int max, int dflt) {
+        if (token == null) {
+            return dflt;
+        }
+        Long v = Atoi.strict(token);
+        if (v == null || v < min || v > max) {
+            log.warn(pfx + "phyint " + ifname + " " + key + " " + token + " out of range (" + min + "-" + max + ")");
+            return dflt;
+        }
+        return v.intValue();
     }
 
     /** SPEC §8.5: delete the VIF and MIF of an interface and everything that used them. */

@@ -14,7 +14,8 @@ import org.smcroute.net.Addr;
 
 /**
  * The conf routes and the kernel cache, and the one rule that ties them together: every kernel
- * entry carries the union of the OIFs of the conf routes that cover it (SPEC §10.3). Every
+ * entry carries the union of the OIFs of the conf routes that cover it (SPEC §10.3), and of
+ * what {@link Contributor}s such as the IGMP/MLD proxy want for it. Every
  * change, whether from the config, IPC, an upcall or a VIF going away, ends in
  * {@link #reconcile(KernelEntry)}, which pushes only what differs from what the kernel has.
  *
@@ -22,6 +23,15 @@ import org.smcroute.net.Addr;
  * templates are kept in a plain list because there are few and each must be scanned anyway.
  */
 public final class Routes {
+
+    /**
+     * A source of forwarding besides the conf routes, such as the IGMP/MLD proxy: asked per
+     * flow, its OIFs join the union of SPEC §10.3, and it says when its answers changed.
+     */
+    public interface Contributor {
+        /** OIF slots wanted for (S,G) arriving on {@code inbound}, or -1 when none. */
+        int oifs(Family f, Addr s, Addr g, int inbound);
+    }
 
     /** Notified after a learned or re-parented entry is installed (the {@code -e} hook). */
     public interface InstallListener {
@@ -33,6 +43,7 @@ public final class Routes {
     private final List<ConfRoute> templates = new ArrayList<>();
     private final Map<SgKey, ConfRoute> ssm = new LinkedHashMap<>();
     private final KernelCache cache;
+    private final List<Contributor> contributors = new ArrayList<>(1);
     private InstallListener listener = (f, s, g) -> { };
     private Events events = Events.NONE;
     private boolean deferred;
@@ -73,6 +84,10 @@ public final class Routes {
     public void setEvents(Events events) {
         this.events = events;
         cache.setEvents(events);
+    }
+
+    public void addContributor(Contributor c) {
+        contributors.add(c);
     }
 
     /** See {@link KernelCache#setLearnedLimit}. */
@@ -294,8 +309,25 @@ public final class Routes {
 
     // ---- reconciliation ------------------------------------------------------------------
 
-    /** Union of the OIFs of all conf routes covering the flow on {@code inbound}; -1 if none. */
-    int desired(SgKey k, int inbound) {
+    /** The union of two OIF sets, -1 standing for none (SPEC §10.3 desired). */
+    private static int union(int a, int b) {
+        return a < 0 ? b : b < 0 ? a : a | b;
+    }
+
+    /** Union of what the contributors want for the flow; -1 when none does. */
+    private int contributed(SgKey k, int inbound) {
+        int oifs = -1;
+        for (int i = 0, n = contributors.size(); i < n; i++) {
+            int c = contributors.get(i).oifs(k.family(), k.source(), k.group(), inbound);
+            if (c >= 0) {
+                oifs = oifs < 0 ? c : oifs | c;
+            }
+        }
+        return oifs;
+    }
+
+    /** Union of the OIFs of the conf routes covering the flow; -1 if none. */
+    private int confDesired(SgKey k, int inbound) {
         Family f = k.family();
         Addr s = k.source();
         Addr g = k.group();
@@ -363,12 +395,33 @@ public final class Routes {
             }
             return;
         }
-        int want = desired(k, e.inbound());
+        int more = contributed(k, e.inbound());
+        int want = union(confDesired(k, e.inbound()), more);
+        e.setContributed(more >= 0);
         if (want >= 0) {
             e.setCovered(true);
             cache.push(e, want);
         } else if (e.covered()) {
             cache.delete(e);
+        }
+    }
+
+    /**
+     * A contributor's answers changed for group {@code g} of family {@code f}, or for the whole
+     * family when {@code g} is null: the entries concerned are reconciled.
+     */
+    public void contributionChanged(Family f, Addr g) {
+        if (deferred) {
+            return;
+        }
+        List<KernelEntry> hit = new ArrayList<>();
+        for (KernelEntry e : cache.entries()) {
+            if (e.family() == f && (g == null || e.group().equals(g))) {
+                hit.add(e);
+            }
+        }
+        for (KernelEntry e : hit) {
+            reconcile(e);
         }
     }
 
@@ -402,7 +455,8 @@ public final class Routes {
         SgKey k = new SgKey(f, s, g);
         ConfRoute owner = ssm.get(k);
         boolean isStatic = owner != null && owner.inbound() == vif;
-        int want = desired(k, vif);
+        int more = contributed(k, vif);
+        int want = union(confDesired(k, vif), more);
         KernelEntry old = cache.get(k);
         if (!isStatic && (old == null || !old.learned()) && !cache.roomForLearned(want >= 0)) {
             cache.dropUnresolved(f, s, g, vif);
@@ -411,6 +465,7 @@ public final class Routes {
         KernelEntry e = new KernelEntry(k, vif, !isStatic);
         cache.put(e);
         if (want >= 0) {
+            e.setContributed(more >= 0);
             e.setCovered(true);
             cache.push(e, want);
             listener.installed(f, s, g);
@@ -432,13 +487,15 @@ public final class Routes {
         String ifname = name(f, vif);
         SgKey k = new SgKey(f, s, g);
         KernelEntry old = cache.get(k);
-        int want = desired(k, vif);
+        int more = contributed(k, vif);
+        int want = union(confDesired(k, vif), more);
         if ((old != null && !old.learned()) || want < 0) {
             log.info("Multicast from " + s + ", group " + g + " on wrong " + f.vifName() + " " + vif + ", iface " + ifname);
             return;
         }
         ConfRoute owner = ssm.get(k);
         KernelEntry e = new KernelEntry(k, vif, owner == null || owner.inbound() != vif);
+        e.setContributed(more >= 0);
         e.setCovered(true);
         cache.put(e);
         cache.push(e, want);

@@ -67,7 +67,9 @@ public final class InterfacesView {
             if (e.source() != null) {
                 b.append(" source ").append(e.source());
             }
-            b.append(" group ").append(e.group());
+            if (e.group() != null) {
+                b.append(" group ").append(e.group());
+            }
             if (!e.oifs().isEmpty()) {
                 b.append(" to");
                 for (String o : e.oifs()) {

@@ -107,7 +107,9 @@ public final class RoutesView {
                     KernelEntry e = cache[i++];
                     if ((e.oifs() != 0) == (part == 2) && routes.isCached(e)) {
                         Counters c = detail ? counters(e.family(), e.source(), e.group()) : Counters.ZERO;
-                        out.data(row(w, detail, e.family(), "(" + e.source() + ", " + e.group() + ")", e.inbound(), e.oifs(), c));
+                        // entries the IGMP/MLD proxy forwards carry a mark after their (S,G)
+                        String sg = "(" + e.source() + ", " + e.group() + ")" + (e.contributed() ? " proxy" : "");
+                        out.data(row(w, detail, e.family(), sg, e.inbound(), e.oifs(), c));
                     }
                 }
                 return true;
@@ -162,13 +164,14 @@ public final class RoutesView {
                     if (part < 2) {
                         ConfRoute r = (part == 0 ? templates : ssm)[i++];
                         jsonRoute(j, r.family(), r.anySource() ? null : r.source().toString(), r.group().toString(),
-                                r.inbound(), r.oifs());
+                                r.inbound(), r.oifs(), false);
                     } else {
                         KernelEntry e = cache[i++];
                         if (!routes.isCached(e)) {
                             continue;
                         }
-                        jsonRoute(j, e.family(), e.source().toString(), e.group().toString(), e.inbound(), e.oifs());
+                        jsonRoute(j, e.family(), e.source().toString(), e.group().toString(), e.inbound(), e.oifs(),
+                                e.contributed());
                     }
                     into.append(first ? "" : ",").append(j);
                     first = false;
@@ -178,13 +181,18 @@ public final class RoutesView {
         };
     }
 
-    private void jsonRoute(Json j, Family f, String source, String group, int inbound, int oifs) {
+    /** {@code proxy}: a kernel entry the IGMP/MLD proxy forwards gets {@code "proxy":true} last. */
+    private void jsonRoute(Json j, Family f, String source, String group, int inbound, int oifs, boolean proxy) {
         String iif = name(f, inbound);
         j.begin().key("source").value(source).key("group").value(group).key("iif").value(iif == null ? "" : iif);
         j.key("oifs").beginArray();
         for (String o : oifNames(f, oifs)) {
             j.value(o);
         }
-        j.endArray().end();
+        j.endArray();
+        if (proxy) {
+            j.key("proxy").value(true);
+        }
+        j.end();
     }
 }

@@ -32,6 +32,7 @@ final class Abi {
     static final int SO_REUSEADDR = 2;
     // IPPROTO_IP options
     static final int IP_OPTIONS = 4;
+    static final int IP_ROUTER_ALERT = 5;
     static final int IP_MULTICAST_IF = 32;
     static final int IP_MULTICAST_TTL = 33;
     static final int IP_MULTICAST_LOOP = 34;
@@ -52,6 +53,12 @@ final class Abi {
     static final int IPV6_MULTICAST_LOOP = 19;
     static final int IPV6_JOIN_GROUP = 20;
     static final int IPV6_MULTICAST_ALL = 29;
+    static final int IPV6_RECVPKTINFO = 49;
+    static final int IPV6_PKTINFO = 50;
+    static final int IPV6_RECVHOPLIMIT = 51;
+    static final int IPV6_HOPLIMIT = 52;
+    static final int IPV6_RECVHOPOPTS = 53;
+    /** Sets the Hop-by-Hop header of packets sent; also the type of the received one's cmsg. */
     static final int IPV6_HOPOPTS = 54;
     // MRT6_* (level IPPROTO_IPV6)
     static final int MRT6_INIT = 200;
@@ -68,6 +75,9 @@ final class Abi {
     static final int MCAST_LEAVE_GROUP = 45;
     static final int MCAST_JOIN_SOURCE_GROUP = 46;
     static final int MCAST_LEAVE_SOURCE_GROUP = 47;
+    static final int MCAST_MSFILTER = 48;
+    static final int MCAST_EXCLUDE = 0;
+    static final int MCAST_INCLUDE = 1;
     static final int ICMP6_FILTER = 1;
     /** Classic BPF {@code BPF_RET | BPF_K}: return the constant k (0 = drop the packet). */
     static final short BPF_RET_K = 0x06;

@@ -71,10 +71,11 @@ final class IfAddrs {
     }
 
     /**
-     * True when {@code ifname} (or one of its alias rows) has an IPv6 link-local address
-     * (fe80::/10), whatever its DAD state.
+     * The address the kernel sends link-scope packets of a family from on {@code ifname}: its
+     * first IPv4 address, or its IPv6 link-local one (fe80::/10, whatever its DAD state); alias
+     * rows count for their device. Null when there is none.
      */
-    static boolean hasLinkLocal6(String ifname) throws KernelException {
+    static Addr linkAddress(String ifname, boolean v6) throws KernelException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment head = a.allocate(ADDRESS);
             LibC.check("getifaddrs", LibC.getifaddrs(head));
@@ -82,8 +83,9 @@ final class IfAddrs {
             try {
                 for (MemorySegment p = list; !p.equals(MemorySegment.NULL); ) {
                     MemorySegment ifa = p.reinterpret(Layouts.IFADDRS.byteSize());
-                    if (isLinkLocal6(ifa, ifname)) {
-                        return true;
+                    Addr found = linkAddress(ifa, ifname, v6);
+                    if (found != null) {
+                        return found;
                     }
                     p = ifa.get(ADDRESS, NEXT);
                 }
@@ -91,27 +93,30 @@ final class IfAddrs {
                 LibC.freeifaddrs(list);
             }
         }
-        return false;
+        return null;
     }
 
-    private static boolean isLinkLocal6(MemorySegment ifa, String ifname) {
+    private static Addr linkAddress(MemorySegment ifa, String ifname, boolean v6) {
         MemorySegment namePtr = ifa.get(ADDRESS, NAME);
         MemorySegment sa = ifa.get(ADDRESS, ADDR);
         if (namePtr.equals(MemorySegment.NULL) || sa.equals(MemorySegment.NULL)) {
-            return false;
+            return null;
         }
         String name = cstring(namePtr);
         int colon = name.indexOf(':');
         if (!(colon >= 0 ? name.substring(0, colon) : name).equals(ifname)) {
-            return false;
+            return null;
         }
         sa = sa.reinterpret(Layouts.SOCKADDR_IN6.byteSize());
-        if (sa.get(JAVA_SHORT, 0) != Abi.AF_INET6) {
-            return false;
+        short family = sa.get(JAVA_SHORT, 0);
+        if (!v6) {
+            return family == Abi.AF_INET ? Addr.ofIpv4(sa.get(Layouts.IN_ADDR, SIN_ADDR)) : null;
         }
-        int b0 = sa.get(JAVA_BYTE, SIN6_ADDR) & 0xff;
-        int b1 = sa.get(JAVA_BYTE, SIN6_ADDR + 1) & 0xff;
-        return b0 == 0xfe && (b1 & 0xc0) == 0x80;
+        if (family != Abi.AF_INET6) {
+            return null;
+        }
+        byte[] b = sa.asSlice(SIN6_ADDR, 16).toArray(JAVA_BYTE);
+        return (b[0] & 0xff) == 0xfe && (b[1] & 0xc0) == 0x80 ? Addr.fromBytes(b) : null;
     }
 
     /** A NUL-terminated interface name (at most IFNAMSIZ bytes), decoded by {@link Bytes}. */

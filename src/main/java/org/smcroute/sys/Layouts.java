@@ -134,6 +134,43 @@ final class Layouts {
             SOCKADDR_STORAGE.withName("gsr_group"),
             SOCKADDR_STORAGE.withName("gsr_source"));
 
+    /**
+     * {@code group_filter} with room for one source, as the kernel's GROUP_FILTER_SIZE counts:
+     * a filter of n sources takes {@code offset(gf_slist) + n * sizeof(sockaddr_storage)} bytes.
+     */
+    static final StructLayout GROUP_FILTER = structLayout(
+            JAVA_INT.withName("gf_interface"),
+            paddingLayout(4),
+            SOCKADDR_STORAGE.withName("gf_group"),
+            JAVA_INT.withName("gf_fmode"),
+            JAVA_INT.withName("gf_numsrc"),
+            SOCKADDR_STORAGE.withName("gf_slist"));
+
+    static final StructLayout IOVEC = structLayout(
+            ADDRESS.withName("iov_base"),
+            JAVA_LONG.withName("iov_len"));
+
+    static final StructLayout MSGHDR = structLayout(
+            ADDRESS.withName("msg_name"),
+            JAVA_INT.withName("msg_namelen"),
+            paddingLayout(4),
+            ADDRESS.withName("msg_iov"),
+            JAVA_LONG.withName("msg_iovlen"),
+            ADDRESS.withName("msg_control"),
+            JAVA_LONG.withName("msg_controllen"),
+            JAVA_INT.withName("msg_flags"),
+            paddingLayout(4));
+
+    /** {@code struct cmsghdr}; the data follows at CMSG_ALIGN(sizeof) = 16. */
+    static final StructLayout CMSGHDR = structLayout(
+            JAVA_LONG.withName("cmsg_len"),
+            JAVA_INT.withName("cmsg_level"),
+            JAVA_INT.withName("cmsg_type"));
+
+    static final StructLayout IN6_PKTINFO = structLayout(
+            IN6_ADDR.withName("ipi6_addr"),
+            JAVA_INT.withName("ipi6_ifindex"));
+
     static final StructLayout IP_MREQN = structLayout(
             IN_ADDR.withName("imr_multiaddr"),
             IN_ADDR.withName("imr_address"),

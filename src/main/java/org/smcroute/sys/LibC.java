@@ -40,6 +40,7 @@ final class LibC {
             errno("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle CLOSE = errno("close", JAVA_INT, JAVA_INT);
     private static final MethodHandle RECV = errno("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle RECVMSG = errno("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SEND = errno("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle SENDTO =
             errno("sendto", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
@@ -192,6 +193,15 @@ final class LibC {
         MemorySegment st = STATE.get();
         try {
             return ret((long) RECV.invokeExact(st, fd, buf, len, flags), st);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    static long recvmsg(int fd, MemorySegment msghdr, int flags) {
+        MemorySegment st = STATE.get();
+        try {
+            return ret((long) RECVMSG.invokeExact(st, fd, msghdr, flags), st);
         } catch (Throwable t) {
             throw unchecked(t);
         }

@@ -9,7 +9,6 @@ import org.smcroute.kernel.Link;
 import org.smcroute.kernel.MembershipSocket;
 import org.smcroute.kernel.RoutingSocket;
 import org.smcroute.log.Log;
-import org.smcroute.net.Addr;
 
 /** Linux behind the {@link Kernel} seam: ipmr/ip6mr, RFC 3678 joins, raw control sockets, getifaddrs. */
 public final class LinuxKernel implements Kernel {
@@ -36,9 +35,8 @@ public final class LinuxKernel implements Kernel {
     }
 
     @Override
-    public ControlSocket openControl(Family f, String ifname, int ifindex, List<Addr> groups, List<Integer> icmp6Types)
-            throws KernelException {
-        return LinuxControlSocket.open(f, ifname, ifindex, groups, icmp6Types);
+    public ControlSocket openControl(Family f, String ifname, int ifindex, ControlSocket.Spec spec) throws KernelException {
+        return LinuxControlSocket.open(f, ifname, ifindex, spec);
     }
 
     @Override

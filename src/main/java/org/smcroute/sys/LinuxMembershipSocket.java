@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import org.smcroute.kernel.Errno;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.KernelException;
@@ -23,6 +24,11 @@ final class LinuxMembershipSocket implements MembershipSocket {
     private static final long GR_GROUP = Layouts.offset(Layouts.GROUP_REQ, "gr_group");
     private static final long GSR_GROUP = Layouts.offset(Layouts.GROUP_SOURCE_REQ, "gsr_group");
     private static final long GSR_SOURCE = Layouts.offset(Layouts.GROUP_SOURCE_REQ, "gsr_source");
+    private static final long GF_GROUP = Layouts.offset(Layouts.GROUP_FILTER, "gf_group");
+    private static final long GF_FMODE = Layouts.offset(Layouts.GROUP_FILTER, "gf_fmode");
+    private static final long GF_NUMSRC = Layouts.offset(Layouts.GROUP_FILTER, "gf_numsrc");
+    private static final long GF_SLIST = Layouts.offset(Layouts.GROUP_FILTER, "gf_slist");
+    private static final long STORAGE = Layouts.SOCKADDR_STORAGE.byteSize();
     private static final long FILTER_CODE = Layouts.offset(Layouts.SOCK_FILTER, "code");
     private static final long FPROG_LEN = Layouts.offset(Layouts.SOCK_FPROG, "len");
     private static final long FPROG_FILTER = Layouts.offset(Layouts.SOCK_FPROG, "filter");
@@ -117,6 +123,29 @@ final class LinuxMembershipSocket implements MembershipSocket {
             req.set(JAVA_INT, 0, ifindex); // gr_interface / gsr_interface
             int level = family.v6() ? Abi.IPPROTO_IPV6 : Abi.IPPROTO_IP;
             LibC.check(op, LibC.setsockopt(fd, level, opt, req, (int) req.byteSize()));
+        }
+    }
+
+    /** {@code MCAST_MSFILTER} with a {@code group_filter} of the kernel's GROUP_FILTER_SIZE(n). */
+    @Override
+    public void setFilter(int ifindex, Addr group, boolean exclude, List<Addr> sources) throws KernelException {
+        if (group.v6() != family.v6()) {
+            throw new IllegalArgumentException("address family mismatch: " + group + " for " + family);
+        }
+        if (fd < 0) {
+            throw LibC.error("MCAST_MSFILTER", -Errno.EBADF);
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment req = a.allocate(GF_SLIST + STORAGE * sources.size(), 8);
+            req.set(JAVA_INT, 0, ifindex); // gf_interface
+            Sockaddr.write(req, GF_GROUP, group, 0);
+            req.set(JAVA_INT, GF_FMODE, exclude ? Abi.MCAST_EXCLUDE : Abi.MCAST_INCLUDE);
+            req.set(JAVA_INT, GF_NUMSRC, sources.size());
+            for (int i = 0; i < sources.size(); i++) {
+                Sockaddr.write(req, GF_SLIST + STORAGE * i, sources.get(i), 0);
+            }
+            int level = family.v6() ? Abi.IPPROTO_IPV6 : Abi.IPPROTO_IP;
+            LibC.check("MCAST_MSFILTER", LibC.setsockopt(fd, level, Abi.MCAST_MSFILTER, req, (int) req.byteSize()));
         }
     }
 

@@ -243,7 +243,9 @@ public final class Bench {
                 + " BENCH_JOINS=" + env("BENCH_JOINS", "2000") + " BENCH_JOIN_SSM=" + env("BENCH_JOIN_SSM", "1")
                 + " BENCH_RELOAD_ROUTES=" + env("BENCH_RELOAD_ROUTES", "10000") + " BENCH_RELOAD_RUNS="
                 + env("BENCH_RELOAD_RUNS", "3") + " BENCH_SCRAPE_ROUTES=" + env("BENCH_SCRAPE_ROUTES", "100000")
-                + " BENCH_SCRAPE_RUNS=" + env("BENCH_SCRAPE_RUNS", "3"));
+                + " BENCH_SCRAPE_RUNS=" + env("BENCH_SCRAPE_RUNS", "3") + " BENCH_PROXY_RUNS=" + env("BENCH_PROXY_RUNS", "3")
+                + " BENCH_PROXY_GROUPS=" + env("BENCH_PROXY_GROUPS", "4000") + " BENCH_PROXY_RATES=\""
+                + env("BENCH_PROXY_RATES", "10000 50000") + "\"");
         line("- the machine is shared (other builds and tests run on it): compare ratios within this run.");
         line("");
         if (build && on("build")) {
@@ -274,6 +276,9 @@ public final class Bench {
         if (on("metrics")) {
             new MetricsBench(this).run();
         }
+        if (on("proxy")) {
+            new ProxyBench(this).run();
+        }
         line("");
         line(String.format(Locale.ROOT, "_Total bench time: %.0f s._", (System.nanoTime() - t0) / 1e9));
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -281,7 +286,7 @@ public final class Bench {
         System.out.print(md);
     }
 
-    /** BENCH_ONLY="join reload ...": run only these sections (build startup show routes batch join reload storm metrics). */
+    /** BENCH_ONLY="join reload ...": run only these sections (build startup show routes batch join reload storm metrics proxy). */
     private boolean on(String section) {
         List<String> only = List.of(env("BENCH_ONLY", "").split("[\\s,]+"));
         return only.equals(List.of("")) || only.contains(section);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,9 @@ class ConfigReaderFuzzTest {
 
     private static final String[] WORDS = {
         "mroute", "mgroup", "ssmgroup", "phyint", "include", "from", "source", "group", "to", "enable",
-        "disable", "mrdisc", "ttl-threshold", "#", "eth0", "*", "?", "[", "[!a]", "\\", "inc*.conf"
+        "disable", "mrdisc", "ttl-threshold", "#", "eth0", "*", "?", "[", "[!a]", "\\", "inc*.conf", "mproxy",
+        "igmp-version", "mld-version", "query-interval", "query-response-interval", "robustness",
+        "last-member-query-interval"
     };
     private static final byte[] BYTES = {' ', '\t', '\n', '\r', 0x0b, '\f', '#', 0, (byte) 0xff, (byte) 0xc3, 'a', '*'};
 
@@ -116,14 +119,28 @@ class ConfigReaderFuzzTest {
     private static void checkWellFormed(Directive d) {
         boolean ok = d.origin() != null && d.origin().file() != null && d.origin().line() > 0;
         ok &= switch (d) {
-            case Directive.Phyint p -> token(p.ifname()) && optional(p.ttl());
+            case Directive.Phyint p -> token(p.ifname()) && optional(p.ttl()) && querier(p.querier());
             case Directive.Mgroup g -> token(g.from()) && token(g.group()) && optional(g.source());
             case Directive.Mroute m -> token(m.from()) && token(m.group()) && optional(m.source())
+                    && m.to().size() <= Kernel.MAX_VIFS && m.to().stream().allMatch(ConfigReaderFuzzTest::token);
+            case Directive.Mproxy m -> token(m.from()) && optional(m.group()) && !m.to().isEmpty()
                     && m.to().size() <= Kernel.MAX_VIFS && m.to().stream().allMatch(ConfigReaderFuzzTest::token);
         };
         if (!ok) {
             throw new AssertionError("malformed directive: " + d);
         }
+    }
+
+    /** Querier values: absent, a token, or empty for a keyword that ended the line. */
+    private static boolean querier(Directive.Querier q) {
+        for (String v : List.of(String.valueOf(q.igmpVersion()), String.valueOf(q.mldVersion()),
+                String.valueOf(q.queryInterval()), String.valueOf(q.queryResponseInterval()),
+                String.valueOf(q.robustness()), String.valueOf(q.lastMemberQueryInterval()))) {
+            if (!v.isEmpty() && !token(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean optional(String s) {

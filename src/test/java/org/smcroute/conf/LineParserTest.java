@@ -180,6 +180,8 @@ class LineParserTest {
             group g          | group
             smgroup x        | smgroup
             incl x           | incl
+            mprox x          | mprox
+            proxy x          | proxy
             eth0#x           | eth0#x
             """)
     void unknownCommand(String text, String token) {
@@ -211,6 +213,60 @@ class LineParserTest {
     void missingFromCheckedBeforeGroupAndOifCount() {
         String line = "mroute to " + String.join(" ", Collections.nCopies(40, "e"));
         assertThat(p(line)).isEqualTo(new LineParser.Failing("mroute: missing 'from' interface"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            mproxy from eth0 to eth1 eth2                      | eth0 | -            | eth1 eth2
+            mproxy from eth0 group 239.0.0.0/8 to eth3         | eth0 | 239.0.0.0/8  | eth3
+            mproxyfoo fromage eth+ groupie ff0e::/16 tomato e+ | eth+ | ff0e::/16    | e+
+            mproxy group 239.1.1.1 from eth0 to eth1           | eth0 | 239.1.1.1    | eth1
+            mproxy from eth0 to eth1 # eth2                    | eth0 | -            | eth1
+            mproxy from eth0 source 1.2.3.4 to eth1            | eth0 | -            | eth1
+            mproxy from eth0 robustness 3 to eth1              | eth0 | -            | eth1
+            """)
+    void mproxy(String text, String from, String group, String to) {
+        assertThat(d(text)).isEqualTo(new Directive.Mproxy(O, from, group, List.of(to.split(" ")), null));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            mproxy to eth1                       | mproxy: missing 'from' interface
+            mproxy from eth0                     | mproxy: missing 'to' interface
+            mproxy from eth0 group g to          | mproxy: missing 'to' interface
+            mproxy from eth0 to # eth1           | mproxy: missing 'to' interface
+            mproxy                               | mproxy: missing 'from' interface
+            """)
+    void mproxyFails(String text, String warning) {
+        assertThat(p(text)).isEqualTo(new LineParser.Failing(warning));
+    }
+
+    @Test
+    void mproxyHasAsManyDownstreamsAsRoutesHaveOifs() {
+        String line = "mproxy from eth0 to " + String.join(" ", Collections.nCopies(33, "e"));
+        assertThat(p(line)).isEqualTo(new LineParser.Invalid("mproxy: too many downstream interfaces (max 32)"));
+    }
+
+    @Test
+    void phyintQuerierKeywordsArePrefixMatchedAndTakeTheNextToken() {
+        assertThat(d("phyint eth1 enable igmp-version 2 mld-version 1 query-interval 60 query-response-interval 50"
+                + " robustness 3 last-member-query-interval 5")).isEqualTo(new Directive.Phyint(O, "eth1", true, false, null,
+                new Directive.Querier("2", "1", "60", "50", "3", "5")));
+        assertThat(d("phyint eth1 robustnessy 4 query-intervals 9 query-interval 10"))
+                .isEqualTo(new Directive.Phyint(O, "eth1", null, false, null, new Directive.Querier(null, null, "10", null, "4", null)));
+        // a keyword at the end of the line has an empty value, which its range check refuses
+        assertThat(d("phyint eth1 robustness")).isEqualTo(new Directive.Phyint(O, "eth1", null, false, null,
+                new Directive.Querier(null, null, null, null, "", null)));
+        assertThat(((Directive.Phyint) d("phyint eth1 enable")).querier()).isSameAs(Directive.Querier.NONE);
+    }
+
+    @Test
+    void routeAndGroupLinesReadQuerierKeywordsAsTheOriginalDoes() {
+        // ignored words, not keywords: "robustness" does not swallow "group"
+        assertThat(d("mroute from eth0 robustness group 225.1.2.3 to eth1"))
+                .isEqualTo(new Directive.Mroute(O, "eth0", null, "225.1.2.3", List.of("eth1")));
+        assertThat(d("mgroup from eth0 query-interval group 225.1.2.3"))
+                .isEqualTo(new Directive.Mgroup(O, "eth0", null, "225.1.2.3"));
     }
 
     @Test

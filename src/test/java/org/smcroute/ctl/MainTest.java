@@ -115,7 +115,7 @@ class MainTest extends ClientTestBase {
     void helpVariants() {
         assertThat(run("-h")).isZero();
         assertThat(stdout).startsWith("Usage:\n  smcroutectl ").contains(sock.toString())
-                .contains("  show [groups|interfaces|pending|routes]\n").contains("+");
+                .contains("  show [groups|interfaces|pending|proxy|routes]\n").contains("+");
         assertThat(run("help")).isZero();
         String usage = stdout;
         assertThat(run("")).isZero();

@@ -27,6 +27,20 @@ class ShowAndBatchTest extends ClientTestBase {
         assertThat(stdout).isEmpty();
     }
 
+    @Test
+    void proxyViewIsPrAndPStaysPending() throws IOException {
+        daemon("");
+        assertThat(run("show", "pr")).isZero();
+        assertThat(run("show", "proxy")).isZero();
+        assertThat(run("-j", "show", "p")).isZero();
+        assertThat(run("show", "pe")).isZero();
+        // the word goes to the daemon as typed; it picks the proxy by "pr", pending by any other "p"
+        assertThat(daemon.requests).containsExactly(new Request('s', List.of("pr")), new Request('s', List.of("proxy")),
+                new Request('J', List.of("p")), new Request('s', List.of("pe")));
+        assertThat(run("show", "px")).isEqualTo(1);
+        assertThat(stderr).contains("Unknown view px, try groups, interfaces, pending, proxy or routes");
+    }
+
     static final String ROUTES_WIRE = String.join("\n",
             "(*,G) Template Rules_",
             "ROUTE (S,G)                                IIF   OIFS=",

@@ -57,6 +57,8 @@ class LineChangesTest {
         Directive template = route("225.1.0.0/16", "eth1");
         assertThat(LineChanges.first(prints(a), prints(phyint, changed))).isEmpty();
         assertThat(LineChanges.first(prints(a, template), prints(changed))).isEmpty();
+        Directive proxy = new Directive.Mproxy(new Origin("f", 9), "eth0", "225.0.0.0/8", List.of("eth1"), null);
+        assertThat(LineChanges.first(prints(a), prints(proxy, changed))).isEmpty();
         Directive join = new Directive.Mgroup(new Origin("f", 9), "eth1", null, "225.9.9.9");
         assertThat(LineChanges.first(prints(a), prints(join, changed))).containsExactly(1);
     }

@@ -123,6 +123,52 @@ public final class Mcast {
         return Integer.parseInt(out.substring(5));
     }
 
+    /**
+     * Joins {@code count} consecutive groups from {@code first} on {@code iface} in {@code ns}
+     * with one socket (see McastTool join) and holds them until the returned holder closes.
+     */
+    public static Holder joinMany(Netns ns, String iface, String first, int count) {
+        return new Holder(ns, java("join", "--iface", iface, "--group", first, "--count", String.valueOf(count)));
+    }
+
+    /** Memberships held by a McastTool join process; closing it leaves them and waits for that. */
+    public static final class Holder implements AutoCloseable {
+        private final Process process;
+        private final BufferedReader out;
+
+        Holder(Netns ns, List<String> cmd) {
+            process = ns.start(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD));
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+            expect("ready");
+        }
+
+        private void expect(String line) {
+            try {
+                String l = out.readLine();
+                if (!line.equals(l)) {
+                    throw new IllegalStateException("join tool said " + l + " instead of " + line);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                process.getOutputStream().close();
+                expect("left");
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+
     /** A running receiver; closing it stops it. Counts contain only flows that were seen. */
     public static final class Receiver implements AutoCloseable {
         private final Process process;

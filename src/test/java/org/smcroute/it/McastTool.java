@@ -42,6 +42,10 @@ import org.smcroute.net.Addr;
  *     datagrams per (source, group). A "report" line on stdin prints the counts so far; EOF on
  *     stdin (or the duration) prints them and exits. Count lines are
  *     "count SRC GROUP PACKETS DISTINCT_SEQS", a report ends with "end".
+ * join --iface IF --group G --count N
+ *     Joins the N groups G, G+1, ... on IF with one socket (raise igmp_max_memberships or
+ *     mld_max_memberships first), prints "ready", holds them until EOF on stdin, then prints
+ *     "left" once the socket is closed.
  * </pre>
  * Addresses are printed in canonical form (compressed IPv6), as {@link Addr} does.
  */
@@ -58,6 +62,7 @@ public final class McastTool {
         switch (args[0]) {
             case "send" -> send(opt);
             case "recv" -> recv(opt);
+            case "join" -> join(opt);
             default -> usage("unknown mode " + args[0]);
         }
     }
@@ -126,6 +131,24 @@ public final class McastTool {
     private static final class Flow {
         long packets;
         final BitSet seqs = new BitSet();
+    }
+
+    static void join(Map<String, List<String>> opt) throws IOException {
+        NetworkInterface nif = iface(one(opt, "iface"));
+        Addr first = Addr.parse(one(opt, "group"));
+        int count = Integer.parseInt(one(opt, "count"));
+        try (DatagramChannel ch = DatagramChannel.open(first.v6() ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET)) {
+            for (int i = 0; i < count; i++) {
+                ch.join(InetAddress.getByAddress(first.plus(i).toBytes()), nif);
+            }
+            System.out.println("ready");
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // only EOF matters
+            }
+        }
+        System.out.println("left");
+        System.out.flush();
     }
 
     static void recv(Map<String, List<String>> opt) throws Exception {
@@ -256,7 +279,7 @@ public final class McastTool {
     }
 
     /** "--key value" pairs after the mode; repeated keys accumulate. */
-    static Map<String, List<String>> parse(String[] args) {
+    public static Map<String, List<String>> parse(String[] args) {
         Map<String, List<String>> opt = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -283,7 +306,8 @@ public final class McastTool {
     private static void usage(String why) {
         System.err.println("McastTool: " + why + "\nusage: McastTool send --iface IF --group G --port P"
                 + " [--count N] [--rate PPS] [--ttl T] [--source ADDR]\n"
-                + "       McastTool recv --iface IF --port P --group [SRC@]G [--group ...] [--duration MS]");
+                + "       McastTool recv --iface IF --port P --group [SRC@]G [--group ...] [--duration MS]\n"
+                + "       McastTool join --iface IF --group G --count N");
         System.exit(2);
     }
 }

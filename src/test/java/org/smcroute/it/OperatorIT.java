@@ -50,7 +50,7 @@ class OperatorIT {
 
             Exec.Result bogus = ctl.run("show", "bogus");
             assertThat(bogus.exit()).isEqualTo(1);
-            assertThat(bogus.err()).isEqualTo("smcroutectl: Unknown view bogus, try groups, interfaces, pending or routes\n");
+            assertThat(bogus.err()).isEqualTo("smcroutectl: Unknown view bogus, try groups, interfaces, pending, proxy or routes\n");
 
             Exec.Result batch = ctl.batch("add eth0 10.0.0.2 225.4.2.1 eth1\nleave eth0 225.4.2.9\n");
             assertThat(batch.exit()).isEqualTo(1);

@@ -123,7 +123,7 @@ public final class ProcFiles {
     }
 
     /** The kernel prints a __be32 with %08X, so on little-endian hosts the bytes come reversed. */
-    static String hexIpv4(String hex) {
+    public static String hexIpv4(String hex) {
         int v = (int) Long.parseLong(hex, 16);
         if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
             v = Integer.reverseBytes(v);

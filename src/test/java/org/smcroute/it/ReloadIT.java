@@ -27,7 +27,7 @@ import org.smcroute.it.Mcast.Flow;
 @ExtendWith(NetnsExtension.class)
 class ReloadIT {
 
-    private static final String READY = "Ready, waiting for client request or kernel event.";
+    static final String READY = "Ready, waiting for client request or kernel event.";
 
     private static String config(boolean toggle) {
         return """

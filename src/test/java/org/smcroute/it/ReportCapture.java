@@ -26,15 +26,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.smcroute.net.Addr;
+import org.smcroute.net.Checksum;
 
 /**
- * Captures IGMPv3 and MLDv2 membership reports on the wire, run as its own JVM inside a
- * namespace (the router's neighbour): a packet socket ({@code AF_PACKET}, {@code ETH_P_ALL},
- * through FFM) sees every frame that arrives on the namespace's interfaces. Each group record
- * of a received report is printed as one line
+ * Captures IGMPv3 and MLDv2 membership reports and IGMP/MLD queries on the wire, run as its own
+ * JVM inside a namespace (the router's neighbour): a packet socket ({@code AF_PACKET},
+ * {@code ETH_P_ALL}, through FFM) sees every frame that arrives on the namespace's interfaces.
+ * Each group record of a received report is printed as one line
  * {@code igmp3 <record type> <group> [<source> ...]} or {@code mld2 <record type> <group> [<source> ...]}
- * (record types of RFC 3376 / RFC 3810: 3 TO_IN, 4 TO_EX, 5 ALLOW, 6 BLOCK). Prints "ready"
- * first; exits at EOF on stdin. {@link #start} drives it from a test.
+ * (record types of RFC 3376 / RFC 3810: 3 TO_IN, 4 TO_EX, 5 ALLOW, 6 BLOCK); each query as
+ * {@code igmpq <version> <group> ttl=<ttl> ra=<0|1> sum=<ok|bad> from=<source>} or
+ * {@code mldq <version> <group> hop=<hop limit> ra=<0|1> from=<source>} (the group 0.0.0.0 or ::
+ * for a General Query). Prints "ready" first; exits at EOF on stdin. {@link #start} drives it
+ * from a test.
  */
 public final class ReportCapture implements AutoCloseable {
 
@@ -105,16 +109,46 @@ public final class ReportCapture implements AutoCloseable {
                 return;
             }
             int igmp = 14 + ihl;
-            if (f.limit() < igmp + 8 || (f.get(igmp) & 0xff) != 0x22) {
+            if (f.limit() < igmp + 8) {
+                return;
+            }
+            if ((f.get(igmp) & 0xff) == 0x11) {
+                int len = (f.getShort(14 + 2) & 0xffff) - ihl;
+                int version = len >= 12 ? 3 : f.get(igmp + 1) == 0 ? 1 : 2;
+                boolean ra = false;
+                for (int o = 14 + 20; o < 14 + ihl; o += Math.max(2, f.get(o + 1) & 0xff)) {
+                    ra |= (f.get(o) & 0xff) == 0x94;
+                }
+                byte[] msg = new byte[Math.min(len, f.limit() - igmp)];
+                f.get(igmp, msg);
+                out.append("igmpq ").append(version).append(' ').append(addr(f, igmp + 4, 4))
+                        .append(" ttl=").append(f.get(14 + 8) & 0xff).append(" ra=").append(ra ? 1 : 0)
+                        .append(" sum=").append(Checksum.of(msg) == 0 ? "ok" : "bad")
+                        .append(" from=").append(addr(f, 14 + 12, 4)).append('\n');
+                return;
+            }
+            if ((f.get(igmp) & 0xff) != 0x22) {
                 return;
             }
             records(f, igmp + 8, f.getShort(igmp + 6) & 0xffff, 4, "igmp3", out);
         } else if (type == 0x86dd && f.limit() >= 54) {
             int next = f.get(14 + 6) & 0xff;
             int off = 14 + 40;
+            boolean ra = false;
             while ((next == 0 || next == 43 || next == 60) && f.limit() >= off + 2) {
+                for (int o = off + 2; next == 0 && o + 1 < off + ((f.get(off + 1) & 0xff) + 1) * 8; ) {
+                    ra |= (f.get(o) & 0xff) == 5;
+                    o += f.get(o) == 0 ? 1 : 2 + (f.get(o + 1) & 0xff);
+                }
                 next = f.get(off) & 0xff;
                 off += ((f.get(off + 1) & 0xff) + 1) * 8;
+            }
+            if (next == 58 && f.limit() >= off + 24 && (f.get(off) & 0xff) == 130) {
+                int len = 14 + 40 + (f.getShort(14 + 4) & 0xffff) - off;
+                out.append("mldq ").append(len >= 28 ? 2 : 1).append(' ').append(addr(f, off + 8, 16))
+                        .append(" hop=").append(f.get(14 + 7) & 0xff).append(" ra=").append(ra ? 1 : 0)
+                        .append(" from=").append(addr(f, 14 + 8, 16)).append('\n');
+                return;
             }
             if (next != 58 || f.limit() < off + 8 || (f.get(off) & 0xff) != 143) {
                 return;
@@ -189,6 +223,17 @@ public final class ReportCapture implements AutoCloseable {
     public List<String> records() {
         List<String> r = new ArrayList<>(lines);
         r.remove("ready");
+        return r;
+    }
+
+    /** The captured lines starting with {@code prefix}. */
+    public List<String> lines(String prefix) {
+        List<String> r = new ArrayList<>();
+        for (String l : lines) {
+            if (l.startsWith(prefix)) {
+                r.add(l);
+            }
+        }
         return r;
     }
 

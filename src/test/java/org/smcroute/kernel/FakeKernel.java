@@ -217,17 +217,46 @@ public final class FakeKernel implements Kernel {
         }
     }
 
+    /**
+     * Source filters per fake socket, by "ifindex group": "EXCLUDE [..]" or "INCLUDE [..]", as the
+     * joins and setFilter calls left them.
+     */
+    public final Map<Integer, Map<String, String>> filters = new LinkedHashMap<>();
+
+    /** The filter of a group on an interface over all sockets, or null when not joined. */
+    public String filter(int ifindex, String group) {
+        for (Map<String, String> m : filters.values()) {
+            String f = m.get(ifindex + " " + Addr.parse(group));
+            if (f != null) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /** Every "ifindex group" with a filter, over all sockets. */
+    public List<String> filteredGroups() {
+        List<String> out = new ArrayList<>();
+        for (Map<String, String> m : filters.values()) {
+            out.addAll(m.keySet());
+        }
+        return out;
+    }
+
     /** Joins per fake socket, as "ifindex source group" strings. */
     public final Map<Integer, Set<String>> joins = new LinkedHashMap<>();
     private int nextSocket = 1000;
     /** Per-socket membership limit, like net.ipv4.igmp_max_memberships. */
     public int maxMemberships = 20;
+    /** Most sources per filter, like net.ipv4.igmp_max_msf. */
+    public int maxFilterSources = 10;
 
     @Override
     public MembershipSocket openMembership(Family f) throws KernelException {
         check("openJoinSocket");
         int s = nextSocket++;
         joins.put(s, new LinkedHashSet<>());
+        filters.put(s, new LinkedHashMap<>());
         calls.add("openJoinSocket " + f + " " + s);
         return new FakeMembership(s);
     }
@@ -257,6 +286,30 @@ public final class FakeKernel implements Kernel {
             }
             set.add(k);
             calls.add("join " + socket + " " + k);
+            String g = ifindex + " " + group;
+            String old = filters.get(socket).get(g);
+            if (source == null) {
+                filters.get(socket).put(g, "EXCLUDE []");
+            } else if (old == null) {
+                filters.get(socket).put(g, "INCLUDE [" + source + "]");
+            } else {
+                filters.get(socket).put(g, old.substring(0, old.length() - 1) + ", " + source + "]");
+            }
+        }
+
+        @Override
+        public void setFilter(int ifindex, Addr group, boolean exclude, List<Addr> sources) throws KernelException {
+            check("setFilter");
+            String g = ifindex + " " + group;
+            if (!filters.get(socket).containsKey(g)) {
+                throw new KernelException("MCAST_MSFILTER", Errno.EINVAL, "Invalid argument");
+            }
+            if (sources.size() > maxFilterSources) {
+                throw new KernelException("MCAST_MSFILTER", Errno.ENOBUFS, "No buffer space available");
+            }
+            String f = (exclude ? "EXCLUDE " : "INCLUDE ") + sources;
+            filters.get(socket).put(g, f);
+            calls.add("setFilter " + socket + " " + g + " " + f);
         }
 
         @Override
@@ -264,8 +317,27 @@ public final class FakeKernel implements Kernel {
             Set<String> set = joins.get(socket);
             String k = joinKey(ifindex, source, group);
             calls.add("leave " + socket + " " + k);
+            if (source == null && filters.containsKey(socket)) {
+                filters.get(socket).remove(ifindex + " " + group);
+            }
+            if (source == null && set != null && set.removeIf(j -> j.startsWith(ifindex + " ") && j.endsWith(" " + group))) {
+                return;
+            }
             if (set == null || !set.remove(k)) {
                 throw new KernelException("leave", Errno.EADDRNOTAVAIL, "Cannot assign requested address");
+            }
+            if (source != null) {
+                List<String> left = new ArrayList<>();
+                for (String j : set) {
+                    if (j.startsWith(ifindex + " ") && j.endsWith(" " + group)) {
+                        left.add(j.split(" ")[1]);
+                    }
+                }
+                if (left.isEmpty()) {
+                    filters.get(socket).remove(ifindex + " " + group);
+                } else {
+                    filters.get(socket).put(ifindex + " " + group, "INCLUDE " + left);
+                }
             }
         }
 
@@ -273,6 +345,7 @@ public final class FakeKernel implements Kernel {
         public void close() {
             calls.add("closeJoinSocket " + socket);
             joins.remove(socket);
+            filters.remove(socket);
         }
     }
 
@@ -285,7 +358,7 @@ public final class FakeKernel implements Kernel {
         return out;
     }
 
-    /** One message sent on a control (mrdisc) socket. */
+    /** One message sent on a control socket (mrdisc, IGMP/MLD querier). */
     public record Sent(int socket, Family family, int ifindex, Addr to, byte[] msg) {
         public int type() {
             return msg[0] & 0xff;
@@ -293,38 +366,39 @@ public final class FakeKernel implements Kernel {
     }
 
     /** Open control sockets: handle to "family ifname ifindex". */
-    public final Map<Integer, String> mrdiscSockets = new LinkedHashMap<>();
+    public final Map<Integer, String> controlSockets = new LinkedHashMap<>();
+    /** What each open control socket was asked to receive. */
+    public final Map<Integer, ControlSocket.Spec> controlSpecs = new LinkedHashMap<>();
     /** Every control message sent, in order. */
-    public final List<Sent> mrdiscSent = new ArrayList<>();
-    private final Map<Integer, List<byte[]>> received = new HashMap<>();
+    public final List<Sent> controlSent = new ArrayList<>();
+    private final Map<Integer, List<ControlPacket>> received = new HashMap<>();
     /** Interfaces without an IPv6 link-local address: openControl(INET6) refuses them. */
     public final Set<String> noLinkLocal = new HashSet<>();
+    /** What {@link ControlSocket#localAddress} answers, by "family ifname"; null when absent. */
+    public final Map<String, Addr> localAddresses = new HashMap<>();
 
     /**
-     * Queues {@code n} Solicitations for a control socket to receive, as the kernel delivers
-     * them: IPv4 with a 20-byte IP header (protocol IGMP), IPv6 as the bare ICMPv6 message. A
-     * closed socket never reads them.
+     * Queues {@code n} Solicitations for a control socket to receive, as a neighbour on the link
+     * sends them. A closed socket never reads them.
      */
     public void queueSolicitations(int socket, int n) {
-        String open = mrdiscSockets.get(socket);
+        String open = controlSockets.get(socket);
         boolean v6 = open != null && open.startsWith(Family.INET6.name());
         for (int i = 0; i < n; i++) {
-            byte[] p;
-            if (v6) {
-                p = new byte[] {(byte) 152, 0, 0, 0, 0, 0, 0, 0};
-            } else {
-                p = new byte[28];
-                p[0] = 0x45;
-                p[9] = 2;
-                p[20] = 0x31;
-            }
-            received.computeIfAbsent(socket, k -> new ArrayList<>()).add(p);
+            byte[] m = v6 ? new byte[] {(byte) 152, 0, 0, 0, 0, 0, 0, 0} : new byte[] {0x31, 0, 0, 0, 0, 0, 0, 0};
+            queue(socket, new ControlPacket(Addr.parse(v6 ? "fe80::2" : "10.0.0.2"),
+                    Addr.parse(v6 ? "ff02::2" : "224.0.0.2"), 1, true, m));
         }
     }
 
+    /** Queues a packet for a control socket to receive. */
+    public void queue(int socket, ControlPacket p) {
+        received.computeIfAbsent(socket, k -> new ArrayList<>()).add(p);
+    }
+
     /** The handle of the open control socket of an interface and family, or -1. */
-    public int mrdiscSocket(Family f, String ifname) {
-        for (Map.Entry<Integer, String> e : mrdiscSockets.entrySet()) {
+    public int controlSocket(Family f, String ifname) {
+        for (Map.Entry<Integer, String> e : controlSockets.entrySet()) {
             if (e.getValue().startsWith(f + " " + ifname + " ")) {
                 return e.getKey();
             }
@@ -333,27 +407,29 @@ public final class FakeKernel implements Kernel {
     }
 
     @Override
-    public ControlSocket openControl(Family f, String ifname, int ifindex, List<Addr> groups, List<Integer> icmp6Types)
-            throws KernelException {
-        check("openMrdisc");
+    public ControlSocket openControl(Family f, String ifname, int ifindex, ControlSocket.Spec spec) throws KernelException {
+        check("openControl");
         if (f.v6() && noLinkLocal.contains(ifname)) {
             throw new NoLinkLocalException(ifname);
         }
         int s = nextSocket++;
-        mrdiscSockets.put(s, f + " " + ifname + " " + ifindex);
-        calls.add("openMrdisc " + f + " " + ifname + " " + ifindex + " " + s);
-        return new FakeControl(s, f, ifindex);
+        controlSockets.put(s, f + " " + ifname + " " + ifindex);
+        controlSpecs.put(s, spec);
+        calls.add("openControl " + f + " " + ifname + " " + ifindex + " " + s);
+        return new FakeControl(s, f, ifname, ifindex);
     }
 
-    /** A control socket: sends go to {@link #mrdiscSent}, receives come from the queue. */
+    /** A control socket: sends go to {@link #controlSent}, receives come from the queue. */
     private final class FakeControl implements ControlSocket {
         private final int socket;
         private final Family f;
+        private final String ifname;
         private final int ifindex;
 
-        FakeControl(int socket, Family f, int ifindex) {
+        FakeControl(int socket, Family f, String ifname, int ifindex) {
             this.socket = socket;
             this.f = f;
+            this.ifname = ifname;
             this.ifindex = ifindex;
         }
 
@@ -364,30 +440,30 @@ public final class FakeKernel implements Kernel {
 
         @Override
         public void send(Addr to, byte[] msg) throws KernelException {
-            if (!mrdiscSockets.containsKey(socket)) {
+            if (!controlSockets.containsKey(socket)) {
                 throw new KernelException("sendto", Errno.EBADF, "Bad file descriptor");
             }
-            calls.add("sendMrdisc " + socket + " " + HexFormat.of().formatHex(msg));
-            check("sendMrdisc");
-            mrdiscSent.add(new Sent(socket, f, ifindex, to, msg.clone()));
+            calls.add("sendControl " + socket + " " + HexFormat.of().formatHex(msg));
+            check("sendControl");
+            controlSent.add(new Sent(socket, f, ifindex, to, msg.clone()));
         }
 
         @Override
-        public int receive(byte[] buf) {
-            List<byte[]> q = received.get(socket);
-            if (q == null || q.isEmpty()) {
-                return -1;
-            }
-            byte[] p = q.remove(0);
-            int n = Math.min(p.length, buf.length);
-            System.arraycopy(p, 0, buf, 0, n);
-            return n;
+        public ControlPacket receive() {
+            List<ControlPacket> q = received.get(socket);
+            return q == null || q.isEmpty() ? null : q.remove(0);
+        }
+
+        @Override
+        public Addr localAddress() {
+            return localAddresses.get(f + " " + ifname);
         }
 
         @Override
         public void close() {
-            calls.add("closeMrdisc " + socket);
-            mrdiscSockets.remove(socket);
+            calls.add("closeControl " + socket);
+            controlSockets.remove(socket);
+            controlSpecs.remove(socket);
             received.remove(socket);
         }
     }

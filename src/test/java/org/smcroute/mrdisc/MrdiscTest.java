@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.smcroute.conf.Directive;
 import org.smcroute.conf.Origin;
@@ -19,6 +17,8 @@ import org.smcroute.route.IfaceSlots;
 import org.smcroute.kernel.FakeKernel;
 import org.smcroute.kernel.Link;
 import org.smcroute.log.Log;
+import org.smcroute.loop.ManualIo;
+import org.smcroute.net.Checksum;
 import org.smcroute.route.Phyints;
 import org.smcroute.route.Routes;
 
@@ -29,37 +29,10 @@ class MrdiscTest {
     static final Family V4 = Family.INET;
     static final Family V6 = Family.INET6;
 
-    /** The loop as mrdisc sees it: watched fds and periodic timers, driven by hand. */
-    static final class FakeIo implements Mrdisc.Io {
-        final Map<Integer, Runnable> watched = new LinkedHashMap<>();
-        final List<long[]> timers = new ArrayList<>(); // {period, cancelled}
-
-        @Override
-        public void watch(int fd, Runnable onReadable) {
-            watched.put(fd, onReadable);
-        }
-
-        @Override
-        public void unwatch(int fd) {
-            watched.remove(fd);
-        }
-
-        @Override
-        public Runnable every(long millis, Runnable task) {
-            long[] t = {millis, 0};
-            timers.add(t);
-            return () -> t[1] = 1;
-        }
-
-        long activeTimers() {
-            return timers.stream().filter(t -> t[1] == 0).count();
-        }
-    }
-
     final FakeKernel kernel = new FakeKernel().link("eth0", 2).link("eth1", 3);
     final List<String> messages = new ArrayList<>();
     final Log log = new Log(Log.DEBUG, (lvl, m) -> messages.add(lvl + " " + m));
-    final FakeIo io = new FakeIo();
+    final ManualIo io = new ManualIo();
     final Routing routing = new Routing(kernel);
     final Interfaces ifaces = new Interfaces(routing, log);
     final Mrdisc mrdisc = new Mrdisc(kernel, log, 20, io, f -> f.v6() ? 4 : 3);
@@ -71,7 +44,7 @@ class MrdiscTest {
         routing.open(V6, 0);
         Routes routes = new Routes(routing, log, new IfaceSlots(ifaces));
         phyints = new Phyints(ifaces, routes, log, false);
-        ifaces.setListener(mrdisc);
+        ifaces.addListener(mrdisc);
         kernel.clearCalls();
     }
 
@@ -81,7 +54,7 @@ class MrdiscTest {
 
     List<String> sentTypes() {
         List<String> out = new ArrayList<>();
-        for (FakeKernel.Sent s : kernel.mrdiscSent) {
+        for (FakeKernel.Sent s : kernel.controlSent) {
             out.add(s.family() + " " + s.ifindex() + " " + s.type());
         }
         return out;
@@ -101,7 +74,7 @@ class MrdiscTest {
         assertThat(HEX.formatHex(Mrdisc.encode(V4, Mrdisc.SOLICITATION, 20, 2))).isEqualTo("3100ceff00000000");
         for (int interval = 4; interval <= 180; interval++) {
             for (int rv = 0; rv < 300; rv += 7) {
-                assertThat(Mrdisc.checksum(Mrdisc.encode(V4, Mrdisc.ADVERTISEMENT, interval, rv))).isZero();
+                assertThat(Checksum.of(Mrdisc.encode(V4, Mrdisc.ADVERTISEMENT, interval, rv))).isZero();
             }
         }
     }
@@ -110,14 +83,6 @@ class MrdiscTest {
     void ipv6MessagesLeaveTheChecksumToTheKernel() {
         assertThat(HEX.formatHex(Mrdisc.encode(V6, Mrdisc.ADVERTISEMENT6, 180, 2))).isEqualTo("97b40000007d0002");
         assertThat(HEX.formatHex(Mrdisc.encode(V6, Mrdisc.TERMINATION6, 180, 2))).isEqualTo("9900000000000000");
-    }
-
-    @Test
-    void checksumIsTheRfc1071One() {
-        // RFC 1071 section 3 example: sum 0xddf2, checksum its complement
-        assertThat(Mrdisc.checksum(HEX.parseHex("0001f203f4f5f6f7"))).isEqualTo(0x220d);
-        assertThat(Mrdisc.checksum(HEX.parseHex("0001f203f4f5f6"))).isEqualTo(0x2304);
-        assertThat(Mrdisc.checksum(new byte[8])).isEqualTo(0xffff);
     }
 
     @Test
@@ -132,26 +97,30 @@ class MrdiscTest {
     @Test
     void registersWhenTheVifIsCreatedAndAnnouncesAtOnce() {
         phyint("eth1", true, true);
-        assertThat(kernel.calls).containsSubsequence("addVif INET 0 3 1", "openMrdisc INET eth1 3 1000",
-                "sendMrdisc 1000 3014cf6b007d0003", "addVif INET6 0 3 1", "openMrdisc INET6 eth1 3 1001",
-                "sendMrdisc 1001 97140000007d0004");
-        assertThat(io.watched).containsOnlyKeys(1000, 1001);
-        assertThat(io.timers).hasSize(1);
-        assertThat(io.timers.get(0)[0]).isEqualTo(20_000);
+        assertThat(kernel.calls).containsSubsequence("addVif INET 0 3 1", "openControl INET eth1 3 1000",
+                "sendControl 1000 3014cf6b007d0003", "addVif INET6 0 3 1", "openControl INET6 eth1 3 1001",
+                "sendControl 1001 97140000007d0004");
+        assertThat(io.watched()).containsOnlyKeys(1000, 1001);
+        assertThat(io.pending()).isEqualTo(1);
+        kernel.controlSent.clear();
+        io.advance(19_999);
+        assertThat(kernel.controlSent).isEmpty();
+        io.advance(1); // the announcement interval
+        assertThat(sentTypes()).containsExactly("INET 3 48", "INET6 3 151");
         assertThat(mrdisc.registered("eth1", V4)).isTrue();
         assertThat(mrdisc.registered("eth1", V6)).isTrue();
         assertThat(mrdisc.registered("eth0", V4)).isFalse();
 
         phyint("eth0", true, false);
-        assertThat(kernel.mrdiscSockets).hasSize(2);
+        assertThat(kernel.controlSockets).hasSize(2);
     }
 
     @Test
     void timerAnnouncesOnEveryRegistration() {
         phyint("eth0", true, true);
         phyint("eth1", true, true);
-        assertThat(io.timers).hasSize(1);
-        kernel.mrdiscSent.clear();
+        assertThat(io.pending()).isEqualTo(1);
+        kernel.controlSent.clear();
         mrdisc.announce();
         assertThat(sentTypes()).containsExactly("INET 2 48", "INET6 2 151", "INET 3 48", "INET6 3 151");
     }
@@ -159,34 +128,34 @@ class MrdiscTest {
     @Test
     void solicitationIsAnsweredAtOnce() {
         phyint("eth1", true, true);
-        kernel.mrdiscSent.clear();
-        int s4 = kernel.mrdiscSocket(V4, "eth1");
-        int s6 = kernel.mrdiscSocket(V6, "eth1");
-        io.watched.get(s4).run(); // readable, but nothing that is a Solicitation
-        assertThat(kernel.mrdiscSent).isEmpty();
+        kernel.controlSent.clear();
+        int s4 = kernel.controlSocket(V4, "eth1");
+        int s6 = kernel.controlSocket(V6, "eth1");
+        io.watched().get(s4).run(); // readable, but nothing that is a Solicitation
+        assertThat(kernel.controlSent).isEmpty();
         kernel.queueSolicitations(s4, 2);
-        io.watched.get(s4).run();
+        io.watched().get(s4).run();
         kernel.queueSolicitations(s6, 1);
-        io.watched.get(s6).run();
+        io.watched().get(s6).run();
         assertThat(sentTypes()).containsExactly("INET 3 48", "INET6 3 151");
     }
 
     @Test
     void flagOnForAnExistingVifRegistersAndOffTerminates() {
         phyint("eth1", true, false);
-        assertThat(kernel.mrdiscSockets).isEmpty();
+        assertThat(kernel.controlSockets).isEmpty();
         phyint("eth1", true, true);
-        assertThat(kernel.mrdiscSockets).hasSize(2);
+        assertThat(kernel.controlSockets).hasSize(2);
         assertThat(sentTypes()).containsExactly("INET 3 48", "INET6 3 151");
         kernel.clearCalls();
         phyint("eth1", true, true); // unchanged: nothing happens
         assertThat(kernel.calls).noneMatch(c -> c.contains("Mrdisc"));
 
         phyint("eth1", true, false);
-        assertThat(kernel.calls).containsExactly("sendMrdisc 1000 3200cdff00000000", "closeMrdisc 1000",
-                "sendMrdisc 1001 9900000000000000", "closeMrdisc 1001");
-        assertThat(io.watched).isEmpty();
-        assertThat(io.activeTimers()).isZero();
+        assertThat(kernel.calls).containsExactly("sendControl 1000 3200cdff00000000", "closeControl 1000",
+                "sendControl 1001 9900000000000000", "closeControl 1001");
+        assertThat(io.watched()).isEmpty();
+        assertThat(io.pending()).isZero();
         assertThat(mrdisc.registered("eth1", V4)).isFalse();
     }
 
@@ -195,9 +164,9 @@ class MrdiscTest {
         phyint("eth1", true, true);
         kernel.clearCalls();
         phyint("eth1", false, false);
-        assertThat(kernel.calls).containsExactly("sendMrdisc 1000 3200cdff00000000", "closeMrdisc 1000",
-                "delVif INET 0", "sendMrdisc 1001 9900000000000000", "closeMrdisc 1001", "delVif INET6 0");
-        assertThat(kernel.mrdiscSockets).isEmpty();
+        assertThat(kernel.calls).containsExactly("sendControl 1000 3200cdff00000000", "closeControl 1000",
+                "delVif INET 0", "sendControl 1001 9900000000000000", "closeControl 1001", "delVif INET6 0");
+        assertThat(kernel.controlSockets).isEmpty();
     }
 
     @Test
@@ -209,8 +178,8 @@ class MrdiscTest {
             i.setMrdisc(false);
         }
         ifaces.all().forEach(ifaces::settingsChanged);
-        assertThat(kernel.calls).containsExactly("sendMrdisc 1000 3200cdff00000000", "closeMrdisc 1000",
-                "sendMrdisc 1001 9900000000000000", "closeMrdisc 1001");
+        assertThat(kernel.calls).containsExactly("sendControl 1000 3200cdff00000000", "closeControl 1000",
+                "sendControl 1001 9900000000000000", "closeControl 1001");
     }
 
     @Test
@@ -235,8 +204,8 @@ class MrdiscTest {
         for (Family f : Family.values()) {
             ifaces.deactivate(eth1, f); // what Hotplug does
         }
-        assertThat(kernel.calls).containsExactly("closeMrdisc 1000", "delVif INET 0", "closeMrdisc 1001", "delVif INET6 0");
-        assertThat(io.watched).isEmpty();
+        assertThat(kernel.calls).containsExactly("closeControl 1000", "delVif INET 0", "closeControl 1001", "delVif INET6 0");
+        assertThat(io.watched()).isEmpty();
 
         kernel.clearCalls();
         kernel.links.add(new Link("eth1", 7, Link.IFF_UP | Link.IFF_MULTICAST, null));
@@ -246,8 +215,8 @@ class MrdiscTest {
         }
         ifaces.settingsChanged(eth1); // Hotplug.reactivate, step 4
         assertThat(kernel.calls).containsSubsequence("addVif INET 0 7 1", "addVif INET6 0 7 1",
-                "openMrdisc INET eth1 7 1002", "sendMrdisc 1002 3014cf6b007d0003",
-                "openMrdisc INET6 eth1 7 1003", "sendMrdisc 1003 97140000007d0004");
+                "openControl INET eth1 7 1002", "sendControl 1002 3014cf6b007d0003",
+                "openControl INET6 eth1 7 1003", "sendControl 1003 97140000007d0004");
     }
 
     @Test
@@ -257,7 +226,7 @@ class MrdiscTest {
         kernel.links.replaceAll(l -> l.name().equals("eth1") ? new Link("eth1", 3, Link.IFF_UP, null) : l);
         ifaces.refresh(kernel.links());
         ifaces.deactivate(ifaces.find("eth1"), V4);
-        assertThat(kernel.calls).containsExactly("sendMrdisc 1000 3200cdff00000000", "closeMrdisc 1000", "delVif INET 0");
+        assertThat(kernel.calls).containsExactly("sendControl 1000 3200cdff00000000", "closeControl 1000", "delVif INET 0");
     }
 
     @Test
@@ -267,9 +236,9 @@ class MrdiscTest {
         kernel.links.replaceAll(l -> l.name().equals("eth1") ? new Link("eth1", 9, l.flags(), null) : l);
         ifaces.refresh(kernel.links());
         ifaces.settingsChanged(ifaces.find("eth1"));
-        assertThat(kernel.calls).containsExactly("closeMrdisc 1000", "openMrdisc INET eth1 9 1002",
-                "sendMrdisc 1002 3014cf6b007d0003", "closeMrdisc 1001", "openMrdisc INET6 eth1 9 1003",
-                "sendMrdisc 1003 97140000007d0004");
+        assertThat(kernel.calls).containsExactly("closeControl 1000", "openControl INET eth1 9 1002",
+                "sendControl 1002 3014cf6b007d0003", "closeControl 1001", "openControl INET6 eth1 9 1003",
+                "sendControl 1003 97140000007d0004");
     }
 
     @Test
@@ -279,21 +248,21 @@ class MrdiscTest {
         kernel.clearCalls();
         mrdisc.close();
         assertThat(kernel.calls).containsExactly(
-                "sendMrdisc 1000 3200cdff00000000", "closeMrdisc 1000", "sendMrdisc 1001 9900000000000000", "closeMrdisc 1001",
-                "sendMrdisc 1002 3200cdff00000000", "closeMrdisc 1002", "sendMrdisc 1003 9900000000000000", "closeMrdisc 1003");
-        assertThat(io.watched).isEmpty();
-        assertThat(io.activeTimers()).isZero();
-        assertThat(kernel.mrdiscSockets).isEmpty();
+                "sendControl 1000 3200cdff00000000", "closeControl 1000", "sendControl 1001 9900000000000000", "closeControl 1001",
+                "sendControl 1002 3200cdff00000000", "closeControl 1002", "sendControl 1003 9900000000000000", "closeControl 1003");
+        assertThat(io.watched()).isEmpty();
+        assertThat(io.pending()).isZero();
+        assertThat(kernel.controlSockets).isEmpty();
     }
 
     @Test
     void socketThatCannotBeSetUpLeavesNoRegistrationAndIsRetried() {
-        kernel.fail("openMrdisc", Errno.EPERM);
+        kernel.fail("openControl", Errno.EPERM);
         phyint("eth1", true, true);
         assertThat(logged("4 mrdisc: cannot set up socket on eth1: fake error 1")).isTrue();
         assertThat(mrdisc.registered("eth1", V4)).isFalse();
-        assertThat(io.watched).isEmpty();
-        assertThat(io.timers).isEmpty();
+        assertThat(io.watched()).isEmpty();
+        assertThat(io.pending()).isZero();
         assertThat(ifaces.find("eth1").slot(V4)).isZero(); // the VIF itself is fine
 
         kernel.failures.clear();
@@ -314,30 +283,30 @@ class MrdiscTest {
 
     @Test
     void linkDownSendErrorsAreIgnoredOthersWarn() {
-        kernel.fail("sendMrdisc", Errno.ENETDOWN);
+        kernel.fail("sendControl", Errno.ENETDOWN);
         phyint("eth0", true, true);
-        kernel.fail("sendMrdisc", Errno.ENETUNREACH);
+        kernel.fail("sendControl", Errno.ENETUNREACH);
         mrdisc.announce();
         assertThat(messages).noneMatch(m -> m.startsWith("4 "));
 
-        kernel.fail("sendMrdisc", Errno.EPERM);
+        kernel.fail("sendControl", Errno.EPERM);
         mrdisc.announce();
         assertThat(messages).contains("4 Failed sending IGMP control message 0x30 on eth0, error 1: fake error 1",
                 "4 Failed sending ICMPv6 control message 151 on eth0, error 1: fake error 1");
         mrdisc.close();
         assertThat(messages).contains("4 Failed sending IGMP control message 0x32 on eth0, error 1: fake error 1",
                 "4 Failed sending ICMPv6 control message 153 on eth0, error 1: fake error 1");
-        assertThat(kernel.mrdiscSockets).isEmpty();
+        assertThat(kernel.controlSockets).isEmpty();
     }
 
     @Test
     void staleReadinessAfterDeregistrationIsIgnored() {
         phyint("eth1", true, true);
-        Runnable stale = io.watched.get(1000);
+        Runnable stale = io.watched().get(1000);
         phyint("eth1", true, false);
-        kernel.mrdiscSent.clear();
+        kernel.controlSent.clear();
         kernel.queueSolicitations(1000, 1);
         stale.run();
-        assertThat(kernel.mrdiscSent).isEmpty();
+        assertThat(kernel.controlSent).isEmpty();
     }
 }

@@ -93,6 +93,7 @@ class DoctorTest {
         d.add("eth0", "10.0.0.2", "225.1.2.3", "eth1", "eth2");
         d.pending.add(new Pending.Entry("mroute", "eth0", null, "225.4.0.0/16", List.of("eth9")));
         d.pending.add(new Pending.Entry("mgroup", "eth8", null, "225.5.5.5", List.of()));
+        d.pending.add(new Pending.Entry("mproxy", "eth6", null, null, List.of("eth1")));
         d.phyints.apply(new Directive.Phyint(new Origin("t.conf", 1), "eth7", true, false, null));
         d.kernel.links.clear();
         d.kernel.link("eth0", 2);
@@ -108,7 +109,8 @@ class DoctorTest {
             missing.add(f.message());
         }
         assertThat(missing).containsExactly("eth9 does not exist; named by 1 pending route",
-                "eth8 does not exist; named by 1 pending join", "eth7 does not exist; named by a phyint line");
+                "eth8 does not exist; named by 1 pending join", "eth6 does not exist; named by an mproxy line",
+                "eth7 does not exist; named by a phyint line");
     }
 
     @Test

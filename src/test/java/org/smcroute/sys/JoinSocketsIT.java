@@ -99,6 +99,42 @@ class JoinSocketsIT {
     }
 
     @Test
+    void sourceFiltersReplaceTheWholeStateAndAreLimitedPerSocket() throws Exception {
+        for (Family f : Family.values()) {
+            MembershipSocket s = socket(f);
+            Addr g = grp(f, 3);
+            Addr s1 = src(f);
+            Addr s2 = s1.plus(1);
+            assertThatThrownBy(() -> s.setFilter(ifA, g, true, List.of()))
+                    .isInstanceOfSatisfying(KernelException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
+            s.join(ifA, null, g);
+            s.setFilter(ifA, g, true, List.of(s1));
+            assertThat(filterModes(f)).containsExactly("a " + s1 + " " + g + " EXCLUDE");
+            s.setFilter(ifA, g, false, List.of(s1, s2));
+            assertThat(filterModes(f)).containsExactlyInAnyOrder("a " + s1 + " " + g + " INCLUDE",
+                    "a " + s2 + " " + g + " INCLUDE");
+            // igmp_max_msf (10) and mld_max_msf (64) bound the sources of one filter; the IPv6 one
+            // is global, so a namespace does not show it
+            Path msf = Path.of(f.v6() ? "/proc/sys/net/ipv6/mld_max_msf" : "/proc/sys/net/ipv4/igmp_max_msf");
+            int max = Files.exists(msf) ? Integer.parseInt(Files.readAllLines(msf).get(0)) : 64;
+            List<Addr> many = new ArrayList<>();
+            for (int i = 0; i <= max; i++) {
+                many.add(s1.plus(100 + i));
+            }
+            assertThatThrownBy(() -> s.setFilter(ifA, g, false, many))
+                    .isInstanceOfSatisfying(KernelException.class, e -> {
+                        assertThat(e.op()).isEqualTo("MCAST_MSFILTER");
+                        assertThat(e.errno()).isEqualTo(Errno.ENOBUFS);
+                    });
+            s.setFilter(ifA, g, true, List.of());
+            assertThat(memberships(f)).contains("a " + g);
+            assertThat(filterModes(f)).isEmpty();
+            s.leave(ifA, null, g);
+            assertThat(memberships(f)).doesNotContain("a " + g);
+        }
+    }
+
+    @Test
     void closingTheSocketLeavesEverything() throws Exception {
         for (Family f : Family.values()) {
             MembershipSocket s = k.openMembership(f);
@@ -268,6 +304,18 @@ class JoinSocketsIT {
             Addr g = f.v6() ? addr6(x[2]) : Addr.ofIpv4((int) Long.decode(x[2]).longValue());
             Addr s = f.v6() ? addr6(x[3]) : Addr.ofIpv4((int) Long.decode(x[3]).longValue());
             out.add(x[1] + " " + s + " " + g);
+        }
+        return out;
+    }
+
+    /** "dev source group INCLUDE|EXCLUDE" per source filter of /proc/net/mcfilter or mcfilter6. */
+    static List<String> filterModes(Family f) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String l : LinuxKernelIT.lines(f.v6() ? "mcfilter6" : "mcfilter")) {
+            String[] x = l.trim().split("\\s+");
+            Addr g = f.v6() ? addr6(x[2]) : Addr.ofIpv4((int) Long.decode(x[2]).longValue());
+            Addr s = f.v6() ? addr6(x[3]) : Addr.ofIpv4((int) Long.decode(x[3]).longValue());
+            out.add(x[1] + " " + s + " " + g + (Long.parseLong(x[4]) > 0 ? " INCLUDE" : " EXCLUDE"));
         }
         return out;
     }

@@ -87,6 +87,18 @@ class LayoutsTest {
         fields(Layouts.GROUP_SOURCE_REQ, 264, "gsr_interface", 0, "gsr_group", 8, "gsr_source", 136);
         fields(Layouts.IP_MREQN, 12, "imr_multiaddr", 0, "imr_address", 4, "imr_ifindex", 8);
         fields(Layouts.IPV6_MREQ, 20, "ipv6mr_multiaddr", 0, "ipv6mr_interface", 16);
+        // GROUP_FILTER_SIZE(n) = 144 + 128 * n
+        fields(Layouts.GROUP_FILTER, 272, "gf_interface", 0, "gf_group", 8, "gf_fmode", 136, "gf_numsrc", 140,
+                "gf_slist", 144);
+    }
+
+    @Test
+    void recvmsgStructs() {
+        fields(Layouts.MSGHDR, 56, "msg_name", 0, "msg_namelen", 8, "msg_iov", 16, "msg_iovlen", 24,
+                "msg_control", 32, "msg_controllen", 40, "msg_flags", 48);
+        fields(Layouts.IOVEC, 16, "iov_base", 0, "iov_len", 8);
+        fields(Layouts.CMSGHDR, 16, "cmsg_len", 0, "cmsg_level", 8, "cmsg_type", 12);
+        fields(Layouts.IN6_PKTINFO, 20, "ipi6_addr", 0, "ipi6_ifindex", 16);
     }
 
     @Test
@@ -126,20 +138,22 @@ class LayoutsTest {
         assertThat(new int[] {Abi.IPPROTO_IP, Abi.IPPROTO_IGMP, Abi.IPPROTO_IPV6, Abi.IPPROTO_ICMPV6,
             Abi.NETLINK_ROUTE, Abi.SOL_SOCKET}).containsExactly(0, 2, 41, 58, 0, 1);
         assertThat(new int[] {Abi.SO_BINDTODEVICE, Abi.SO_ATTACH_FILTER}).containsExactly(25, 26);
-        assertThat(new int[] {Abi.IP_OPTIONS, Abi.IP_MULTICAST_IF, Abi.IP_MULTICAST_TTL, Abi.IP_MULTICAST_LOOP,
+        assertThat(new int[] {Abi.IP_OPTIONS, Abi.IP_ROUTER_ALERT, Abi.IP_MULTICAST_IF, Abi.IP_MULTICAST_TTL, Abi.IP_MULTICAST_LOOP,
             Abi.IP_ADD_MEMBERSHIP, Abi.IP_MULTICAST_ALL})
-                .containsExactly(4, 32, 33, 34, 35, 49);
+                .containsExactly(4, 5, 32, 33, 34, 35, 49);
         assertThat(new int[] {Abi.MRT_INIT, Abi.MRT_DONE, Abi.MRT_ADD_VIF, Abi.MRT_DEL_VIF, Abi.MRT_ADD_MFC,
             Abi.MRT_DEL_MFC, Abi.MRT_PIM, Abi.MRT_TABLE})
                 .containsExactly(200, 201, 202, 203, 204, 205, 208, 209);
         assertThat(new int[] {Abi.IPV6_MULTICAST_IF, Abi.IPV6_MULTICAST_HOPS, Abi.IPV6_MULTICAST_LOOP,
-            Abi.IPV6_JOIN_GROUP, Abi.IPV6_MULTICAST_ALL, Abi.IPV6_HOPOPTS})
-                .containsExactly(17, 18, 19, 20, 29, 54);
+            Abi.IPV6_JOIN_GROUP, Abi.IPV6_MULTICAST_ALL, Abi.IPV6_RECVPKTINFO, Abi.IPV6_PKTINFO,
+            Abi.IPV6_RECVHOPLIMIT, Abi.IPV6_HOPLIMIT, Abi.IPV6_RECVHOPOPTS, Abi.IPV6_HOPOPTS})
+                .containsExactly(17, 18, 19, 20, 29, 49, 50, 51, 52, 53, 54);
         assertThat(new int[] {Abi.MRT6_INIT, Abi.MRT6_DONE, Abi.MRT6_ADD_MIF, Abi.MRT6_DEL_MIF, Abi.MRT6_ADD_MFC,
             Abi.MRT6_DEL_MFC, Abi.MRT6_ASSERT, Abi.MRT6_PIM, Abi.MRT6_TABLE})
                 .containsExactly(200, 201, 202, 203, 204, 205, 207, 208, 209);
         assertThat(new int[] {Abi.MCAST_JOIN_GROUP, Abi.MCAST_LEAVE_GROUP, Abi.MCAST_JOIN_SOURCE_GROUP,
-            Abi.MCAST_LEAVE_SOURCE_GROUP, Abi.ICMP6_FILTER}).containsExactly(42, 45, 46, 47, 1);
+            Abi.MCAST_LEAVE_SOURCE_GROUP, Abi.MCAST_MSFILTER, Abi.MCAST_EXCLUDE, Abi.MCAST_INCLUDE, Abi.ICMP6_FILTER})
+                .containsExactly(42, 45, 46, 47, 48, 0, 1, 1);
         assertThat(Abi.SIOCGETSGCNT).isEqualTo(0x89E1);
         assertThat(Abi.SIOCGETSGCNT_IN6).isEqualTo(0x89E1);
         assertThat(Abi.SIOCGETVIFCNT).isEqualTo(0x89E0);

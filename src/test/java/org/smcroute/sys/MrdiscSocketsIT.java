@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.smcroute.kernel.Family;
+import org.smcroute.kernel.ControlPacket;
 import org.smcroute.kernel.ControlSocket;
 import org.smcroute.kernel.KernelException;
 import org.smcroute.kernel.NoLinkLocalException;
@@ -45,18 +46,16 @@ class MrdiscSocketsIT {
 
     /** A control socket as mrdisc opens it, closed after the test. */
     ControlSocket open(Family f, String ifname, int ifindex) throws KernelException {
-        ControlSocket s = k.openControl(f, ifname, ifindex, f.v6() ? Mrdisc.GROUPS6 : Mrdisc.GROUPS4,
-                List.of(Mrdisc.SOLICITATION6));
+        ControlSocket s = k.openControl(f, ifname, ifindex, Mrdisc.spec(f));
         sockets.add(s);
         return s;
     }
 
     /** Solicitations among the packets queued on {@code s}. */
     static int solicitations(ControlSocket s, Family f) {
-        byte[] buf = new byte[2048];
         int count = 0;
-        for (int n; (n = s.receive(buf)) >= 0; ) {
-            count += Mrdisc.isSolicitation(f, buf, n) ? 1 : 0;
+        for (ControlPacket p; (p = s.receive()) != null; ) {
+            count += Mrdisc.isSolicitation(f, p) ? 1 : 0;
         }
         return count;
     }
