@@ -13,7 +13,7 @@ import org.smcroute.conf.ReadResult;
 import org.smcroute.event.Events;
 import org.smcroute.log.Log;
 import org.smcroute.loop.EventLoop;
-import org.smcroute.route.Routes;
+import org.smcroute.route.RouteSweep;
 
 /**
  * Configuration loads: the initial one in one go; reloads (SPEC §11) as a mark and sweep that
@@ -45,7 +45,7 @@ final class Reloader {
     private ConfigRead read;
     /** What the lines applied first said, by line index, until file order reaches them. */
     private Map<Integer, List<String>> early;
-    private Routes.Sweep sweep;
+    private RouteSweep sweep;
     private int next;
     private int failures;
     private boolean readOk;

@@ -15,6 +15,7 @@ import org.smcroute.proxy.ProxyLines;
 import org.smcroute.route.IfaceSlots;
 import org.smcroute.route.Phyints;
 import org.smcroute.route.RouteEditor;
+import org.smcroute.route.RouteSweep;
 import org.smcroute.route.Routes;
 
 /**
@@ -126,7 +127,7 @@ final class State {
      * reconciles the whole kernel cache once, in slices, after which {@link #completeReload}
      * ends the reload.
      */
-    Routes.Sweep endReload() {
+    RouteSweep endReload() {
         unclaimed = ifaces.unclaimed();
         for (Iface i : unclaimed) {
             phyints.deleteSlots(i);

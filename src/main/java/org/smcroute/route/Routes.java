@@ -2,9 +2,7 @@ package org.smcroute.route;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.smcroute.event.Events;
 import org.smcroute.kernel.Family;
 import org.smcroute.kernel.Routing;
@@ -18,9 +16,7 @@ import org.smcroute.net.Addr;
  * what {@link Contributor}s such as the IGMP/MLD proxy want for it. Every
  * change, whether from the config, IPC, an upcall or a VIF going away, ends in
  * {@link #reconcile(KernelEntry)}, which pushes only what differs from what the kernel has.
- *
- * <p>SSM routes are indexed by (family, S, G) so that installing 100k static routes is linear;
- * templates are kept in a plain list because there are few and each must be scanned anyway.
+
  */
 public final class Routes {
 
@@ -40,8 +36,7 @@ public final class Routes {
 
     private final Log log;
     private final Slots slots;
-    private final List<ConfRoute> templates = new ArrayList<>();
-    private final Map<SgKey, ConfRoute> ssm = new LinkedHashMap<>();
+    private final ConfTable conf = new ConfTable();
     private final KernelCache cache;
     private final List<Contributor> contributors = new ArrayList<>(1);
     private InstallListener listener = (f, s, g) -> { };
@@ -105,12 +100,12 @@ public final class Routes {
 
     /** Templates in insertion order. */
     public List<ConfRoute> templates() {
-        return templates;
+        return conf.templates();
     }
 
     /** SSM routes in insertion order. */
     public Collection<ConfRoute> ssmRoutes() {
-        return ssm.values();
+        return conf.ssmRoutes();
     }
 
     /** The kernel cache in insertion order. */
@@ -129,12 +124,7 @@ public final class Routes {
      * tables, so that each kernel entry is pushed at most once, at the end.
      */
     public void beginReload() {
-        for (ConfRoute r : templates) {
-            r.setUnused(true);
-        }
-        for (ConfRoute r : ssm.values()) {
-            r.setUnused(true);
-        }
+        conf.markUnused();
         deferred = true;
     }
 
@@ -143,14 +133,13 @@ public final class Routes {
      * the returned sweep then reconciles every kernel entry once, in slices the caller runs.
      * From here on, changes reach the kernel at once again; the sweep skips nothing they did.
      */
-    public Sweep endReload() {
+    public RouteSweep endReload() {
         if (!deferred) {
             throw new IllegalStateException("endReload without beginReload");
         }
-        templates.removeIf(ConfRoute::unused);
-        ssm.values().removeIf(ConfRoute::unused);
+        conf.dropUnused();
         deferred = false;
-        return new Sweep(cache.snapshot().toArray(new KernelEntry[0]), ssm.values().toArray(new ConfRoute[0]));
+        return new RouteSweep(this, cache.snapshot().toArray(new KernelEntry[0]), conf.ssmRoutes().toArray(new ConfRoute[0]));
     }
 
     /**
@@ -159,11 +148,7 @@ public final class Routes {
      * reaches the kernel first); the end of the reload then finds it up to date.
      */
     public void settle(SgKey k) {
-        ConfRoute r = ssm.get(k);
-        if (r != null && r.unused()) {
-            ssm.remove(k);
-            r = null;
-        }
+        ConfRoute r = conf.dropIfUnused(k) ? null : conf.ssm(k);
         boolean was = deferred;
         deferred = false;
         try {
@@ -180,45 +165,19 @@ public final class Routes {
         }
     }
 
-    /**
-     * The end of a reload (§11 step 6.4) over the entries and SSM routes as they were when it
-     * began: each kernel entry is reconciled and each SSM route without its entry installed.
-     * Run in slices, so the loop serves other work in between; whatever changed meanwhile was
-     * reconciled by its own change, and entries replaced or removed meanwhile are skipped.
-     */
-    public final class Sweep {
-        private final KernelEntry[] entries;
-        private final ConfRoute[] routes;
-        private int next;
-
-        private Sweep(KernelEntry[] entries, ConfRoute[] routes) {
-            this.entries = entries;
-            this.routes = routes;
+    /** For the sweep: reconciles {@code e} if it is still the cache's entry for its (S,G). */
+    void reconcileIfCurrent(KernelEntry e) {
+        if (cache.get(e.key()) == e) {
+            reconcile(e);
         }
+    }
 
-        /** Works until done or {@code deadline} (System.nanoTime()); true when done. */
-        public boolean step(long deadline) {
-            int n = entries.length;
-            while (next < n + routes.length) {
-                if ((next & 63) == 0 && System.nanoTime() - deadline > 0) {
-                    return false;
-                }
-                if (next < n) {
-                    KernelEntry e = entries[next];
-                    if (cache.get(e.key()) == e) {
-                        reconcile(e);
-                    }
-                } else {
-                    ConfRoute r = routes[next - n];
-                    SgKey k = r.key();
-                    KernelEntry e = cache.get(k);
-                    if (ssm.get(k) == r && (e == null || e.learned() || e.inbound() != r.inbound())) {
-                        reconcileSsm(r);
-                    }
-                }
-                next++;
-            }
-            return true;
+    /** For the sweep: installs the entry of SSM route {@code r}, if still stored, when it has none. */
+    void installIfMissing(ConfRoute r) {
+        SgKey k = r.key();
+        KernelEntry e = cache.get(k);
+        if (conf.ssm(k) == r && (e == null || e.learned() || e.inbound() != r.inbound())) {
+            reconcileSsm(r);
         }
     }
 
@@ -231,73 +190,24 @@ public final class Routes {
      * @param replaced receives the previous SSM route when its inbound changed (for the log)
      */
     public AddResult add(ConfRoute r, ConfRoute[] replaced) {
-        AddResult result;
-        ConfRoute stored;
+        ConfRoute[] stored = new ConfRoute[1];
+        AddResult result = conf.store(r, stored, replaced);
         if (r.isSsm()) {
-            ConfRoute old = ssm.get(r.key());
-            if (old != null && old.inbound() == r.inbound()) {
-                result = mergeOrReplace(old, r);
-                stored = old;
-            } else {
-                if (old != null && replaced != null) {
-                    replaced[0] = old;
-                }
-                ssm.put(r.key(), r);
-                stored = r;
-                result = old != null ? AddResult.REPLACED_INBOUND : AddResult.APPENDED;
-            }
-            stored.setUnused(false);
-            reconcileSsm(stored);
-            return result;
-        }
-        ConfRoute old = findTemplate(r);
-        if (old != null) {
-            result = mergeOrReplace(old, r);
-            stored = old;
+            reconcileSsm(stored[0]);
         } else {
-            templates.add(r);
-            stored = r;
-            result = AddResult.APPENDED;
+            reconcileCovered(stored[0]);
         }
-        stored.setUnused(false);
-        reconcileCovered(stored);
         return result;
-    }
-
-    private static AddResult mergeOrReplace(ConfRoute old, ConfRoute r) {
-        if (old.unused()) {
-            old.setOifs(r.oifs());
-            return AddResult.REPLACED_UNUSED;
-        }
-        old.setOifs(old.oifs() | r.oifs());
-        return AddResult.MERGED;
-    }
-
-    private ConfRoute findTemplate(ConfRoute r) {
-        for (ConfRoute t : templates) {
-            if (t.exactMatch(r)) {
-                return t;
-            }
-        }
-        return null;
     }
 
     /** The conf route that exactly matches {@code probe} (§7.6), or null. */
     public ConfRoute find(ConfRoute probe) {
-        if (probe.isSsm()) {
-            ConfRoute r = ssm.get(probe.key());
-            return r != null && r.exactMatch(probe) ? r : null;
-        }
-        return findTemplate(probe);
+        return conf.find(probe);
     }
 
     /** Deletes a conf route and reconciles every entry it covered (§10.2). */
     public void remove(ConfRoute r) {
-        if (r.isSsm()) {
-            ssm.remove(r.key());
-        } else {
-            templates.remove(r);
-        }
+        conf.remove(r);
         reconcileCovered(r);
     }
 
@@ -321,25 +231,6 @@ public final class Routes {
             int c = contributors.get(i).oifs(k.family(), k.source(), k.group(), inbound);
             if (c >= 0) {
                 oifs = oifs < 0 ? c : oifs | c;
-            }
-        }
-        return oifs;
-    }
-
-    /** Union of the OIFs of the conf routes covering the flow; -1 if none. */
-    private int confDesired(SgKey k, int inbound) {
-        Family f = k.family();
-        Addr s = k.source();
-        Addr g = k.group();
-        int oifs = -1;
-        ConfRoute r = ssm.get(k);
-        if (r != null && r.inbound() == inbound) {
-            oifs = r.oifs();
-        }
-        for (int i = 0, n = templates.size(); i < n; i++) { // no iterator: runs per new flow
-            ConfRoute t = templates.get(i);
-            if (t.covers(f, s, g, inbound)) {
-                oifs = oifs < 0 ? t.oifs() : oifs | t.oifs();
             }
         }
         return oifs;
@@ -378,7 +269,7 @@ public final class Routes {
 
     /**
      * SPEC §10.3 reconcile(K). The one place where conf changes reach the kernel: during a
-     * reload it does nothing, and the {@link Sweep} of {@link #endReload} reconciles every entry
+     * reload it does nothing, and the {@link RouteSweep} of {@link #endReload} reconciles every entry
      * once.
      */
     private void reconcile(KernelEntry e) {
@@ -386,7 +277,7 @@ public final class Routes {
             return;
         }
         SgKey k = e.key();
-        ConfRoute owner = ssm.get(k);
+        ConfRoute owner = conf.ssm(k);
         if (!e.learned() && (owner == null || owner.inbound() != e.inbound())) {
             // a static entry whose SSM route is gone (or moved): withdraw it
             cache.delete(e);
@@ -396,7 +287,7 @@ public final class Routes {
             return;
         }
         int more = contributed(k, e.inbound());
-        int want = union(confDesired(k, e.inbound()), more);
+        int want = union(conf.desired(k, e.inbound()), more);
         e.setContributed(more >= 0);
         if (want >= 0) {
             e.setCovered(true);
@@ -453,10 +344,10 @@ public final class Routes {
             log.debug("New multicast data from " + s + " to group " + g + " on " + name(f, vif));
         }
         SgKey k = new SgKey(f, s, g);
-        ConfRoute owner = ssm.get(k);
+        ConfRoute owner = conf.ssm(k);
         boolean isStatic = owner != null && owner.inbound() == vif;
         int more = contributed(k, vif);
-        int want = union(confDesired(k, vif), more);
+        int want = union(conf.desired(k, vif), more);
         KernelEntry old = cache.get(k);
         if (!isStatic && (old == null || !old.learned()) && !cache.roomForLearned(want >= 0)) {
             cache.dropUnresolved(f, s, g, vif);
@@ -488,12 +379,12 @@ public final class Routes {
         SgKey k = new SgKey(f, s, g);
         KernelEntry old = cache.get(k);
         int more = contributed(k, vif);
-        int want = union(confDesired(k, vif), more);
+        int want = union(conf.desired(k, vif), more);
         if ((old != null && !old.learned()) || want < 0) {
             log.info("Multicast from " + s + ", group " + g + " on wrong " + f.vifName() + " " + vif + ", iface " + ifname);
             return;
         }
-        ConfRoute owner = ssm.get(k);
+        ConfRoute owner = conf.ssm(k);
         KernelEntry e = new KernelEntry(k, vif, owner == null || owner.inbound() != vif);
         e.setContributed(more >= 0);
         e.setCovered(true);
@@ -514,18 +405,7 @@ public final class Routes {
      */
     public void pruneSlot(Family f, int slot) {
         int bit = 1 << slot;
-        templates.removeIf(r -> r.family() == f && r.inbound() == slot);
-        ssm.values().removeIf(r -> r.family() == f && r.inbound() == slot);
-        for (ConfRoute r : templates) {
-            if (r.family() == f) {
-                r.setOifs(r.oifs() & ~bit);
-            }
-        }
-        for (ConfRoute r : ssm.values()) {
-            if (r.family() == f) {
-                r.setOifs(r.oifs() & ~bit);
-            }
-        }
+        conf.pruneSlot(f, slot);
         for (KernelEntry e : cache.snapshot()) {
             if (e.family() != f) {
                 continue;
