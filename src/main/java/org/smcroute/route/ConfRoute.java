@@ -15,6 +15,8 @@ public final class ConfRoute {
     private final int inbound;
     private final Prefix source;
     private final Prefix group;
+    /** The (S,G) of an SSM route, made once: the SSM index and the kernel entry share it. */
+    private final SgKey key;
     private int oifs;
     private boolean unused;
 
@@ -25,6 +27,7 @@ public final class ConfRoute {
         this.source = source;
         this.group = group;
         this.oifs = oifs;
+        this.key = isSsm() ? new SgKey(family, source.addr(), group.addr()) : null;
     }
 
     public Family family() {
@@ -69,8 +72,9 @@ public final class ConfRoute {
         return !anySource() && source.isFull() && group.isFull();
     }
 
+    /** The (S,G) of an SSM route; null for a template. */
     SgKey key() {
-        return new SgKey(family, source.addr(), group.addr());
+        return key;
     }
 
     /** Same family, inbound, source and group as written (§7.6). */
