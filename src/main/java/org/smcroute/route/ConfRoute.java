@@ -7,14 +7,17 @@ import org.smcroute.net.Prefix;
 /**
  * A route the user asked for (SPEC §7.2): an SSM route when the source is specific and both
  * lengths are full, otherwise a template resolved per flow from upcalls. Addresses are kept as
- * written; matching masks both sides.
+ * written; matching masks both sides. Each prefix is kept as its address and length rather than
+ * a {@link Prefix} object: a table of 100k static routes is mostly these objects.
  */
 public final class ConfRoute {
 
     private final Family family;
     private final int inbound;
-    private final Prefix source;
-    private final Prefix group;
+    private final Addr source;
+    private final Addr group;
+    private final short sourceLen;
+    private final short groupLen;
     /** The (S,G) of an SSM route, made once: the SSM index and the kernel entry share it. */
     private final SgKey key;
     private int oifs;
@@ -24,10 +27,12 @@ public final class ConfRoute {
     public ConfRoute(Family family, int inbound, Prefix source, Prefix group, int oifs) {
         this.family = family;
         this.inbound = inbound;
-        this.source = source;
-        this.group = group;
+        this.source = source.addr();
+        this.group = group.addr();
+        this.sourceLen = (short) source.len();
+        this.groupLen = (short) group.len();
         this.oifs = oifs;
-        this.key = isSsm() ? new SgKey(family, source.addr(), group.addr()) : null;
+        this.key = isSsm() ? new SgKey(family, this.source, this.group) : null;
     }
 
     public Family family() {
@@ -40,11 +45,11 @@ public final class ConfRoute {
     }
 
     public Prefix source() {
-        return source;
+        return new Prefix(source, sourceLen);
     }
 
     public Prefix group() {
-        return group;
+        return new Prefix(group, groupLen);
     }
 
     /** OIF set as a bitmask of VIF/MIF slots. */
@@ -65,11 +70,11 @@ public final class ConfRoute {
     }
 
     public boolean anySource() {
-        return source.addr().isAny();
+        return source.isAny();
     }
 
     public boolean isSsm() {
-        return !anySource() && source.isFull() && group.isFull();
+        return !anySource() && sourceLen >= source.fullLength() && groupLen >= group.fullLength();
     }
 
     /** The (S,G) of an SSM route; null for a template. */
@@ -79,11 +84,12 @@ public final class ConfRoute {
 
     /** Same family, inbound, source and group as written (§7.6). */
     public boolean exactMatch(ConfRoute o) {
-        return family == o.family && inbound == o.inbound && source.equals(o.source) && group.equals(o.group);
+        return family == o.family && inbound == o.inbound && sourceLen == o.sourceLen && groupLen == o.groupLen
+                && source.equals(o.source) && group.equals(o.group);
     }
 
     /** Whether this route covers the flow (S,G) arriving on {@code vif} (§7.6). */
     public boolean covers(Family f, Addr s, Addr g, int vif) {
-        return family == f && inbound == vif && group.contains(g) && (anySource() || source.contains(s));
+        return family == f && inbound == vif && group.covers(groupLen, g) && (anySource() || source.covers(sourceLen, s));
     }
 }
