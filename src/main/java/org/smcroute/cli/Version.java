@@ -2,7 +2,7 @@ package org.smcroute.cli;
 
 /**
  * Version and contact strings shared by {@code smcrouted -v} and {@code smcroutectl -v}, so both
- * programs print the identical block of SPEC §3.2.
+ * programs print the identical block.
  */
 public final class Version {
 
@@ -23,7 +23,7 @@ public final class Version {
         return dir == null || dir.isEmpty() ? "BUGS.md" : dir + "/BUGS.md";
     }
 
-    /** The §3.2 block, newline-terminated. */
+    /** The version line, a blank line, the bug report address and the homepage, newline-terminated. */
     public static String text() {
         return "SMCRoute v" + VERSION + "\n\nBug report address: " + bugReport()
                 + "\nProject homepage:   " + HOMEPAGE + "\n";

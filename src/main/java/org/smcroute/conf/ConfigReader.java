@@ -14,14 +14,14 @@ import java.util.List;
 import org.smcroute.log.Log;
 
 /**
- * Reads a configuration file (SPEC §6) and feeds its directives, includes in place, to a
- * {@link DirectiveHandler}. It only lexes and checks the line structure; values are validated
- * by the handler, which IPC commands share. Every input is survivable: nothing is thrown for
- * bad content, and size/include budgets keep hostile inputs from running forever.
+ * Reads a configuration file and feeds its directives, includes in place, to a
+ * {@link DirectiveHandler}. It only lexes and checks the line structure; values are validated by
+ * the handler, which IPC commands share. Every input is survivable: nothing is thrown for bad
+ * content, and size/include budgets keep hostile inputs from running forever.
  */
 public final class ConfigReader {
 
-    /** Nesting levels of {@code include} allowed below the main file (SPEC §6.6). */
+    /** Nesting levels of {@code include} allowed below the main file. */
     public static final int MAX_DEPTH = 8;
     /** Include operations (expanded lines plus opened files) allowed per read. Own limit. */
     public static final int MAX_INCLUDES = 4096;

@@ -7,8 +7,9 @@ public interface DirectiveHandler {
     /**
      * Applies one directive.
      *
-     * @return false when the line *fails* in the sense of SPEC §6.10 (it then makes the whole
-     *     read unsuccessful); invalid-but-harmless lines return true after warning
+     * @return false when the line *fails* (a missing {@code from} or {@code group}, an unusable
+     *     inbound, a failed join), which makes the whole read unsuccessful; invalid-but-harmless
+     *     lines return true after warning
      */
     boolean apply(Directive d);
 }

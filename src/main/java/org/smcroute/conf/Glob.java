@@ -13,11 +13,10 @@ import java.util.List;
 import org.smcroute.text.Words;
 
 /**
- * Shell-glob expansion for {@code include} (SPEC §6.6), written by hand because Java's glob
- * {@code PathMatcher} is not POSIX: it knows {@code {a,b}} and lacks {@code [!x]}. Behaves like
- * glob(3) with default flags: wildcards in any path component, backslash escapes, a leading
- * '.' must be matched explicitly, directory read errors mean "no match", results are sorted by
- * byte order.
+ * Shell-glob expansion for {@code include}, written by hand because Java's glob {@code PathMatcher}
+ * is not POSIX: it knows {@code {a,b}} and lacks {@code [!x]}. Behaves like glob(3) with default
+ * flags: wildcards in any path component, backslash escapes, a leading '.' must be matched
+ * explicitly, directory read errors mean "no match", results are sorted by byte order.
  */
 final class Glob {
 

@@ -5,8 +5,8 @@ import org.smcroute.kernel.Kernel;
 import org.smcroute.text.Words;
 
 /**
- * Turns the text of one line into what the reader must do with it (SPEC §6.1, §6.2). Pure and
- * stateless, so every lexical and keyword rule can be tested without files or a handler.
+ * Turns the text of one line into what the reader must do with it. Pure and stateless, so every
+ * lexical and keyword rule can be tested without files or a handler.
  */
 final class LineParser {
 
@@ -30,7 +30,7 @@ final class LineParser {
     record Invalid(String warning) implements Parsed {
     }
 
-    /** Failing line: warn, and the read becomes unsuccessful (SPEC §6.10). */
+    /** Failing line: warn, and the read becomes unsuccessful. */
     record Failing(String warning) implements Parsed {
     }
 
@@ -125,10 +125,10 @@ final class LineParser {
     }
 
     /**
-     * Scans tokens from {@code i} for keywords by prefix (SPEC §6.2). Value keywords consume the
-     * next token whatever it is (null at end of line); {@code to} consumes the rest; anything
-     * else is ignored. The querier keywords count on {@code phyint} lines only, so route and
-     * group lines read exactly as the original reads them.
+     * Scans tokens from {@code i} for keywords by prefix (a token matches a keyword it starts
+     * with). Value keywords consume the next token whatever it is (null at end of line); {@code to}
+     * consumes the rest; anything else is ignored. The querier keywords count on {@code phyint}
+     * lines only, so route and group lines read exactly as the original reads them.
      */
     private static Keywords scan(List<String> t, int i, boolean phyint) {
         Keywords k = new Keywords();

@@ -5,9 +5,9 @@ import java.io.InputStream;
 import org.smcroute.text.Bytes;
 
 /**
- * Splits a byte stream into physical lines (SPEC §6.1) with bounded memory: an over-long line is
- * skipped as a whole instead of being buffered, and a shared byte budget stops endless inputs
- * such as {@code /dev/zero}, so no input can exhaust memory or run forever.
+ * Splits a byte stream into physical lines with bounded memory: an over-long line is skipped as a
+ * whole instead of being buffered, and a shared byte budget stops endless inputs such as
+ * {@code /dev/zero}, so no input can exhaust memory or run forever.
  */
 final class LineSource {
 

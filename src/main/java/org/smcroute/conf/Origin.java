@@ -2,7 +2,7 @@ package org.smcroute.conf;
 
 /**
  * Where a directive came from: a file line, or an IPC request. Messages about it carry
- * {@link #prefix()}: {@code "<file> line <n>: "} or {@code "ipc: "} (SPEC §5.3, §6.10).
+ * {@link #prefix()}: {@code "<file> line <n>: "} or {@code "ipc: "}.
  */
 public record Origin(String file, int line) {
 

@@ -4,10 +4,10 @@ import java.util.List;
 
 /**
  * What applying one directive or command did: success (no error text), an invalid one that only
- * warns, or a failing one that makes a configuration read unsuccessful (SPEC §6.10). The error
- * text is what an IPC client gets back (§5.3); {@code warnings} are the things worth telling the
- * one who asked about a request that did succeed (a route that waits for an interface, a
- * possible loop), which a client that asks for a status prints.
+ * warns, or a failing one that makes a configuration read unsuccessful. The error text is what an
+ * IPC client gets back; {@code warnings} are the things worth telling the one who asked about a
+ * request that did succeed (a route that waits for an interface, a possible loop), which a client
+ * that asks for a status prints.
  */
 public record Outcome(String error, boolean failing, List<String> warnings) {
 

@@ -2,8 +2,8 @@ package org.smcroute.conf;
 
 /**
  * Outcome of {@link ConfigReader#read}. The daemon needs to tell three cases apart because each
- * logs differently (SPEC §6.10): a missing file (NOTICE), an open error (WARNING with the
- * reason), and a file that was read (possibly with failing or invalid lines).
+ * logs differently: a missing file (NOTICE), an open error (WARNING with the reason), and a file
+ * that was read (possibly with failing or invalid lines).
  */
 public sealed interface ReadResult {
 
@@ -16,11 +16,11 @@ public sealed interface ReadResult {
     }
 
     /**
-     * The file was read. {@code success} is false when a line failed (SPEC §6.10); the caller
-     * then logs {@code Parse error in <file>} once everything is applied. {@code warnings} counts every
+     * The file was read. {@code success} is false when a line failed; the caller then logs
+     * {@code Parse error in <file>} once everything is applied. {@code warnings} counts every
      * WARNING the reader itself logged (invalid and failing lines, include problems), excluding
-     * {@code Parse error}; warnings logged by the handler are not included. Verify mode (SPEC
-     * §4.7) treats any warning as an error.
+     * {@code Parse error}; warnings logged by the handler are not included. Verify mode treats any
+     * warning as an error.
      */
     record Read(boolean success, int warnings) implements ReadResult {
     }
