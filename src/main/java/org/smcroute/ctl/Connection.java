@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * One request/reply exchange with the daemon (SPEC §13.5): connect, one write, read until the
- * daemon closes. JDK NIO only, since FFM would dominate the client's start-up time.
+ * One request/reply exchange with the daemon: connect, one write, read until the daemon closes. JDK
+ * NIO only, since FFM would dominate the client's start-up time.
  *
  * <p>NIO reports connect failures as {@code SocketException}s carrying the strerror text, not
  * an errno, so the cases are told apart by message: {@code ConnectException}/"Connection
@@ -35,8 +35,9 @@ final class Connection {
     }
 
     /**
-     * Sends {@code request} and returns the complete reply, possibly empty. On a connect
-     * failure the §13.5 texts go to {@code err} and the result is null.
+     * Sends {@code request} and returns the complete reply, possibly empty. On a connect failure
+     * the client's error texts (daemon not running, socket not found, no permission) go to
+     * {@code err} and the result is null.
      *
      * @param explicitPath true when the path came from {@code -u}, which changes the ENOENT hint
      */

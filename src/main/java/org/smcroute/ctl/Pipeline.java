@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 
 /**
- * Batch mode's requests in flight (SPEC §13.4). Every line still has its own connection, but
- * the next line's connection is opened and its request written before the previous reply has
- * been read, up to {@link #WINDOW} of them; the replies are read, and reported, in line order.
- * Waiting for each reply first would cost a full round trip per line (doc/benchmarks.md).
+ * Batch mode's requests in flight. Every line still has its own connection, but the next line's
+ * connection is opened and its request written before the previous reply has been read, up to
+ * {@link #WINDOW} of them; the replies are read, and reported, in line order. Waiting for each
+ * reply first would cost a full round trip per line (doc/benchmarks.md).
  *
  * <p>The order of execution stays the order of the lines: each request is written in full
  * before the next connection is made, so it is already waiting when the daemon accepts the

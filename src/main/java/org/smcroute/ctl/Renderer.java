@@ -4,10 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 
 /**
- * Turns a show reply into terminal output (SPEC §15.6). The daemon marks titles with a trailing
- * {@code _} and column headings with {@code =}; this class strips the marker and draws the
- * heading as ANSI (default), plain ASCII rules ({@code -p}) or not at all ({@code -t}). Works on
- * bytes so data lines reach stdout exactly as the daemon sent them.
+ * Turns a show reply into terminal output. The daemon marks titles with a trailing {@code _} and
+ * column headings with {@code =}; this class strips the marker and draws the heading as ANSI
+ * (default), plain ASCII rules ({@code -p}) or not at all ({@code -t}). Works on bytes so data
+ * lines reach stdout exactly as the daemon sent them.
  */
 final class Renderer {
 

@@ -9,8 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Terminal detection and the width probe of SPEC §15.6, done without FFM: linking the first
- * native calls would cost the client more start-up time than anything else it does.
+ * Terminal detection and the probe of the terminal's width for ANSI headings, done without FFM:
+ * linking the first native calls would cost the client more start-up time than anything else it
+ * does.
  *
  * <p>{@code isatty} stand-in: on Linux the target of {@code /proc/self/fd/N} names the device;
  * {@code /dev/pts/*}, {@code /dev/tty*} and {@code /dev/console} are terminals. Where

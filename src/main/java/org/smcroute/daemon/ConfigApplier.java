@@ -14,9 +14,9 @@ import org.smcroute.route.Phyints;
 import org.smcroute.route.RouteEditor;
 
 /**
- * Applies parsed configuration lines to the running state (SPEC §6.3–§6.9): interfaces that
- * are missing send the line to the pending list, everything else goes to the editors and, for
- * {@code mproxy} lines, to the proxy's table.
+ * Applies parsed configuration lines to the running state: interfaces that are missing send the
+ * line to the pending list, everything else goes to the editors and, for {@code mproxy} lines, to
+ * the proxy's table.
  */
 final class ConfigApplier implements DirectiveHandler {
 
@@ -75,7 +75,7 @@ final class ConfigApplier implements DirectiveHandler {
         return true;
     }
 
-    /** Counts a line that did not take effect; false only for a failing one (SPEC §6.10). */
+    /** Counts a line that did not take effect; false only for a failing one. */
     private boolean applied(Outcome o) {
         if (!o.ok()) {
             rejected++;

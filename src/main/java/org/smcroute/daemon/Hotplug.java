@@ -16,10 +16,10 @@ import org.smcroute.route.RouteEditor;
 import org.smcroute.route.Routes;
 
 /**
- * Interfaces that appear, vanish and come back (SPEC §8.6, §12). Configuration is never
- * dropped because an interface went away: its slots, routes and joins are kept, its OIF bits
- * leave the kernel while it is gone, and everything is re-applied, on the same slot, when it
- * returns, whatever its new ifindex. Pending lines are replayed once their interfaces exist.
+ * Interfaces that appear, vanish and come back. Configuration is never dropped because an interface
+ * went away: its slots, routes and joins are kept, its OIF bits leave the kernel while it is gone,
+ * and everything is re-applied, on the same slot, when it returns, whatever its new ifindex.
+ * Pending lines are replayed once their interfaces exist.
  */
 final class Hotplug {
 
@@ -93,7 +93,7 @@ final class Hotplug {
         log.notice("Interface " + i.name() + " is back (ifindex " + i.index() + "), re-applying routes and groups");
     }
 
-    /** SPEC §12.2: replay each pending line whose interfaces all exist now. */
+    /** Replays each pending line whose interfaces all exist now. */
     void drainPending() {
         for (Pending.Entry e : new ArrayList<>(pending.entries())) {
             if (!present(e.iif())) {

@@ -3,8 +3,8 @@ package org.smcroute.daemon;
 import org.smcroute.sys.Privileges;
 
 /**
- * The account of {@code -p USER[:GROUP]}, resolved while options are parsed (SPEC §3.2) so a
- * typo fails at once instead of after the daemon went to the background.
+ * The account of {@code -p USER[:GROUP]}, resolved while options are parsed so a typo fails at once
+ * instead of after the daemon went to the background.
  */
 record Identity(String user, int uid, int gid, String error) {
 

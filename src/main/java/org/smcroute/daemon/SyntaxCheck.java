@@ -55,7 +55,7 @@ final class SyntaxCheck implements DirectiveHandler {
         return true;
     }
 
-    /** An interface name or pattern that can never match: longer than IFNAMSIZ - 1 (SPEC §6.8). */
+    /** An interface name or pattern that can never match: longer than IFNAMSIZ - 1. */
     private void name(String at, String kind, String pattern) {
         if (pattern.length() > Interfaces.MAX_NAME + (Interfaces.isWildcard(pattern) ? 1 : 0)) {
             log.warn(at + kind + ": interface name " + pattern + " is longer than " + Interfaces.MAX_NAME + " characters");

@@ -3,8 +3,8 @@ package org.smcroute.group;
 import org.smcroute.net.Prefix;
 
 /**
- * A group the user asked to join (SPEC §7.4): the interface pattern as written (it may be a
- * wildcard) and source/group as written. Identity includes both prefix lengths (§7.6).
+ * A group the user asked to join: the interface pattern as written (it may be a wildcard) and
+ * source/group as written. Identity includes both prefix lengths.
  */
 public final class ConfGroup {
 

@@ -5,9 +5,9 @@ import org.smcroute.kernel.Family;
 import org.smcroute.net.Addr;
 
 /**
- * One membership held in the kernel: needed to leave on the very socket that joined, and to
- * re-join on a new ifindex when an interface is re-created (SPEC §7.4, §8.6). {@code socket} is
- * null while the interface is gone or not multicast capable (left, to be re-joined).
+ * One membership held in the kernel: needed to leave on the very socket that joined, and to re-join
+ * on a new ifindex when an interface is re-created. {@code socket} is null while the interface is
+ * gone or not multicast capable (left, to be re-joined).
  */
 public record KernelJoin(ConfGroup owner, String ifname, int ifindex, Family family, Addr source, Addr group, JoinPool.Socket socket) {
 

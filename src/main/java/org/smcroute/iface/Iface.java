@@ -5,10 +5,10 @@ import org.smcroute.kernel.Link;
 import org.smcroute.net.Addr;
 
 /**
- * One row of the interface table (SPEC §7.1): what the system says about a name plus the
- * daemon's own bookkeeping (VIF/MIF slots, threshold, mrdisc, querier settings, reload mark). Rows are keyed by
- * name and outlive the system interface while they hold a slot, so a re-created interface gets
- * its old slot back (§8.6).
+ * One row of the interface table: what the system says about a name plus the daemon's own
+ * bookkeeping (VIF/MIF slots, threshold, mrdisc, querier settings, reload mark). Rows are keyed by
+ * name and outlive the system interface while they hold a slot, so a re-created interface gets its
+ * old slot back.
  */
 public final class Iface {
 
@@ -67,7 +67,7 @@ public final class Iface {
         return present && (flags & Link.IFF_UP) != 0;
     }
 
-    /** Present and multicast capable: the precondition for a VIF/MIF (§8.2). */
+    /** Present and multicast capable: the precondition for a VIF/MIF. */
     public boolean usable() {
         return present && (flags & Link.IFF_MULTICAST) != 0;
     }

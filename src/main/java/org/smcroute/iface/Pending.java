@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Directives waiting for an interface to appear (SPEC §12): kept as the text the user wrote, so
- * they can be replayed verbatim and shown as written.
+ * Directives waiting for an interface to appear: kept as the text the user wrote, so they can be
+ * replayed verbatim and shown as written.
  */
 public final class Pending {
 

@@ -1,8 +1,8 @@
 package org.smcroute.ipc;
 
 /**
- * Result of {@link Wire#decode}: the daemon reads a stream, so a buffer may hold too few bytes,
- * a whole request, or something it must answer with an error text and then close (SPEC §14.6).
+ * Result of {@link Wire#decode}: the daemon reads a stream, so a buffer may hold too few bytes, a
+ * whole request, or something it must answer with an error text and then close.
  */
 public sealed interface Decoded {
 
@@ -14,7 +14,7 @@ public sealed interface Decoded {
     record Complete(Request request, int consumed) implements Decoded {
     }
 
-    /** A malformed request; {@code error} is the exact reply/log text of SPEC §14.6. */
+    /** A malformed request; {@code error} is the exact text the daemon replies with and logs. */
     record Malformed(String error) implements Decoded {
     }
 

@@ -3,10 +3,10 @@ package org.smcroute.ipc;
 import java.util.List;
 
 /**
- * One IPC request: a command character (SPEC §14.2: {@code a r j l F H k s S J}, and
- * {@code M E D} of this implementation), its
- * argument words and the header flags ({@link Wire#WANTS_STATUS}). The value the client builds
- * and the daemon executes; {@link Wire} moves it.
+ * One IPC request: a command character ({@code a r j l F H k s S J} of the original, and
+ * {@code M E D} of this implementation), its argument words and the header flags
+ * ({@link Wire#WANTS_STATUS}). The value the client builds and the daemon executes; {@link Wire}
+ * moves it.
  */
 public record Request(char cmd, List<String> args, int flags) {
 

@@ -2,7 +2,7 @@ package org.smcroute.kernel;
 
 /**
  * An IPv6 interface has no link-local address, so nothing can be sent from it to a link-scope
- * group; callers skip such an interface quietly until it gets one (SPEC §17.5).
+ * group; callers skip such an interface quietly until it gets one.
  */
 public final class NoLinkLocalException extends KernelException {
 

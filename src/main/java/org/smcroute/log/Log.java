@@ -118,9 +118,9 @@ public final class Log {
     }
 
     /**
-     * Reads a {@code -l} argument as SPEC §5.1 says: the first name in table order whose first
-     * min(len) characters match (case-insensitive), else a whole number (above 7 = debug,
-     * negative = none). Anything else is refused: null, where the original read it with atoi.
+     * Reads a {@code -l} argument: the first name in table order whose first min(len) characters
+     * match (case-insensitive), else a whole number (above 7 = debug, negative = none). Anything
+     * else is refused: null, where the original read it with atoi.
      */
     public static Integer parseLevel(String arg) {
         String a = arg.toLowerCase(Locale.ROOT);

@@ -3,8 +3,8 @@ package org.smcroute.net;
 
 /**
  * An address with a prefix length, stored as written (not masked), because show output and
- * exact-match removal use the text the user gave (SPEC §6.7). {@code len} is always 1..full;
- * the "0 means full length" rule is applied when parsing.
+ * exact-match removal use the text the user gave. {@code len} is always 1..full; the "0 means full
+ * length" rule is applied when parsing.
  */
 public record Prefix(Addr addr, int len) {
 

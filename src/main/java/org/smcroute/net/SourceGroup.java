@@ -1,11 +1,11 @@
 package org.smcroute.net;
 
 /**
- * The source and group of a route or a join, {@code ADDR[/LEN]} each, checked per SPEC §6.7:
- * the group decides the family and must be multicast, the source must be of the group's
- * family, LEN is decimal 0..full with 0 and "no LEN" meaning full (anything else is refused,
- * where the original read it with atoi), and an all-zero source is "any".
- * Route and join code share this one parser and word their own messages from its faults.
+ * The source and group of a route or a join, {@code ADDR[/LEN]} each, checked thus: the group
+ * decides the family and must be multicast, the source must be of the group's family, LEN is
+ * decimal 0..full with 0 and "no LEN" meaning full (anything else is refused, where the original
+ * read it with atoi), and an all-zero source is "any". Route and join code share this one parser
+ * and word their own messages from its faults.
  */
 public final class SourceGroup {
 
