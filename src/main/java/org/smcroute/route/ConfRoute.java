@@ -5,10 +5,10 @@ import org.smcroute.net.Addr;
 import org.smcroute.net.Prefix;
 
 /**
- * A route the user asked for (SPEC §7.2): an SSM route when the source is specific and both
- * lengths are full, otherwise a template resolved per flow from upcalls. Addresses are kept as
- * written; matching masks both sides. Each prefix is kept as its address and length rather than
- * a {@link Prefix} object: a table of 100k static routes is mostly these objects.
+ * A route the user asked for: an SSM route when the source is specific and both lengths are full,
+ * otherwise a template resolved per flow from upcalls. Addresses are kept as written; matching
+ * masks both sides. Each prefix is kept as its address and length rather than a {@link Prefix}
+ * object: a table of 100k static routes is mostly these objects.
  */
 public final class ConfRoute {
 
@@ -82,13 +82,13 @@ public final class ConfRoute {
         return key;
     }
 
-    /** Same family, inbound, source and group as written (§7.6). */
+    /** Same family, inbound, source and group as written. */
     public boolean exactMatch(ConfRoute o) {
         return family == o.family && inbound == o.inbound && sourceLen == o.sourceLen && groupLen == o.groupLen
                 && source.equals(o.source) && group.equals(o.group);
     }
 
-    /** Whether this route covers the flow (S,G) arriving on {@code vif} (§7.6). */
+    /** Whether this route covers the flow (S,G) arriving on {@code vif}. */
     public boolean covers(Family f, Addr s, Addr g, int vif) {
         return family == f && inbound == vif && group.covers(groupLen, g) && (anySource() || source.covers(sourceLen, s));
     }

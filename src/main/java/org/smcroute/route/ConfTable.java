@@ -9,9 +9,9 @@ import org.smcroute.kernel.Family;
 import org.smcroute.net.Addr;
 
 /**
- * The routes the user asked for (SPEC §7.2), without the kernel: SSM routes indexed by
- * (family, S, G) so that installing 100k static routes is linear, templates in a plain list
- * because there are few and each must be scanned anyway.
+ * The routes the user asked for, without the kernel: SSM routes indexed by (family, S, G) so that
+ * installing 100k static routes is linear, templates in a plain list because there are few and each
+ * must be scanned anyway.
  */
 final class ConfTable {
 
@@ -34,7 +34,9 @@ final class ConfTable {
     }
 
     /**
-     * Stores {@code r} per SPEC §10.1 step 4.3 and marks the stored route used; it lands in
+     * Stores {@code r} and marks the stored route used: an exact match takes {@code r}'s OIFs
+     * (replacing its own when a reload marked it unused, else merged), an SSM route for the same
+     * (S,G) with another inbound is replaced, anything else is added. The stored route lands in
      * {@code stored[0]}, and an SSM route it replaced because the inbound changed in
      * {@code replaced[0]} (when not null).
      */
@@ -78,7 +80,7 @@ final class ConfTable {
         return null;
     }
 
-    /** The conf route that exactly matches {@code probe} (§7.6), or null. */
+    /** The conf route that exactly matches {@code probe}, or null. */
     ConfRoute find(ConfRoute probe) {
         if (probe.isSsm()) {
             ConfRoute r = ssm.get(probe.key());
@@ -140,7 +142,7 @@ final class ConfTable {
         return oifs;
     }
 
-    /** A slot is going away (§8.5): routes inbound on it are deleted, and it leaves every OIF set. */
+    /** A slot is going away: routes inbound on it are deleted, and it leaves every OIF set. */
     void pruneSlot(Family f, int slot) {
         int bit = 1 << slot;
         templates.removeIf(r -> r.family() == f && r.inbound() == slot);

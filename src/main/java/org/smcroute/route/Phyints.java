@@ -11,8 +11,8 @@ import org.smcroute.log.Log;
 import org.smcroute.text.Atoi;
 
 /**
- * {@code phyint} lines (SPEC §6.3) and VIF/MIF deletion (§8.5). Deleting a slot touches routes
- * as much as interfaces, so the two live together here rather than in either table.
+ * {@code phyint} lines and VIF/MIF deletion. Deleting a slot touches routes as much as interfaces,
+ * so the two live together here rather than in either table.
  */
 public final class Phyints {
 
@@ -69,7 +69,7 @@ public final class Phyints {
             i.setQuerySettings(query);
             boolean had = i.slot(Family.INET) >= 0;
             ifaces.reference(i);
-            ifaces.settingsChanged(i); // mrdisc on or off for an existing VIF/MIF (§8.4)
+            ifaces.settingsChanged(i); // mrdisc on or off for an existing VIF/MIF
             if (had && changed) {
                 routes.reconcileOif(Family.INET, i.slot(Family.INET));
             }
@@ -132,7 +132,7 @@ public final class Phyints {
         return v.intValue();
     }
 
-    /** SPEC §8.5: delete the VIF and MIF of an interface and everything that used them. */
+    /** Deletes the VIF and MIF of an interface and everything that used them. */
     public void deleteSlots(Iface i) {
         for (Family f : Family.values()) {
             int s = i.slot(f);

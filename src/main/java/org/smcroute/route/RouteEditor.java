@@ -14,9 +14,9 @@ import org.smcroute.net.Prefix;
 import org.smcroute.net.SourceGroup;
 
 /**
- * Turns {@code mroute} lines and {@code add}/{@code remove} commands into conf routes (SPEC
- * §10.1, §10.2): validates addresses, resolves interface patterns, allocates VIFs and queues
- * pending work. Config lines and IPC share this code, so their messages differ only in prefix.
+ * Turns {@code mroute} lines and {@code add}/{@code remove} commands into conf routes: validates
+ * addresses, resolves interface patterns, allocates VIFs and queues pending work. Config lines and
+ * IPC share this code, so their messages differ only in prefix.
  */
 public final class RouteEditor {
 
@@ -38,7 +38,7 @@ public final class RouteEditor {
         this.check = check;
     }
 
-    /** The SPEC §6.7 message of a route's bad source or group. */
+    /** The warning of a route's bad source or group, the same from a file line and over IPC. */
     public static String describe(SourceGroup.Invalid bad) {
         String what = switch (bad.fault()) {
             case GROUP -> "mroute: Invalid multicast group: ";
@@ -61,8 +61,8 @@ public final class RouteEditor {
     }
 
     /**
-     * Adds (or extends) a route, SPEC §10.1. From a file the caller has already queued the line
-     * as pending when no inbound interface is present.
+     * Adds (or extends) a route. From a file the caller has already queued the line as pending when
+     * no inbound interface is present.
      */
     public Outcome add(Origin o, String iif, String src, String grp, List<String> oifs) {
         SourceGroup.Result parsed = SourceGroup.parse(src, grp);
@@ -185,8 +185,9 @@ public final class RouteEditor {
     }
 
     /**
-     * Queues a directive as pending with the NOTICE of §12.1; {@code missing} names the
-     * interface that is not there, e.g. "outbound eth9". In verify mode that is a warning.
+     * Queues a directive as pending with its "pending: interface not available" NOTICE;
+     * {@code missing} names the interface that is not there, e.g. "outbound eth9". In verify mode
+     * that is a warning.
      */
     public void queue(Origin o, Pending.Entry e, String missing) {
         if (check) {
@@ -196,7 +197,7 @@ public final class RouteEditor {
         }
     }
 
-    /** Removes a route or some of its OIFs, SPEC §10.2. */
+    /** Removes a route or some of its OIFs. */
     public Outcome remove(Origin o, String iif, String src, String grp, List<String> oifs) {
         SourceGroup.Result parsed = SourceGroup.parse(src, grp);
         if (parsed instanceof SourceGroup.Invalid bad) {

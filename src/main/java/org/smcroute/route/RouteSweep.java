@@ -1,10 +1,10 @@
 package org.smcroute.route;
 
 /**
- * The end of a reload (SPEC §11 step 6.4) over the kernel entries and SSM routes as they were
- * when it began: each entry is reconciled and each SSM route without its entry installed. Run
- * in slices, so the event loop serves other work in between; whatever changed meanwhile was
- * reconciled by its own change, and entries replaced or removed meanwhile are skipped.
+ * The end of a reload, over the kernel entries and SSM routes as they were when it began: each
+ * entry is reconciled and each SSM route without its entry installed. Run in slices, so the event
+ * loop serves other work in between; whatever changed meanwhile was reconciled by its own change,
+ * and entries replaced or removed meanwhile are skipped.
  */
 public final class RouteSweep {
 

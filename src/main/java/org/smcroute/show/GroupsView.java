@@ -7,7 +7,7 @@ import org.smcroute.json.Json;
 import org.smcroute.net.Prefix;
 import org.smcroute.text.Pad;
 
-/** {@code show groups}, text (SPEC §15.3) and JSON (§15.7). */
+/** {@code show groups}, text and JSON. */
 public final class GroupsView {
 
     private final Groups groups;

@@ -7,7 +7,7 @@ import org.smcroute.json.Json;
 import org.smcroute.kernel.Family;
 import org.smcroute.text.Pad;
 
-/** {@code show interfaces} and {@code show pending}, text (SPEC §15.4, §15.5) and JSON (§15.7). */
+/** {@code show interfaces} and {@code show pending}, text and JSON. */
 public final class InterfacesView {
 
     private final Interfaces ifaces;
@@ -22,7 +22,7 @@ public final class InterfacesView {
         int w = ifaces.nameWidth(6);
         Lines out = new Lines().heading(" INDEX " + Pad.left("PHYINT", w) + "  VIF  MIF");
         for (Iface i : ifaces.all()) {
-            // a vanished interface keeps its row and slots for its return (§8.6): say so
+            // a vanished interface keeps its row and slots for its return: say so
             out.data(Pad.right(Integer.toString(i.index()), 6) + " " + Pad.left(i.name(), w) + " "
                     + Pad.right(slot(i, Family.INET), 4) + " " + Pad.right(slot(i, Family.INET6), 4)
                     + (i.present() ? "" : "  gone"));

@@ -1,9 +1,9 @@
 package org.smcroute.show;
 
 /**
- * Show output as typed lines (SPEC §15.1, §15.6): titles end with the marker {@code _}, column
- * headings with {@code =}, and a data line that would end in either gets a trailing space so
- * no client mistakes it for a heading.
+ * Show output as typed lines: titles end with the marker {@code _}, column headings with {@code =},
+ * and a data line that would end in either gets a trailing space so no client mistakes it for a
+ * heading.
  */
 public final class Lines {
 

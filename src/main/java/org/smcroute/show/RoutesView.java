@@ -16,7 +16,7 @@ import org.smcroute.route.KernelEntry;
 import org.smcroute.route.Routes;
 import org.smcroute.text.Pad;
 
-/** {@code show routes} in text (SPEC §15.2) and JSON (§15.7). */
+/** {@code show routes} in text and JSON. */
 public final class RoutesView {
 
     private final Interfaces ifaces;
@@ -57,9 +57,8 @@ public final class RoutesView {
     }
 
     /**
-     * The text table (§15.2) in {@link Pieces}. The rows are those of the tables when the show
-     * starts (a reference each, not the text); a kernel entry gone by the time its row is due is
-     * left out.
+     * The text table in {@link Pieces}. The rows are those of the tables when the show starts (a
+     * reference each, not the text); a kernel entry gone by the time its row is due is left out.
      */
     public Pieces text(boolean detail) {
         int w = ifaces.nameWidth(3);
@@ -131,7 +130,7 @@ public final class RoutesView {
         return b.toString();
     }
 
-    /** The JSON document (§15.7) in {@link Pieces}, from the tables as they are when it starts. */
+    /** The JSON document in {@link Pieces}, from the tables as they are when it starts. */
     public Pieces json() {
         ConfRoute[] templates = routes.templates().toArray(new ConfRoute[0]);
         ConfRoute[] ssm = routes.ssmRoutes().toArray(new ConfRoute[0]);

@@ -18,10 +18,10 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * The C structures of SPEC §16.5 as {@link MemoryLayout}s with explicit padding, so the byte
- * offsets are computed rather than hand-counted; {@code LayoutsTest} pins every size and offset
- * to the x86_64 C values. Fields carrying addresses are big-endian ints or raw byte arrays
- * (network order); everything else is host order.
+ * The C structures the native calls pass and read, as {@link MemoryLayout}s with explicit padding,
+ * so the byte offsets are computed rather than hand-counted; {@code LayoutsTest} pins every size
+ * and offset to the x86_64 C values. Fields carrying addresses are big-endian ints or raw byte
+ * arrays (network order); everything else is host order.
  */
 final class Layouts {
 

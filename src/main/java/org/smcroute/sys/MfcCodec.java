@@ -12,9 +12,9 @@ import org.smcroute.kernel.Upcall;
 import org.smcroute.net.Addr;
 
 /**
- * The byte layouts of the multicast routing socket (SPEC §16.4-16.5): MFC requests written
- * ({@code mfcctl}, {@code mf6cctl}) and upcalls read ({@code igmpmsg}, {@code mrt6msg}). Kept
- * apart from {@link LinuxRoutingSocket}'s system calls so the per-flow path is plain memory access.
+ * The byte layouts of the multicast routing socket: MFC requests written ({@code mfcctl},
+ * {@code mf6cctl}) and upcalls read ({@code igmpmsg}, {@code mrt6msg}). Kept apart from
+ * {@link LinuxRoutingSocket}'s system calls so the per-flow path is plain memory access.
  */
 final class MfcCodec {
 
@@ -85,7 +85,7 @@ final class MfcCodec {
         return m;
     }
 
-    /** SPEC §16.4: an igmpmsg has {@code im_mbz == 0} where real IGMP carries protocol 2. */
+    /** Accepts upcalls only: an igmpmsg has {@code im_mbz == 0} where real IGMP carries protocol 2. */
     static Upcall decode4(MemorySegment buf, long n) {
         if (n < Layouts.IGMPMSG.byteSize() || buf.get(JAVA_BYTE, IM_MBZ) != 0 || buf.get(JAVA_BYTE, IM_TYPE) == 0) {
             return null;
@@ -95,7 +95,7 @@ final class MfcCodec {
                 Addr.ofIpv4(buf.get(Layouts.IN_ADDR, IM_SRC)), Addr.ofIpv4(buf.get(Layouts.IN_ADDR, IM_DST)));
     }
 
-    /** SPEC §16.4: an mrt6msg has ICMPv6 type 0, which no real ICMPv6 message uses. */
+    /** Accepts upcalls only: an mrt6msg has ICMPv6 type 0, which no real ICMPv6 message uses. */
     static Upcall decode6(MemorySegment buf, long n) {
         if (n < Layouts.MRT6MSG.byteSize() || buf.get(JAVA_BYTE, IM6_MBZ) != 0 || buf.get(JAVA_BYTE, IM6_TYPE) == 0) {
             return null;

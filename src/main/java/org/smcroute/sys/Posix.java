@@ -11,7 +11,7 @@ import java.util.List;
  */
 public final class Posix {
 
-    /** CAP_NET_ADMIN (SPEC §16.2). */
+    /** Capability numbers of linux/capability.h. */
     public static final int CAP_NET_ADMIN = 12;
     public static final int CAP_NET_RAW = 13;
 

@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
 import org.smcroute.kernel.Errno;
 
 /**
- * systemd readiness notification (SPEC §4.4), the protocol of {@code sd_notify(3)}: one datagram
- * with newline-separated {@code KEY=VALUE} assignments to the AF_UNIX socket named in
- * {@code NOTIFY_SOCKET}, a path or, with a leading '@', an abstract name. Written here because
- * the JDK has no AF_UNIX datagram sockets and libsystemd is not a dependency we want.
+ * systemd readiness notification, the protocol of {@code sd_notify(3)}: one datagram with
+ * newline-separated {@code KEY=VALUE} assignments to the AF_UNIX socket named in
+ * {@code NOTIFY_SOCKET}, a path or, with a leading '@', an abstract name. Written here because the
+ * JDK has no AF_UNIX datagram sockets and libsystemd is not a dependency we want.
  */
 public final class SdNotify {
 

@@ -12,11 +12,11 @@ import org.smcroute.log.Log;
 import org.smcroute.text.Bytes;
 
 /**
- * The syslog destination of SPEC §5.2, written directly to the {@code /dev/log} datagram socket
- * in the RFC 3164 format glibc's {@code syslog(3)} uses, because the JDK cannot open AF_UNIX
- * datagram sockets. Logging must never take the daemon down: a missing {@code /dev/log} is
- * retried at the next message, and failed sends are dropped. Sends block like glibc's, so
- * messages are not lost while the log daemon is busy.
+ * The syslog destination (facility LOG_DAEMON, tagged {@code ident[pid]}), written directly to the
+ * {@code /dev/log} datagram socket in the RFC 3164 format glibc's {@code syslog(3)} uses, because
+ * the JDK cannot open AF_UNIX datagram sockets. Logging must never take the daemon down: a missing
+ * {@code /dev/log} is retried at the next message, and failed sends are dropped. Sends block like
+ * glibc's, so messages are not lost while the log daemon is busy.
  */
 public final class Syslog implements Log.Sink, AutoCloseable {
 

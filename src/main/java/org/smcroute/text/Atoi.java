@@ -1,9 +1,8 @@
 package org.smcroute.text;
 
 /**
- * C {@code atoi}, which the original reads its numbers with (SPEC §3.1, §6.7): optional
- * leading blanks and sign, then decimal digits up to the first non-digit; no digits gives 0.
- * Saturates instead of overflowing.
+ * C {@code atoi}, which the original reads its numbers with: optional leading blanks and sign, then
+ * decimal digits up to the first non-digit; no digits gives 0. Saturates instead of overflowing.
  */
 public final class Atoi {
 

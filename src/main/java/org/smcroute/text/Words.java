@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one way this program splits a line into words, for configuration lines (SPEC §6.1) and
- * batch lines (§13.4) alike: words are runs of anything but C whitespace, and a word that
- * begins with {@code #} ends the line. There is no quoting and no escaping.
+ * The one way this program splits a line into words, for configuration lines and batch lines alike:
+ * words are runs of anything but C whitespace, and a word that begins with {@code #} ends the line.
+ * There is no quoting and no escaping.
  */
 public final class Words {
 
