@@ -10,10 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A stand-in for smcrouted during the client's AOT training run (tools/aot-train.sh): it speaks
- * the IPC framing of SPEC §14 and answers with canned show output, so the training exercises the
- * client's real connect/send/receive/render path without root or a kernel. Not a test double
- * for correctness: the replies are only plausible, not checked. Exits after 60 s at the latest.
+ * A stand-in for smcrouted during the client's AOT training run (tools/aot-train.sh): it speaks the
+ * daemon's IPC framing and answers with canned show output, so the training exercises the client's
+ * real connect/send/receive/render path without root or a kernel. Not a test double for
+ * correctness: the replies are only plausible, not checked. Exits after 60 s at the latest.
  */
 public class AotTrainServer {
     static final String ROUTES = """

@@ -11,10 +11,9 @@ import org.smcroute.ipc.Request;
 import org.smcroute.ipc.Wire;
 
 /**
- * Sends {@code show interfaces} requests back to back on fresh connections to a daemon's IPC
- * socket (SPEC §14: the daemon closes after each reply) from a thread of the bench JVM, and
- * records each round trip (connect → EOF), so the longest stall over any time window can be read
- * off afterwards.
+ * Sends {@code show interfaces} requests back to back on fresh connections to a daemon's IPC socket
+ * (the daemon closes after each reply) from a thread of the bench JVM, and records each round trip
+ * (connect → EOF), so the longest stall over any time window can be read off afterwards.
  */
 final class IpcProbe implements AutoCloseable {
 

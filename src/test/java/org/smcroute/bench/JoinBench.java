@@ -12,11 +12,11 @@ import java.util.regex.Matcher;
 import org.smcroute.it.Topology;
 
 /**
- * Group joins from the configuration file (issue "Group membership", SPEC §9): the time to apply
- * N {@code mgroup} lines at start-up (start → ready minus start → ready of the same daemon on an
- * empty configuration started just before, median of interleaved pairs) and to leave them all on
- * a reload to an empty file (SIGHUP → new PID file mtime), against {@link JoinFloor}: the same
- * joins and leaves as bare calls in one loop.
+ * Group joins from the configuration file (issue "Group membership"): the time to apply N
+ * {@code mgroup} lines at start-up (start → ready minus start → ready of the same daemon on an
+ * empty configuration started just before, median of interleaved pairs) and to leave them all on a
+ * reload to an empty file (SIGHUP → new PID file mtime), against {@link JoinFloor}: the same joins
+ * and leaves as bare calls in one loop.
  */
 final class JoinBench {
 
@@ -87,7 +87,7 @@ final class JoinBench {
                 + (ssm ? " and `mgroup from eth1 source " + SSM_SOURCE + " group G` (SSM, G from 232.2.0.0 up)" : "")
                 + ". **Apply** = launch → ready minus launch → ready of the same daemon on an empty configuration "
                 + "started just before (median of " + runs + " interleaved pairs). **Leave** = the configuration replaced "
-                + "by an empty file, SIGHUP → PID file mtime changed (the reload's end, SPEC §4.4), polled every 1 ms. "
+                + "by an empty file, SIGHUP → PID file mtime changed (the reload's end), polled every 1 ms. "
                 + "**Floor** = `JoinFloor`: only the N join calls (then the N leave calls, closing each socket once empty) "
                 + "through `LinuxKernel`, 20 per socket like the daemon, same JVM flags, fresh namespace, after an "
                 + "untimed warm-up (one join and leave of another group: class loading and native linking, "

@@ -12,9 +12,8 @@ import org.smcroute.sys.LinuxKernel;
 
 /**
  * The floor for group joins: nothing but the join (and leave) calls through the daemon's own
- * {@link LinuxKernel}, pooled 20 per socket as the daemon does (SPEC §9.3), in a JVM started
- * with the daemon's flags. Run as root inside a fresh namespace:
- * {@code JoinFloor IFNAME N [SOURCE]} prints
+ * {@link LinuxKernel}, pooled 20 per socket as the daemon does, in a JVM started with the daemon's
+ * flags. Run as root inside a fresh namespace: {@code JoinFloor IFNAME N [SOURCE]} prints
  * {@code floor N JOIN_NANOS LEAVE_NANOS IGMP_BEFORE IGMP_JOINED IGMP_AFTER COLD_NANOS} where the
  * times cover the join loop (sockets opened as needed inside it) and the leave loop (each socket
  * closed once empty, as the daemon does), IGMP_* count the memberships in /proc/net/igmp, and

@@ -20,15 +20,15 @@ import java.util.regex.Pattern;
 import org.smcroute.it.Topology;
 
 /**
- * Reload of a big configuration with one changed line (issue "Truly seamless reload", SPEC §11):
- * (a) SIGHUP → the changed entry in the kernel, (b) the kernel MFC operations the reload issues
- * (counted with strace), (c) the longest IPC round trip while it runs ({@link IpcProbe}) and
- * (d) SIGTERM sent 5 ms into a reload → exit, next to SIGTERM → exit of an idle daemon.
+ * Reload of a big configuration with one changed line (issue "Truly seamless reload"): (a) SIGHUP →
+ * the changed entry in the kernel, (b) the kernel MFC operations the reload issues (counted with
+ * strace), (c) the longest IPC round trip while it runs ({@link IpcProbe}) and (d) SIGTERM sent
+ * 5 ms into a reload → exit, next to SIGTERM → exit of an idle daemon.
  *
  * <p>The configuration is N (S,G) lines {@link Bench#sgLine} with the first one also to eth2
  * (so eth2 has a VIF throughout); reload k changes line N/2 + k from {@code to eth1} to
  * {@code to eth1 eth2}: one kernel entry gains an OIF. (Additions, not toggling: the original
- * daemon never removes an OIF on reload, SPEC §11.)
+ * daemon never removes an OIF on reload.)
  */
 final class ReloadBench {
 
@@ -179,7 +179,7 @@ final class ReloadBench {
             Kill.send(d.pid(), Kill.SIGTERM);
             if (d.p.waitFor(60, TimeUnit.SECONDS)) {
                 r.termDuring = (System.nanoTime() - t0) / 1e6;
-                // what the SIGTERM interrupted, from the log (NOTICE lines of SPEC §11 steps 1 and 10)
+                // what the SIGTERM interrupted, from the log (the NOTICE lines that start and end a reload)
                 String log = d.log();
                 int reloading = count(log, "Reloading configuration");
                 int ready = count(log, "Ready, waiting");

@@ -88,7 +88,7 @@ final class Running implements AutoCloseable {
         return wrapped ? ProcessHandle.of(pid()).map(ProcessHandle::isAlive).orElse(false) : p.isAlive();
     }
 
-    /** Waits for the PID file (readiness, SPEC §4.4); ms since launch. */
+    /** Waits for the PID file (written at readiness); ms since launch. */
     double awaitReady() {
         Path pf = pidFile();
         while (true) {
@@ -110,7 +110,7 @@ final class Running implements AutoCloseable {
         }
     }
 
-    /** The PID file's modification time (a reload's acknowledgement, SPEC §4.4). */
+    /** The PID file's modification time (touched at the end of every reload). */
     FileTime pidMtime() {
         try {
             return Files.getLastModifiedTime(pidFile());

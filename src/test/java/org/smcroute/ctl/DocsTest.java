@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.smcroute.daemon.Options;
 
 /**
- * Keeps the manual pages and the shipped files in step with the code: every option and
- * command is documented, the errors of the original's documentation (SPEC §23) are not
- * repeated, and the systemd unit and example configuration carry what SPEC §4.4 and §3.3
- * require. (Lives in this package for {@link Commands#NAMES}.)
+ * Keeps the manual pages and the shipped files in step with the code: every option and command is
+ * documented, the known errors of the original's documentation are not repeated, the systemd unit
+ * is a notify service reloaded through smcroutectl, and the example configuration ends by including
+ * /etc/smcroute.d. (Lives in this package for {@link Commands#NAMES}.)
  */
 class DocsTest {
 

@@ -12,7 +12,7 @@ import org.smcroute.ipc.Request;
 import org.smcroute.ipc.Wire;
 import org.smcroute.text.Words;
 
-/** Show rendering (SPEC §15.6), JSON pass-through and batch mode (§13.4). */
+/** Show rendering, JSON pass-through and batch mode. */
 class ShowAndBatchTest extends ClientTestBase {
 
     @Test
@@ -79,7 +79,7 @@ class ShowAndBatchTest extends ClientTestBase {
             "(10.0.0.1, 225.7.7.7)                      eth0 ") + "\n\n";
 
     @Test
-    void plainRenderingMatchesSpecExample() throws IOException {
+    void plainRenderingIsByteExact() throws IOException {
         daemon(ROUTES_WIRE);
         assertThat(run("-p", "show")).isZero();
         assertThat(stdout).isEqualTo(ROUTES_PLAIN);

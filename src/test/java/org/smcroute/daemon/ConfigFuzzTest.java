@@ -201,7 +201,7 @@ class ConfigFuzzTest {
         return directives;
     }
 
-    /** An interface vanishes, returns with a new ifindex, or a new one appears (SPEC §8.6). */
+    /** An interface vanishes, returns with a new ifindex, or a new one appears. */
     private static void churnLinks(Rig rig, RandomGenerator rnd) {
         String name = "eth" + rnd.nextInt(4);
         List<Link> links = rig.kernel.links;

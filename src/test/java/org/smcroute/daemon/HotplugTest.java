@@ -12,7 +12,7 @@ import org.smcroute.kernel.FakeKernel;
 import org.smcroute.kernel.Link;
 import org.smcroute.log.Log;
 
-/** Interfaces that vanish, come back and are re-created, against the fake kernel (SPEC §8.6, §12). */
+/** Interfaces that vanish, come back and are re-created, against the fake kernel. */
 class HotplugTest {
 
     private final FakeKernel kernel = new FakeKernel().link("eth0", 2).link("eth1", 3).link("eth2", 4);

@@ -14,7 +14,7 @@ import org.smcroute.log.Log;
 import org.smcroute.loop.ManualIo;
 import org.smcroute.mrdisc.Mrdisc;
 
-/** The mrdisc hooks of interface hot-plug (SPEC §8.6): deactivation and reactivation. */
+/** The mrdisc hooks of interface hot-plug: deactivation and reactivation. */
 class MrdiscHotplugTest {
 
     final FakeKernel kernel = new FakeKernel().link("eth0", 2).link("eth1", 3);

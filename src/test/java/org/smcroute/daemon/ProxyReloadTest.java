@@ -16,8 +16,8 @@ import org.smcroute.proxy.Packets;
 import org.smcroute.proxy.Proxy;
 
 /**
- * The proxy in the reload order {@link State} owns (SPEC §11): a reload that keeps the mproxy
- * line keeps what hosts reported and touches no socket; one that drops it leaves everything.
+ * The proxy in the reload order {@link State} owns: a reload that keeps the mproxy line keeps what
+ * hosts reported and touches no socket; one that drops it leaves everything.
  */
 class ProxyReloadTest {
 

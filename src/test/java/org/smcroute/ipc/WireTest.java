@@ -31,13 +31,13 @@ class WireTest {
     }
 
     @Test
-    void encodesTheSpecExample() {
+    void encodesJoinByteForByte() {
         assertThat(ByteOrder.nativeOrder()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
         assertThat(Wire.encode(new Request('j', List.of("eth0", "225.1.2.3")))).isEqualTo(example());
     }
 
     @Test
-    void decodesTheSpecExample() {
+    void decodesJoinByteForByte() {
         Decoded d = Wire.decode(example(), 0, 32);
         assertThat(d).isEqualTo(new Decoded.Complete(new Request('j', List.of("eth0", "225.1.2.3")), 32));
     }
@@ -181,7 +181,7 @@ class WireTest {
         assertThat(malformedArgs(new Request('r', ssm))).isEqualTo(Wire.malformed('r'));
     }
 
-    /** The §14.6 error a request's words get, or null when the request goes on to be executed. */
+    /** The malformed-request error a request's words get, or null when the request goes on to be executed. */
     private static String malformedArgs(Request r) {
         return Action.of(r) instanceof Action.Refused x && x.malformed() ? x.error() : null;
     }

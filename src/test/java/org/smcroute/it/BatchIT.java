@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@code smcroutectl -b} against the real daemon (SPEC §13.4, §14.5). The client keeps several
- * lines' connections open at a time (ctl.Pipeline), so these tests pin down what must not change
- * with that: lines take effect in their order, even when each one undoes the previous, and
- * every message comes out in line order.
+ * {@code smcroutectl -b} against the real daemon. The client keeps several lines' connections open
+ * at a time (ctl.Pipeline), so these tests pin down what must not change with that: lines take
+ * effect in their order, even when each one undoes the previous, and every message comes out in
+ * line order.
  */
 @ExtendWith(NetnsExtension.class)
 class BatchIT {

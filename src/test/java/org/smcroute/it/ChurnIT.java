@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * An OIF that is deleted and re-created over and over (SPEC §8.6) while a static route forwards
- * to it and to a stable OIF: nothing leaks (VIFs, file descriptors, heap), the stable OIF keeps
- * receiving, and the re-created OIF gets its traffic back without a reload. Then a
- * {@code kill -9} and a restart, which must restore forwarding within 1 s.
+ * An OIF that is deleted and re-created over and over while a static route forwards to it and to a
+ * stable OIF: nothing leaks (VIFs, file descriptors, heap), the stable OIF keeps receiving, and the
+ * re-created OIF gets its traffic back without a reload. Then a {@code kill -9} and a restart,
+ * which must restore forwarding within 1 s.
  *
  * <p>The churn has two parts: 1,000 fast cycles in bursts through {@code ip -batch} (the daemon
  * sees them coalesced, as netlink bursts), and paced cycles in which the daemon is seen to drop

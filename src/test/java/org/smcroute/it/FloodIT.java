@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A source flood against a (*,G/16) template (SPEC §10.4, §19): 100,000 forged sources, sent
- * several times over, to a daemon started with {@code --cache-limit 20000}. The learned cache
- * stops at the limit with one warning, the daemon's memory stays bounded, {@code show routes}
- * keeps answering within 1 s, and a flow learned before the flood keeps forwarding throughout.
+ * A source flood against a (*,G/16) template: 100,000 forged sources, sent several times over, to a
+ * daemon started with {@code --cache-limit 20000}. The learned cache stops at the limit with one
+ * warning, the daemon's memory stays bounded, {@code show routes} keeps answering within 1 s, and a
+ * flow learned before the flood keeps forwarding throughout.
  */
 @ExtendWith(NetnsExtension.class)
 class FloodIT {

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.smcroute.net.Addr;
 
 /**
- * Group membership (SPEC §9) on the real kernel: configured and runtime joins, ASM and SSM,
- * IPv4 and IPv6, appear in and leave /proc/net/igmp, igmp6, mcfilter, mcfilter6 and
- * {@code ip maddr} exactly; the membership reports really go out on the wire (captured in the
- * neighbour namespace); wrong leaves are refused with the §9 texts; show output; and thousands
- * of joins and leaves leave neither a socket nor a membership behind.
+ * Group membership on the real kernel: configured and runtime joins, ASM and SSM, IPv4 and IPv6,
+ * appear in and leave /proc/net/igmp, igmp6, mcfilter, mcfilter6 and {@code ip maddr} exactly; the
+ * membership reports really go out on the wire (captured in the neighbour namespace); wrong leaves
+ * are refused with their exact texts; show output; and thousands of joins and leaves leave neither
+ * a socket nor a membership behind.
  */
 @ExtendWith(NetnsExtension.class)
 class GroupsIT {
@@ -62,7 +62,7 @@ class GroupsIT {
                         "igmp3 4 225.9.0.2", "igmp3 4 225.9.0.3", "mld2 4 ff0e::1:3", "mld2 5 ff0e::1:4 fd00::2",
                         "mld2 4 ff0e::9:0", "mld2 4 ff0e::9:3");
 
-                // show groups: configured lengths and strings, kernel joins expanded (§15.3, §15.7)
+                // show groups: configured lengths and strings, kernel joins expanded
                 It.Wire groups = new It.Wire().title("Group Memberships Table")
                         .heading(It.left("GROUP (S,G)", 42) + " " + It.left("IIF", 16))
                         .data(row("(*, 225.1.2.3)")).data(row("(*, 225.9.0.1/30)")).data(row("(10.0.0.2, 225.1.2.4)"))
@@ -87,7 +87,7 @@ class GroupsIT {
                         + g("fd00::2", "ff0e::1:4")
                         + "]}}\n");
 
-                // Refused leaves (§9.2): one member of a range, another length, wrong or missing source.
+                // Refused leaves: one member of a range, another length, wrong or missing source.
                 refused(ctl, "No group (*,225.9.0.1) on eth0 to leave", "leave", "eth0", "225.9.0.1");
                 refused(ctl, "No group (*,225.9.0.1/29) on eth0 to leave", "leave", "eth0", "225.9.0.1/29");
                 refused(ctl, "No group (10.0.0.9,225.1.2.4) on eth0 to leave", "leave", "eth0", "10.0.0.9", "225.1.2.4");
@@ -99,7 +99,7 @@ class GroupsIT {
                 refused(ctl, "join: Invalid multicast group: 10.1.2.3", "join", "eth0", "10.1.2.3");
                 assertThat(memberships(r)).isEqualTo(union(base, conf));
 
-                // The whole range with its /LEN, and SSM with its source, leave (§9.2).
+                // The whole range with its /LEN, and SSM with its source, leave.
                 ctl.run("leave", "eth0", "225.9.0.1/30").ok();
                 ctl.run("leave", "eth0", "10.0.0.2", "225.1.2.4").ok();
                 ctl.run("leave", "eth0", "ff0e::9:0/126").ok();
@@ -123,7 +123,7 @@ class GroupsIT {
                         .data(row("(*, 225.1.2.3)")).data(row("(*, ff0e::1:3)")).data(row("(*, 225.1.2.5)"))
                         .data(row("(10.0.0.2, 225.1.2.6)")).data(row("(*, ff0e::1:5)")).data(row("(fd00::2, ff0e::1:6)")).terse());
 
-                // Shutdown leaves everything (§4.5 step 5).
+                // Shutdown leaves everything (closing the join sockets).
                 d.stopCleanly();
                 assertThat(memberships(r)).isEqualTo(base);
             }

@@ -17,12 +17,12 @@ import org.smcroute.it.Mcast.Count;
 import org.smcroute.it.Mcast.Flow;
 
 /**
- * Interfaces that come, go and come back (SPEC §8.6, §12), with real traffic and no reload: an
- * interface created after start activates its pending routes and joins within a second; an IIF
- * or OIF deleted and re-created under the same name gets its old VIF/MIF slot back on the new
- * ifindex and forwards again; an interface that loses MULTICAST leaves every kernel entry and
- * returns with it; a reload while an interface is still absent puts its lines back on the
- * pending list (§8.6 last bullet); and {@code -F} verify mode (§4.7).
+ * Interfaces that come, go and come back, with real traffic and no reload: an interface created
+ * after start activates its pending routes and joins within a second; an IIF or OIF deleted and
+ * re-created under the same name gets its old VIF/MIF slot back on the new ifindex and forwards
+ * again; an interface that loses MULTICAST leaves every kernel entry and returns with it; a reload
+ * while an interface is still absent puts its lines back on the pending list; and {@code -F} verify
+ * mode.
  *
  * <p>Kernel state is polled through {@code /proc/<daemon pid>/net/...}, which shows the
  * daemon's namespace without starting a process per poll, so latencies are measured to the
@@ -52,7 +52,7 @@ class HotplugIT {
                     + "{\"kind\":\"mroute\",\"iif\":\"eth0\",\"source\":\"10.0.0.2\",\"group\":\"225.3.0.1\",\"oifs\":[\"eth1\",\"eth5\"]},"
                     + "{\"kind\":\"mroute\",\"iif\":\"eth0\",\"source\":\"10.0.0.2\",\"group\":\"225.3.0.2\",\"oifs\":[\"eth5\"]},"
                     + "{\"kind\":\"mgroup\",\"iif\":\"eth5\",\"source\":null,\"group\":\"225.3.9.9\",\"oifs\":[]}]}\n");
-            // Installed with the OIFs that exist (§12.1): eth1, and a stop filter for the other.
+            // Installed with the OIFs that exist: eth1, and a stop filter for the other.
             assertThat(ProcFiles.mroutes(t.router(), false)).containsExactlyInAnyOrder(
                     new ProcFiles.Mroute(S4, "225.3.0.1", "eth0", List.of("eth1"), "resolved"),
                     new ProcFiles.Mroute(S4, "225.3.0.2", "eth0", List.of(), "resolved"));
@@ -211,7 +211,7 @@ class HotplugIT {
                     org.assertj.core.groups.Tuple.tuple("225.3.2.2", Map.of()),
                     org.assertj.core.groups.Tuple.tuple("225.3.3.1", Map.of(1, 1)));
             assertThat(slots(d, "eth2").vif()).isEqualTo(2); // the slot is kept for its return
-            // §8.6 deactivation leaves the kernel joins (the record is kept for the re-join)
+            // deactivation leaves the kernel joins (the record is kept for the re-join)
             k.awaitMillis(System.nanoTime(), "225.3.2.9 left on eth2", () -> !k.joined("eth2", "225.3.2.9"));
             Mcast.sendAll(t.sender().host(), "eth0", groups, 4000, 10, 200);
             r1.await(S4, "225.3.2.1", 20, It.WAIT);
@@ -272,7 +272,7 @@ class HotplugIT {
                     .data("mroute  from eth2 source 10.0.2.2 group 225.3.4.2 to eth1")
                     .data("mgroup  from eth2 group 225.3.4.9");
             assertThat(ctl.run("-p", "show", "pending").ok().out()).isEqualTo(pending.plain());
-            // eth2 was unreferenced at the sweep: its VIF is deleted and its row dropped (§8.1, §8.5)
+            // eth2 was unreferenced at the sweep: its VIF is deleted and its row dropped
             assertThat(ctl.run("-j", "show", "interfaces").ok().out()).doesNotContain("\"eth2\"");
             assertThat(ProcFiles.mroutes(r, false)).containsExactly(
                     new ProcFiles.Mroute(S4, "225.3.4.1", "eth0", List.of("eth1"), "resolved"));

@@ -24,10 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.smcroute.ipc.Wire;
 
 /**
- * The IPC socket against hostile and careless clients (SPEC §14.5, §14.6), over raw UNIX-socket
- * connections: every malformed request gets its exact error text and a close, silent, partial
- * and non-reading clients are dropped after about 5 s without ever delaying anybody else, 100
- * simultaneous clients are all served, and the one daemon (same PID) survives all of it.
+ * The IPC socket against hostile and careless clients, over raw UNIX-socket connections: every
+ * malformed request gets its exact error text and a close, silent, partial and non-reading clients
+ * are dropped after about 5 s without ever delaying anybody else, 100 simultaneous clients are all
+ * served, and the one daemon (same PID) survives all of it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -122,9 +122,9 @@ class IpcHardeningIT {
     }
 
     /**
-     * Pipelined requests are all answered wherever the daemon's read buffer happens to end:
-     * 25 requests of 41 bytes fill exactly 1025 bytes, and the 26th is already waiting in the
-     * socket (SPEC §14.5: close only when no more bytes are waiting).
+     * Pipelined requests are all answered wherever the daemon's read buffer happens to end: 25
+     * requests of 41 bytes fill exactly 1025 bytes, and the 26th is already waiting in the socket
+     * (the daemon closes only when no more bytes are waiting).
      */
     @ParameterizedTest(name = "{0} requests")
     @org.junit.jupiter.params.provider.ValueSource(ints = {24, 25, 26, 50, 51, 100})

@@ -8,10 +8,10 @@ import java.util.List;
 import org.smcroute.net.Addr;
 
 /**
- * What the daemon must do with a byte stream on one connection, written from SPEC §14.2-§14.6
- * alone (not from the daemon's decoder): the requests it executes, in order, and how the
- * connection ends: an error text and a close, or a close without a reply when the stream ends
- * (the test half-closes) with an incomplete request.
+ * What the daemon must do with a byte stream on one connection, written from the protocol's rules
+ * alone (not from the daemon's decoder): the requests it executes, in order, and how the connection
+ * ends: an error text and a close, or a close without a reply when the stream ends (the test
+ * half-closes) with an incomplete request.
  */
 final class IpcOracle {
 
@@ -93,7 +93,7 @@ final class IpcOracle {
         }
     }
 
-    /** SPEC §14.3 checks that end in "Unknown or malformed IPC message". */
+    /** The per-command argument checks whose failure is "Unknown or malformed IPC message". */
     private static boolean argsOk(char c, List<String> a) {
         int n = a.size();
         return switch (c) {

@@ -23,9 +23,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Small helpers shared by the daemon-level integration tests: polling for a condition, the
- * router's interface table, expected show output built from SPEC §15, and a raw IPC client
- * that speaks the §14.2 wire format byte by byte.
+ * Small helpers shared by the daemon-level integration tests: polling for a condition, the router's
+ * interface table, expected show output built field by field, and a raw IPC client that speaks the
+ * wire format byte by byte.
  */
 final class It {
 
@@ -92,12 +92,12 @@ final class It {
                 .orElseThrow(() -> new AssertionError("no " + name + " in " + ns)).index();
     }
 
-    /** The show column width W of §15.1: the longest interface name, at least {@code min}. */
+    /** The show column width W: the longest interface name, at least {@code min}. */
     static int width(Netns ns, int min) {
         return Math.max(min, links(ns).stream().mapToInt(l -> l.name().length()).max().orElse(0));
     }
 
-    // ---------------------------------------------------------------- show rendering (§15.6)
+    // ---------------------------------------------------------------- show rendering
 
     /** A show reply as the daemon sends it: typed lines with the wire markers. */
     static final class Wire {
@@ -158,18 +158,18 @@ final class It {
         return s.length() >= n ? s : " ".repeat(n - s.length()) + s;
     }
 
-    /** Route column heading of §15.2 (brief). */
+    /** Route column heading (brief). */
     static String routeHeading(int w) {
         return left("ROUTE (S,G)", 42) + " " + left("IIF", w) + "  OIFS";
     }
 
-    /** Route column heading of §15.2 (detail). */
+    /** Route column heading (detail). */
     static String routeHeadingDetail(int w) {
         return left("ROUTE (S,G)", 42) + " " + left("IIF", w) + " " + right("PACKETS", 10) + " "
                 + right("BYTES", 10) + "  OIFS";
     }
 
-    /** A brief route row of §15.2. */
+    /** A brief route row. */
     static String routeRow(int w, String sg, String iif, String... oifs) {
         StringBuilder b = new StringBuilder(left(sg, 42)).append(' ').append(left(iif, w)).append(' ');
         for (String o : oifs) {
@@ -178,7 +178,7 @@ final class It {
         return b.toString();
     }
 
-    /** A detail route row of §15.2. */
+    /** A detail route row. */
     static String routeRowDetail(int w, String sg, String iif, long pkts, long bytes, String... oifs) {
         StringBuilder b = new StringBuilder(left(sg, 42)).append(' ').append(left(iif, w)).append(' ')
                 .append(right(Long.toString(pkts), 10)).append(' ').append(right(Long.toString(bytes), 10)).append(' ');
@@ -188,9 +188,12 @@ final class It {
         return b.toString();
     }
 
-    // ---------------------------------------------------------------- raw IPC (§14.2)
+    // ---------------------------------------------------------------- raw IPC
 
-    /** A request laid out as §14.2 says, with a header whose fields the caller may falsify. */
+    /**
+     * A request in the wire layout (8-byte length, u16 command, u16 count, 4 padding bytes, native
+     * byte order), with a header whose fields the caller may falsify.
+     */
     static byte[] request(long len, int cmd, int count, byte[] strings) {
         ByteBuffer b = ByteBuffer.allocate(16 + strings.length).order(ByteOrder.nativeOrder());
         b.putLong(len).putShort((short) cmd).putShort((short) count).putInt(0).put(strings);
@@ -214,8 +217,8 @@ final class It {
     }
 
     /**
-     * Writes {@code bytes} in one write and returns everything the daemon sends until it closes
-     * the connection (at most 10 s; the daemon must close after its reply, §14.5).
+     * Writes {@code bytes} in one write and returns everything the daemon sends until it closes the
+     * connection (at most 10 s; the daemon must close after its reply).
      */
     static byte[] ipc(Path socket, byte[] bytes) {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));

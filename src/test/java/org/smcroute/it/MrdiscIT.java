@@ -25,10 +25,9 @@ import org.smcroute.net.Checksum;
 import org.smcroute.sys.MrdiscProbe;
 
 /**
- * Multicast Router Discovery on the wire (SPEC §17): the daemon runs with
- * {@code phyint eth1 enable mrdisc} and {@code -m 4}; {@link MrdiscProbe} captures on the
- * neighbour's end of the link (AF_PACKET, so IP headers, options and the Hop-by-Hop header are
- * visible) and sends Solicitations.
+ * Multicast Router Discovery on the wire: the daemon runs with {@code phyint eth1 enable mrdisc}
+ * and {@code -m 4}; {@link MrdiscProbe} captures on the neighbour's end of the link (AF_PACKET, so
+ * IP headers, options and the Hop-by-Hop header are visible) and sends Solicitations.
  */
 @ExtendWith(NetnsExtension.class)
 class MrdiscIT {
@@ -238,7 +237,7 @@ class MrdiscIT {
                         && probe.packets.stream().filter(is(true, Mrdisc.TERMINATION6)).count() == n);
     }
 
-    /** IPv4 header with TTL 1 and a Router Alert, to 224.0.0.106; IGMP message as §17.3. */
+    /** IPv4 header with TTL 1 and a Router Alert, to 224.0.0.106; then the 8-byte IGMP message. */
     static void checkV4(Pkt p, int type, int interval, int robustness) {
         byte[] d = p.data();
         assertThat((d[0] & 0x0f) * 4).as("IP header length with a 4-byte option " + p).isEqualTo(24);
@@ -254,7 +253,7 @@ class MrdiscIT {
         assertThat(((m[6] & 0xff) << 8) | (m[7] & 0xff)).as("robustness " + p).isEqualTo(robustness);
     }
 
-    /** IPv6 from a link-local address to ff02::6a, hop limit 1, Hop-by-Hop Router Alert; ICMPv6 as §17.5. */
+    /** IPv6 from a link-local address to ff02::6a, hop limit 1, Hop-by-Hop Router Alert; ICMPv6, same 8-byte layout. */
     static void checkV6(Pkt p, int type, int interval, int robustness) {
         byte[] d = p.data();
         assertThat(d[6]).as("next header Hop-by-Hop " + p).isEqualTo((byte) 0);

@@ -27,10 +27,9 @@ import org.smcroute.it.Mcast.Flow;
 import org.smcroute.sys.DgramSink;
 
 /**
- * Operating the daemon: every command-line option whose effect can be observed from outside,
- * the exit codes of SPEC §3.4, background start through the launcher (§3.5), syslog and
- * sd_notify (§4.4, §5), the privilege drop (§4.3) and several instances on separate multicast
- * routing tables (§18).
+ * Operating the daemon: every command-line option whose effect can be observed from outside, the
+ * exit codes, background start through the launcher, syslog and sd_notify, the privilege drop and
+ * several instances on separate multicast routing tables.
  *
  * <p>Test hooks used here, all documented in smcrouted(8): {@code SMCROUTE_RUNSTATEDIR} and
  * {@code SMCROUTE_SYSCONFDIR} replace the launchers' built-in directories, and
@@ -114,7 +113,7 @@ class OperationsIT {
         assertThat(dir.resolve("smcroute.sock")).doesNotExist();
         assertThat(Files.getPosixFilePermissions(dir.resolve("foo.sock"))).isEqualTo(PosixFilePermissions.fromString("rw-rw----"));
         assertThat(Files.getPosixFilePermissions(dir.resolve("foo.pid"))).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
-        // the PID file is written before "Ready" is logged (SPEC §4.1 step 16): wait for the line
+        // the PID file is written before "Ready" is logged: wait for the line
         awaitLog(d, "foo[" + d.pid() + "]: " + READY);
         assertThat(d.log()).contains("foo[" + d.pid() + "]: " + READY);
 

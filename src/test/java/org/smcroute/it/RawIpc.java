@@ -18,9 +18,9 @@ import org.smcroute.ipc.Request;
 import org.smcroute.ipc.Wire;
 
 /**
- * Raw IPC connections to the daemon's UNIX socket, below smcroutectl: the test decides every
- * byte (SPEC §14.2 layout, native byte order, 8-byte {@code len}) and observes exactly what
- * comes back and when the daemon closes. Every wait is bounded.
+ * Raw IPC connections to the daemon's UNIX socket, below smcroutectl: the test decides every byte
+ * (request layout, native byte order, 8-byte {@code len}) and observes exactly what comes back and
+ * when the daemon closes. Every wait is bounded.
  */
 public final class RawIpc implements AutoCloseable {
 

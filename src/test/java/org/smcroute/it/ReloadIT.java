@@ -19,10 +19,10 @@ import org.smcroute.it.Mcast.Count;
 import org.smcroute.it.Mcast.Flow;
 
 /**
- * Reload (SPEC §11) on the real kernel: unchanged routes forward a steady stream without losing
- * a single datagram across ten reloads (SIGHUP and {@code smcroutectl reload}), their counters
- * keep growing and learned entries of kept templates survive; removed lines stop, added lines
- * start, a removed OIF stops receiving, and runtime additions are dropped.
+ * Reload on the real kernel: unchanged routes forward a steady stream without losing a single
+ * datagram across ten reloads (SIGHUP and {@code smcroutectl reload}), their counters keep growing
+ * and learned entries of kept templates survive; removed lines stop, added lines start, a removed
+ * OIF stops receiving, and runtime additions are dropped.
  */
 @ExtendWith(NetnsExtension.class)
 class ReloadIT {

@@ -20,10 +20,9 @@ import org.smcroute.it.Mcast.Count;
 import org.smcroute.it.Mcast.Flow;
 
 /**
- * Static (S,G) routes on the real kernel (SPEC §10.1–10.3, §14, §15): configured and runtime
- * routes forward to exactly their OIFs, removal is exact, show output is byte-exact, shutdown
- * leaves no kernel state, bad configuration lines are reported by line, and malformed IPC input
- * gets the §14.6 error replies.
+ * Static (S,G) routes on the real kernel: configured and runtime routes forward to exactly their
+ * OIFs, removal is exact, show output is byte-exact, shutdown leaves no kernel state, bad
+ * configuration lines are reported by line, and malformed IPC input gets its exact error replies.
  */
 @ExtendWith(NetnsExtension.class)
 class StaticRoutesIT {
@@ -33,7 +32,7 @@ class StaticRoutesIT {
     private static final String G6 = "ff0e::1:3";
 
     @Test
-    void routesForwardToExactlyTheirOifsAndShowMatchesSpec() {
+    void routesForwardToExactlyTheirOifsAndShowIsByteExact() {
         try (Topology t = Topology.create(3);
              Daemon d = Daemon.start(t.router(), """
                      phyint eth0 enable
@@ -70,7 +69,7 @@ class StaticRoutesIT {
             assertThat(m4).isEqualTo(new ProcFiles.Mfc(G4, s4, 0, 20, 10 * (28 + 9) + 10 * (28 + 10), 0, Map.of(1, 1, 2, 1)));
             assertThat(m6).isEqualTo(new ProcFiles.Mfc(G6, s6, 0, 20, 10 * (48 + 9) + 10 * (48 + 10), 0, Map.of(1, 1, 3, 1)));
 
-            // show routes: -p, -t, ANSI, -d, -j (§15.2, §15.6, §15.7)
+            // show routes: -p, -t, ANSI, -d, -j
             int w = It.width(t.router(), 3);
             It.Wire routes = new It.Wire()
                     .title("(S,G) Rules").heading(routeHeading(w))
@@ -97,7 +96,7 @@ class StaticRoutesIT {
             assertThat(ctl.run("-j", "show").ok().out()).isEqualTo(
                     "{\"routes\":{\"asm\":[],\"ssm\":[" + r4 + "," + r6 + "],\"kernel\":[" + r4 + "," + r6 + "]}}\n");
 
-            // show interfaces (§15.4): every interface in ifindex order, VIF = MIF = allocation order
+            // show interfaces: every interface in ifindex order, VIF = MIF = allocation order
             Map<String, String> slots = Map.of("eth0", "0", "eth1", "1", "eth2", "2", "eth3", "3");
             int wi = It.width(t.router(), 6);
             It.Wire ifs = new It.Wire().heading(" INDEX " + It.left("PHYINT", wi) + "  VIF  MIF");
@@ -115,7 +114,7 @@ class StaticRoutesIT {
             assertThat(ProcFiles.vifs(t.router(), false)).extracting(ProcFiles.Vif::name).containsExactly("eth0", "eth1", "eth2", "eth3");
             assertThat(ProcFiles.vifs(t.router(), true)).extracting(ProcFiles.Vif::name).containsExactly("eth0", "eth1", "eth2", "eth3");
 
-            // Runtime add (§10.1): forwards to eth3 only, visible in ip mroute and ip_mr_cache.
+            // Runtime add: forwards to eth3 only, visible in ip mroute and ip_mr_cache.
             ctl.run("add", "eth0", s4, G4B, "eth3").ok();
             assertThat(ProcFiles.mroutes(t.router(), false)).contains(
                     new ProcFiles.Mroute(s4, G4B, "eth0", List.of("eth3"), "resolved"));
@@ -123,7 +122,7 @@ class StaticRoutesIT {
             Mcast.send(t.sender().host(), "eth0", G4B, 4000, 10, 400);
             r3.await(s4, G4B, 10, It.WAIT);
 
-            // remove with an OIF (§10.2): only eth2 goes, in the kernel too.
+            // remove with an OIF: only eth2 goes, in the kernel too.
             ctl.run("remove", "eth0", s4, G4, "eth2").ok();
             assertThat(ProcFiles.mroutes(t.router(), false)).contains(
                     new ProcFiles.Mroute(s4, G4, "eth0", List.of("eth1"), "resolved"));
@@ -143,7 +142,7 @@ class StaticRoutesIT {
             assertThat(r2.stop()).containsExactlyInAnyOrderEntriesOf(Map.of(f4, new Count(20, 20)));
             assertThat(r3.stop()).containsExactlyInAnyOrderEntriesOf(Map.of(f6, new Count(20, 20), f4b, new Count(10, 10)));
 
-            // smcroutectl kill (§4.5): reply first, then a clean shutdown.
+            // smcroutectl kill: reply first, then a clean shutdown.
             Exec.Result kill = ctl.run("kill");
             assertThat(kill.exit()).as(kill.toString()).isZero();
             It.await(() -> "daemon still running after kill\n" + d.log(), () -> !d.isAlive());
@@ -176,7 +175,7 @@ class StaticRoutesIT {
                     f + "2: mroute: Invalid multicast group: 225.300.2.3",
                     f + "3: mroute: Invalid multicast group prefix length, 40",
                     f + "4: Unknown command frobnicate, skipping.",
-                    // unknown interfaces: the line (DEBUG) and its pending NOTICE (§6.9, §12.1)
+                    // unknown interfaces: the line (DEBUG) and its pending NOTICE
                     f + "5: mroute from eth9 source 10.0.0.2 group 225.1.2.5 to eth1\n" + f
                             + "5: mroute from eth9 source 10.0.0.2 group 225.1.2.5 pending: inbound eth9 not available\n",
                     f + "7: join: Invalid multicast group: 225.1.2.300",
@@ -207,7 +206,7 @@ class StaticRoutesIT {
             assertThat(ProcFiles.mroutes(t.router(), true)).containsExactly(
                     new ProcFiles.Mroute("fd00::2", "ff0e::1:6", "eth0", List.of("eth1"), "resolved"));
 
-            // SIGTERM: exit 0 and nothing left behind (§4.5).
+            // SIGTERM: exit 0 and nothing left behind.
             assertThat(d.stop()).as(d.log()).isZero();
             assertNoKernelStateAndNoFiles(t.router(), d);
         }
@@ -238,7 +237,7 @@ class StaticRoutesIT {
             // The final NUL is missing.
             byte[] noFinal = "eth0\0225.1.2.3\0".getBytes();
             assertThat(It.ipcText(sock, It.request(16 + noFinal.length, 'j', 2, noFinal))).isEqualTo(badMessage);
-            // 32 OIFs are accepted, 33 are one too many (§14.3); both fit the 35-string limit.
+            // 32 OIFs are accepted, 33 are one too many; both fit the 35-string limit.
             List<String> ok32 = new ArrayList<>(List.of("eth0", "10.0.0.2", "225.1.2.4"));
             ok32.addAll(Collections.nCopies(32, "eth1"));
             assertThat(It.ipcText(sock, It.request('a', ok32.toArray(String[]::new)))).isEmpty();
@@ -251,7 +250,7 @@ class StaticRoutesIT {
             // The daemon logged the same texts at WARNING, and still serves.
             assertThat(d.log()).contains(cases.keySet());
             assertThat(d.isAlive()).isTrue();
-            // The exact bytes of the §14.2 example are a valid join.
+            // The original client's bytes for "join eth0 225.1.2.3" (x86_64) are a valid join.
             byte[] join = HexFormat.ofDelimiter(" ").parseHex(
                     "20 00 00 00 00 00 00 00 6a 00 02 00 00 00 00 00 65 74 68 30 00 32 32 35 2e 31 2e 32 2e 33 00 00");
             assertThat(It.ipc(sock, join)).containsExactly(0);

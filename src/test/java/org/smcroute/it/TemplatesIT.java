@@ -20,11 +20,11 @@ import org.smcroute.it.Mcast.Count;
 import org.smcroute.it.Mcast.Flow;
 
 /**
- * Route templates, the (*,G) emulation of SPEC §10.4–10.7, on the real kernel: every template
- * form forwards flows inside its range and only those, flows outside get stop filters,
- * {@code flush} empties the learned cache at once, idle learned entries expire after one to two
- * {@code -c} periods while active ones stay, the {@code -e} script runs with {@code reload} and
- * {@code install}, and WRONGVIF/WRONGMIF re-parents an entry when its source moves.
+ * Route templates, the (*,G) emulation, on the real kernel: every template form forwards flows
+ * inside its range and only those, flows outside get stop filters, {@code flush} empties the
+ * learned cache at once, idle learned entries expire after one to two {@code -c} periods while
+ * active ones stay, the {@code -e} script runs with {@code reload} and {@code install}, and
+ * WRONGVIF/WRONGMIF re-parents an entry when its source moves.
  */
 @ExtendWith(NetnsExtension.class)
 class TemplatesIT {
@@ -85,7 +85,7 @@ class TemplatesIT {
                  Mcast.Receiver r1 = Mcast.receive(t.receiver(1).host(), "eth0", 4000, groups.toArray(String[]::new));
                  Mcast.Receiver r2 = Mcast.receive(t.receiver(2).host(), "eth0", 4000, groups.toArray(String[]::new));
                  Mcast.Receiver r3 = Mcast.receive(t.receiver(3).host(), "eth0", 4000, groups.toArray(String[]::new))) {
-                // -e: "reload" once the initial load succeeded, without source/group (§4.6)
+                // -e: "reload" once the initial load succeeded, without source/group
                 It.await(() -> "script output " + It.read(out), () -> It.read(out).equals("reload unset unset\n"));
 
                 // Prime every flow with one datagram to another port and wait until the kernel has
@@ -130,7 +130,7 @@ class TemplatesIT {
                 assertThat(kernel).containsExactlyInAnyOrderElementsOf(want);
 
                 // show: templates as written (not masked), then the kernel table, forwarding
-                // entries first and stop filters (no OIFs, trailing blank) after them (§15.2).
+                // entries first and stop filters (no OIFs, trailing blank) after them.
                 String show = d.ctl().run("-p", "show").ok().out();
                 String templates = new It.Wire().title("(*,G) Template Rules").heading(routeHeading(w))
                         .data(routeRow(w, "(*, 225.1.0.1)", "eth0", "eth1"))
@@ -162,7 +162,7 @@ class TemplatesIT {
                 It.await(() -> "script output " + It.read(out), () -> It.read(out).lines().count() >= installs.size());
                 assertThat(It.read(out).lines()).containsExactlyInAnyOrderElementsOf(installs);
 
-                // flush (§10.7): every learned entry, forwarding or stop filter, goes at once.
+                // flush: every learned entry, forwarding or stop filter, goes at once.
                 d.ctl().run("flush").ok();
                 assertThat(cache(t.router())).isEmpty();
                 assertThat(d.ctl().run("-t", "show").ok().out()).doesNotContain("(10.0.0.2, ").doesNotContain("(fd00::2, ");
@@ -226,8 +226,8 @@ class TemplatesIT {
                      """);
              Mcast.Receiver r1 = Mcast.receive(t.receiver(1).host(), "eth0", 4000, "225.5.0.1", "ff0e::5:1");
              Mcast.Receiver r2 = Mcast.receive(t.receiver(2).host(), "eth0", 4000, "225.5.0.1", "ff0e::5:1")) {
-            // Receiver 3's namespace becomes a second network whose sender has the same
-            // addresses as the real sender (the colliding-source case of §10.5).
+            // Receiver 3's namespace becomes a second network whose sender has the same addresses
+            // as the real sender (colliding sources: WRONGVIF moves the entry's inbound).
             Netns twin = t.receiver(3).host();
             twin.sh("ip addr add 10.0.0.2/32 dev eth0\nip -6 addr add fd00::2/128 dev eth0 nodad\n");
             List<String> groups = List.of("225.5.0.1", "ff0e::5:1");

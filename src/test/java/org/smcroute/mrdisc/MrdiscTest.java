@@ -22,7 +22,7 @@ import org.smcroute.net.Checksum;
 import org.smcroute.route.Phyints;
 import org.smcroute.route.Routes;
 
-/** Message encoding (SPEC §17.3, §17.5) and the registration life cycle (§17.1, §8.4–§8.6). */
+/** Message encoding and the registration life cycle (VIF/MIF creation, settings changes, hot-plug). */
 class MrdiscTest {
 
     static final HexFormat HEX = HexFormat.of();

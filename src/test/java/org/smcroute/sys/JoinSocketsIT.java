@@ -35,9 +35,8 @@ import org.smcroute.log.Log;
 import org.smcroute.net.Addr;
 
 /**
- * The join half of {@link LinuxKernel} (SPEC §9.3, §16.3) against the real kernel, checked
- * through /proc/net/igmp, igmp6, mcfilter and mcfilter6 in the private namespace of
- * {@link NetnsFixture}.
+ * The join half of {@link LinuxKernel} against the real kernel, checked through /proc/net/igmp,
+ * igmp6, mcfilter and mcfilter6 in the private namespace of {@link NetnsFixture}.
  */
 class JoinSocketsIT {
 
@@ -168,7 +167,7 @@ class JoinSocketsIT {
     void socketMembershipLimitIsNoBufs() throws Exception {
         // not Files.readString: on /proc/sys files it returns only the first byte ("2" for "20")
         int max = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/igmp_max_memberships")).get(0));
-        assertThat(max).isEqualTo(20); // the Linux default SPEC §9.3 starts from
+        assertThat(max).isEqualTo(20); // the Linux default the join pool starts from
         MembershipSocket s = socket(Family.INET);
         for (int i = 0; i < max; i++) {
             s.join(ifA, null, grp(Family.INET, i));

@@ -7,7 +7,7 @@ import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import org.junit.jupiter.api.Test;
 
-/** Pins every structure of SPEC §16.5 to the x86_64 C sizes and offsets, and the §16.2 constants. */
+/** Pins every structure to the x86_64 C sizes and offsets, and the kernel constants to their Linux values. */
 class LayoutsTest {
 
     private static void fields(GroupLayout l, long size, Object... nameOffset) {

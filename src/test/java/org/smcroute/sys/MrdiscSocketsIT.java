@@ -20,9 +20,9 @@ import org.smcroute.log.Log;
 import org.smcroute.mrdisc.Mrdisc;
 
 /**
- * The mrdisc half of {@link LinuxKernel} (SPEC §17.2, §17.5) against the real kernel, on the
- * veth pair a/b of {@link NetnsFixture}: memberships, socket options, a Solicitation sent out
- * of b and read on a, and the refusals that must leave no descriptor behind.
+ * The mrdisc half of {@link LinuxKernel} against the real kernel, on the veth pair a/b of
+ * {@link NetnsFixture}: memberships, socket options, a Solicitation sent out of b and read on a,
+ * and the refusals that must leave no descriptor behind.
  */
 class MrdiscSocketsIT {
 

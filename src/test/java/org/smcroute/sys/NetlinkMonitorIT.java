@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.smcroute.sys.NetlinkMonitor.LinkEvent;
 
-/** Interfaces that come and go (SPEC §12.3), made with ip(8) in the private namespace. */
+/** Interfaces that come and go, made with ip(8) in the private namespace. */
 class NetlinkMonitorIT {
 
     @BeforeAll
