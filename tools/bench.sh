@@ -35,7 +35,7 @@
 #   BENCH_IGMPPROXY=1                  0: skip the igmpproxy baseline of the proxy section
 #   BENCH_RESEND_SOURCES=5000          resend: new sources re-sending round-robin until all are routed (0 skips);
 #                                      ours, the C daemon and the ResendFloor loop, interleaved
-#   BENCH_RESEND_RUNS=3                resend: counted runs each (median; after one warm-up run)
+#   BENCH_RESEND_RUNS=5                resend: counted runs each (median; after one warm-up run)
 #   BENCH_RESEND_C_RUNS=1              resend: counted runs of the C daemon (0 leaves it out)
 #   BENCH_RESEND_RATE=0                resend: sender packets/s (0: as fast as it can)
 #   BENCH_RESEND_TIMEOUT=30            resend: seconds a run may take before it counts as incomplete

@@ -20,8 +20,9 @@ import java.util.Map;
  * send --iface IF --group G --port P --base A.B.C.D --count N --rate PPS --rounds R --seconds S
  *     Source i is base + i ({@link RawSource}). PPS 0 sends as fast as the sender can; R 0
  *     repeats the rounds until EOF on stdin; S ends it in any case. Warms its loop up on
- *     loopback first. Prints "sent PACKETS FAILED ROUNDS FIRST_NANOS END_NANOS BURST" (the
- *     System.nanoTime() of the first packet and after the last).
+ *     loopback first. Prints "sent PACKETS FAILED ROUNDS FIRST_NANOS END_NANOS BURST ROUND1_NANOS"
+ *     (the System.nanoTime() of the first packet, after the last, and after the first round:
+ *     every source's first packet sent).
  * recv --iface IF --group G --port P --base A.B.C.D --count N
  *     Joins G and prints "ready"; prints "got DISTINCT LAST_NANOS" as soon as it has seen a
  *     packet from each of the N sources, or at EOF on stdin, then exits. LAST_NANOS is the
@@ -63,11 +64,11 @@ public final class Resend {
             s.targetGroup();
             Thread.sleep(500); // let the JIT threads finish, so they do not compete with the router
             long[] r = rounds(s, base, count, rate, rounds, seconds);
-            System.out.println("sent " + r[0] + " " + r[1] + " " + r[2] + " " + r[3] + " " + r[4] + " " + r[5]);
+            System.out.println("sent " + r[0] + " " + r[1] + " " + r[2] + " " + r[3] + " " + r[4] + " " + r[5] + " " + r[6]);
         }
     }
 
-    /** Returns packets, failed, rounds started, first nanos, end nanos, largest burst. */
+    /** Returns packets, failed, rounds started, first nanos, end nanos, largest burst, first round's end nanos. */
     private static long[] rounds(RawSource s, int base, int count, int rate, int rounds, long seconds) throws Throwable {
         Pacer pacer = new Pacer(rate);
         long first = System.nanoTime();
@@ -75,6 +76,7 @@ public final class Resend {
         long packets = 0;
         long failed = 0;
         int round = 0;
+        long round1 = -1;
         while ((rounds == 0 || round < rounds) && !stop && System.nanoTime() - deadline < 0) {
             round++;
             for (int i = 0; i < count && !stop; i++) {
@@ -85,8 +87,11 @@ public final class Resend {
                     failed++;
                 }
             }
+            if (round == 1) {
+                round1 = System.nanoTime();
+            }
         }
-        return new long[] {packets, failed, round, first, System.nanoTime(), pacer.maxBurst()};
+        return new long[] {packets, failed, round, first, System.nanoTime(), pacer.maxBurst(), round1};
     }
 
     private static void drain(InputStream in) {

@@ -24,12 +24,12 @@ final class ResendBench {
 
     static final String TEMPLATE = "mroute from eth0 group 225.1.0.0/16 to eth1\n";
     private static final String GROUP = "225.1.2.3";
-    private static final Pattern SENT = Pattern.compile("sent (\\d+) (\\d+) (\\d+) (-?\\d+) (-?\\d+) (\\d+)");
+    private static final Pattern SENT = Pattern.compile("sent (\\d+) (\\d+) (\\d+) (-?\\d+) (-?\\d+) (\\d+) (-?\\d+)");
     private static final Pattern UPCALLS = Pattern.compile("(?m)^smcroute_upcalls_total\\{family=\"ipv4\",type=\"nocache\"\\} (\\d+)");
 
     private final Bench b;
     private final int sources = Integer.parseInt(Bench.env("BENCH_RESEND_SOURCES", "5000"));
-    private final int runs = Integer.parseInt(Bench.env("BENCH_RESEND_RUNS", "3"));
+    private final int runs = Integer.parseInt(Bench.env("BENCH_RESEND_RUNS", "5"));
     private final int cRuns = Integer.parseInt(Bench.env("BENCH_RESEND_C_RUNS", "1"));
     private final int rate = Integer.parseInt(Bench.env("BENCH_RESEND_RATE", "0"));
     private final int timeout = Integer.parseInt(Bench.env("BENCH_RESEND_TIMEOUT", "30"));
@@ -38,9 +38,16 @@ final class ResendBench {
         this.b = b;
     }
 
-    /** One run: install time (NaN unless every source got through), what was sent, what the side did. */
-    record Run(double ms, int seen, int entries, long packets, long failed, long rounds, double pps, long upcalls,
-            double cpuUs) {
+    /**
+     * One run: install time (NaN unless every source got through), what was sent, what the side
+     * did, and (floor only) its last add → the receiver's last new source.
+     */
+    record Run(double ms, int seen, int entries, long packets, long failed, long rounds, double pps, double round1Ms,
+            long upcalls, double cpuUs, double tailMs) {
+    }
+
+    /** What a side reports when it forgets a run: NOCACHE upcalls handled, System.nanoTime() of its last add; -1 unknown. */
+    record Forgot(long upcalls, long lastAdd) {
     }
 
     /** What answers the upcalls in the router namespace: the floor or a daemon. */
@@ -59,8 +66,8 @@ final class ResendBench {
 
         abstract long pid();
 
-        /** Forgets what was learned; returns the NOCACHE upcalls since the previous call, or -1 if unknown. */
-        abstract long flush() throws Exception;
+        /** Forgets what was learned since the previous call. */
+        abstract Forgot flush() throws Exception;
 
         @Override
         public abstract void close();
@@ -88,12 +95,13 @@ final class ResendBench {
         }
 
         @Override
-        long flush() throws IOException {
+        Forgot flush() throws IOException {
             OutputStream in = p.getOutputStream();
             in.write("flush\n".getBytes(StandardCharsets.US_ASCII));
             in.flush();
             String l = out.next(30_000);
-            return l == null ? -1 : Long.parseLong(l.split(" ")[1]);
+            String[] w = l == null ? new String[0] : l.split(" ");
+            return w.length < 5 ? new Forgot(-1, -1) : new Forgot(Long.parseLong(w[1]), Long.parseLong(w[4]));
         }
 
         @Override
@@ -119,21 +127,23 @@ final class ResendBench {
             return d.pid();
         }
 
+        /** The C daemon's {@code flush} leaves the kernel entries in place: nothing to do there. */
         @Override
-        long flush() throws Exception {
+        Forgot flush() throws Exception {
+            if (!java) {
+                return new Forgot(-1, -1);
+            }
+            Process p = new ProcessBuilder(d.ctl("metrics")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Matcher m = UPCALLS.matcher(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            p.waitFor();
             long n = -1;
-            if (java) {
-                Process p = new ProcessBuilder(d.ctl("metrics")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                Matcher m = UPCALLS.matcher(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-                p.waitFor();
-                if (m.find()) {
-                    long total = Long.parseLong(m.group(1));
-                    n = total - upcalls;
-                    upcalls = total;
-                }
+            if (m.find()) {
+                long total = Long.parseLong(m.group(1));
+                n = total - upcalls;
+                upcalls = total;
             }
             StormBench.flush(d);
-            return n;
+            return new Forgot(n, -1);
         }
 
         @Override
@@ -155,7 +165,7 @@ final class ResendBench {
                 sides.add(new Daemon(b, b.cimpl, topology(topos), cRuns));
             }
             int warm = Math.min(sources, 1000);
-            for (Side s : sides) {
+            for (Side s : sides.subList(0, 2)) { // the JVMs: floor and ours
                 b.say("resend, " + s.name + ", warm-up with " + warm + " sources");
                 once(s, 199, warm);
             }
@@ -219,19 +229,23 @@ final class ResendBench {
         r.waitFor(10, TimeUnit.SECONDS);
         double cpu = (Running.cpuTicks(s.pid()) - cpu0) * 1e6 / Running.TICKS_PER_SECOND / n;
         int entries = Running.cacheSources(s.pid(), Bench.ipv4(base), n);
-        long upcalls = s.flush();
+        Forgot forgot = s.flush();
         Matcher m = sl == null ? null : SENT.matcher(sl);
         String[] w = g == null ? new String[0] : g.split(" ");
         if (m == null || !m.find() || w.length < 3) {
             b.say("resend: sender said " + sl + ", receiver said " + g);
-            return new Run(Double.NaN, 0, entries, 0, 0, 0, Double.NaN, upcalls, cpu);
+            return new Run(Double.NaN, 0, entries, 0, 0, 0, Double.NaN, Double.NaN, forgot.upcalls(), cpu, Double.NaN);
         }
         long first = Long.parseLong(m.group(4));
         int seen = Integer.parseInt(w[1]);
-        double ms = seen == n ? (Long.parseLong(w[2]) - first) / 1e6 : Double.NaN;
+        long last = Long.parseLong(w[2]);
+        double ms = seen == n ? (last - first) / 1e6 : Double.NaN;
+        double tail = seen == n && forgot.lastAdd() > 0 ? (last - forgot.lastAdd()) / 1e6 : Double.NaN;
         long packets = Long.parseLong(m.group(1));
         double pps = packets / ((Long.parseLong(m.group(5)) - first) / 1e9);
-        return new Run(ms, seen, entries, packets, Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), pps, upcalls, cpu);
+        long round1 = Long.parseLong(m.group(7));
+        return new Run(ms, seen, entries, packets, Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), pps,
+                round1 < 0 ? Double.NaN : (round1 - first) / 1e6, forgot.upcalls(), cpu, tail);
     }
 
     private void report(List<Side> sides) {
@@ -241,13 +255,16 @@ final class ResendBench {
                 + "send round-robin to " + GROUP + ", one packet from every source per round, rounds back to back "
                 + (rate > 0 ? "at " + Bench.k(rate) + " packets/s" : "as fast as the sender can") + ", until the receiver "
                 + "has seen every source (or " + timeout + " s). **Install time** = the first packet sent → the first packet "
-                + "of the last new source received; **rate** = sources / install time. **Floor** = `ResendFloor` in place of "
+                + "of the last new source received; **rate** = sources / install time; **sender's first round** = the first "
+                + "packet sent → every source's first packet sent, a lower bound of the install time (a source cannot be "
+                + "routed before its first packet is sent). **Floor** = `ResendFloor` in place of "
                 + "the daemon: a bare loop on the daemon's own `LinuxKernel` (same routing socket, same 8 MiB receive buffer, "
                 + "same upcall batches, poll(2) between them, same JVM flags) that answers every NOCACHE upcall with one "
                 + "`MRT_ADD_MFC` to eth1 and does nothing else. Each side runs in a topology of its own; the runs are interleaved "
-                + "(floor, ours, C), after one uncounted warm-up run of 1,000 sources each, and between runs the learned "
-                + "entries are removed (`smcroutectl flush`; the floor reopens its routing socket), so each run starts from an "
-                + "empty MFC. Target: ≥ 20,000 sources/s or ≤ 1.5× the floor's time.");
+                + "(floor, ours, C). The two JVMs first get one uncounted warm-up run of 1,000 sources each; between runs "
+                + "they forget what they learned (ours: `smcroutectl flush`; the floor reopens its routing socket), so each "
+                + "of their runs starts from an empty MFC. The C daemon's `flush` leaves the kernel entries in place, so a "
+                + "later C run (BENCH_RESEND_C_RUNS > 1) starts with the earlier runs' entries. Target: ≥ 20,000 sources/s or ≤ 1.5× the floor's time.");
         b.line("");
         b.line("What the kernel does (net/ipv4/ipmr.c): the first packet of an unknown (S,G) creates an unresolved entry and "
                 + "sends one upcall; up to 4 packets per unresolved entry are queued, later ones are dropped; an unresolved "
@@ -258,9 +275,9 @@ final class ResendBench {
                 + "unresolved entries under one lock, so with thousands unresolved part of the cost is the kernel's and "
                 + "grows with the number of sources; the sender's own packets pay it too (in its softirq).");
         b.line("");
-        b.line("| router side | runs | install time (median) | sources/s | ratio to floor | sources seen | kernel entries "
-                + "| packets sent | rounds | sender packets/s | NOCACHE upcalls | CPU per source |");
-        b.line("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        b.line("| router side | runs | install time (median) | sources/s | ratio to floor | sender's first round | sources seen "
+                + "| kernel entries | packets sent | rounds | sender packets/s | NOCACHE upcalls | CPU per source |");
+        b.line("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         double floor = Bench.median(sides.getFirst().runs.stream().map(Run::ms).toList());
         for (Side s : sides) {
             List<Run> l = s.runs;
@@ -270,10 +287,11 @@ final class ResendBench {
             Run mid = medianRun(l);
             double ms = Bench.median(l.stream().map(Run::ms).toList());
             b.line("| " + s.name + " | " + l.size() + " | " + (Double.isNaN(ms) ? "not all in " + timeout + " s" : Bench.f(ms) + " ms")
-                    + " | " + Bench.k(Bench.perSec(sources, ms)) + " | " + Bench.ratio(ms, floor) + " | " + mid.seen() + " | "
-                    + mid.entries() + " | " + Bench.k(mid.packets()) + (mid.failed() > 0 ? " (" + mid.failed() + " refused)" : "")
-                    + " | " + mid.rounds() + " | " + Bench.k(mid.pps()) + " | " + (mid.upcalls() < 0 ? "–" : mid.upcalls())
-                    + " | " + String.format(Locale.ROOT, "%.0f µs", mid.cpuUs()) + " |");
+                    + " | " + Bench.k(Bench.perSec(sources, ms)) + " | " + Bench.ratio(ms, floor) + " | " + Bench.f(mid.round1Ms())
+                    + " ms | " + mid.seen() + " | " + mid.entries() + " | " + Bench.k(mid.packets())
+                    + (mid.failed() > 0 ? " (" + mid.failed() + " refused)" : "") + " | " + mid.rounds() + " | "
+                    + Bench.k(mid.pps()) + " | " + (mid.upcalls() < 0 ? "–" : mid.upcalls()) + " | "
+                    + String.format(Locale.ROOT, "%.0f µs", mid.cpuUs()) + " |");
         }
         b.line("");
         Map<String, String> per = new LinkedHashMap<>();
@@ -287,7 +305,9 @@ final class ResendBench {
         b.line("Per run (install time): " + per.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
                 .reduce((x, y) -> x + "; " + y).orElse("") + ". The other columns are those of the median run; **CPU per "
                 + "source** = the router side's user + system time during the run over the sources (it includes the kernel's "
-                + "work in its `MRT_ADD_MFC` calls, the forwarding of the queued packets among it).");
+                + "work in its `MRT_ADD_MFC` calls, the forwarding of the queued packets among it). The floor's last "
+                + "`MRT_ADD_MFC` → the receiver's last new source took " + Bench.f(Bench.median(sides.getFirst().runs.stream()
+                .map(Run::tailMs).toList())) + " ms (median): what forwarding and the receiver add to every install time.");
         b.line("");
     }
 

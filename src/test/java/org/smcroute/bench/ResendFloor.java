@@ -21,8 +21,9 @@ import org.smcroute.sys.Poller;
  * Run as root in the router namespace, in a JVM with the daemon's flags, in place of the
  * daemon: {@code ResendFloor IIF OIF}. It prints "ready" once its VIFs are up. A "flush" line
  * on stdin closes the routing socket (the kernel then drops every entry, resolved or not) and
- * opens a new one, and prints "flushed UPCALLS ADDS FAILED" (counts since the previous flush);
- * EOF ends it.
+ * opens a new one, and prints "flushed UPCALLS ADDS FAILED LAST_ADD_NANOS" (counts since the
+ * previous flush; the System.nanoTime() right after the last add, to tell how long the packets
+ * the kernel held then took to reach the receiver); EOF ends it.
  */
 public final class ResendFloor {
 
@@ -37,6 +38,7 @@ public final class ResendFloor {
     private int upcalls;
     private int adds;
     private int failed;
+    private long lastAdd;
 
     private ResendFloor(int iif, int oif) {
         this.iif = iif;
@@ -57,7 +59,7 @@ public final class ResendFloor {
                 System.out.flush();
                 more = f.serve(k);
             }
-            System.out.println("flushed " + f.upcalls + " " + f.adds + " " + f.failed);
+            System.out.println("flushed " + f.upcalls + " " + f.adds + " " + f.failed + " " + f.lastAdd);
             f.upcalls = f.adds = f.failed = 0;
         }
     }
@@ -73,6 +75,7 @@ public final class ResendFloor {
                     if (u.kind() == Upcall.Kind.NOCACHE) {
                         try {
                             k.addMfc(u.source(), u.group(), u.vif(), ttls);
+                            lastAdd = System.nanoTime();
                             adds++;
                         } catch (KernelException e) {
                             failed++;
