@@ -41,8 +41,7 @@ final class FloodBench {
         Map<Bench.Impl, Res> res = new LinkedHashMap<>();
         for (Bench.Impl impl : b.impls()) {
             b.say("flood, " + impl.name() + ": " + idle + " s idle, " + sources + " new sources at " + rate + "/s, 30 s after");
-            try (Topology t = Topology.create(1)) {
-                t.router().sh("ip route add 10.192.0.0/10 via " + t.sender().hostV4() + "\n");
+            try (Topology t = ResendBench.forgedSources()) {
                 try (Running d = new Running(b, impl, t.router(), ResendBench.TEMPLATE)) {
                     d.awaitReady();
                     Bench.sleepNanos(idle * 1_000_000_000L);

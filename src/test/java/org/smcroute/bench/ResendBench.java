@@ -17,8 +17,8 @@ import org.smcroute.it.Topology;
  * "Sources re-sending until installed" (issue 18): N new sources of one (*,G) template send
  * round-robin ({@link Resend}) until the receiver has seen each of them. The same sender and
  * receiver run against the floor ({@link ResendFloor}), the original C daemon and ours, each
- * in a topology of its own, interleaved run by run; between runs each side forgets what it
- * learned, so every run starts from an empty MFC.
+ * in a topology of its own, interleaved run by run; between runs the JVM sides forget what they
+ * learned, so each of their runs starts from an empty MFC.
  */
 final class ResendBench {
 
@@ -159,10 +159,13 @@ final class ResendBench {
         List<Topology> topos = new ArrayList<>();
         List<Side> sides = new ArrayList<>();
         try {
-            sides.add(new Floor(b, topology(topos), runs));
-            sides.add(new Daemon(b, b.jimpl, topology(topos), runs));
+            topos.add(forgedSources());
+            sides.add(new Floor(b, topos.getLast(), runs));
+            topos.add(forgedSources());
+            sides.add(new Daemon(b, b.jimpl, topos.getLast(), runs));
             if (b.cimpl != null && cRuns > 0) {
-                sides.add(new Daemon(b, b.cimpl, topology(topos), cRuns));
+                topos.add(forgedSources());
+                sides.add(new Daemon(b, b.cimpl, topos.getLast(), cRuns));
             }
             int warm = Math.min(sources, 1000);
             for (Side s : sides.subList(0, 2)) { // the JVMs: floor and ours
@@ -184,10 +187,12 @@ final class ResendBench {
         report(sides);
     }
 
-    private static Topology topology(List<Topology> topos) {
+    /**
+     * A topology with one receiver whose router has a route back to the forged sources
+     * (10.192.0.0/10, where the bench's sources live), as a real router would.
+     */
+    static Topology forgedSources() {
         Topology t = Topology.create(1);
-        topos.add(t);
-        // a route back to the forged sources, as a router would have
         t.router().sh("ip route add 10.192.0.0/10 via " + t.sender().hostV4() + "\n");
         return t;
     }

@@ -35,8 +35,7 @@ final class StormBench {
         }
         List<StormRow> rows = new ArrayList<>();
         for (Bench.Impl impl : b.impls()) {
-            try (Topology t = Topology.create(1)) {
-                t.router().sh("ip route add 10.192.0.0/10 via " + t.sender().hostV4() + "\n");
+            try (Topology t = ResendBench.forgedSources()) {
                 try (Running d = new Running(b, impl, t.router(), "mroute from eth0 group 225.1.0.0/16 to eth1\n")) {
                     d.awaitReady();
                     int step = 0;
