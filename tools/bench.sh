@@ -37,7 +37,7 @@
 #                                      ours, the C daemon and the ResendFloor loop, interleaved
 #   BENCH_RESEND_RUNS=5                resend: counted runs each (median; after one warm-up run)
 #   BENCH_RESEND_C_RUNS=1              resend: counted runs of the C daemon (0 leaves it out)
-#   BENCH_RESEND_RATE=0                resend: sender packets/s (0: as fast as it can)
+#   BENCH_RESEND_RATES="0 40000"       resend: sender packets/s, each in turn (0: as fast as it can)
 #   BENCH_RESEND_TIMEOUT=30            resend: seconds a run may take before it counts as incomplete
 #   BENCH_FLOOD_SOURCES=100000         flood: new sources, one packet each, on a (*,G) template (0 skips)
 #   BENCH_FLOOD_RATE=20000             flood: new sources/s

@@ -264,7 +264,7 @@ public final class Bench {
                 + " BENCH_PROXY_GROUPS=" + env("BENCH_PROXY_GROUPS", "4000") + " BENCH_PROXY_RATES=\""
                 + env("BENCH_PROXY_RATES", "10000 50000") + "\" BENCH_RESEND_SOURCES="
                 + env("BENCH_RESEND_SOURCES", "5000") + " BENCH_RESEND_RUNS=" + env("BENCH_RESEND_RUNS", "5")
-                + " BENCH_RESEND_RATE=" + env("BENCH_RESEND_RATE", "0") + " BENCH_FLOOD_SOURCES="
+                + " BENCH_RESEND_RATES=\"" + env("BENCH_RESEND_RATES", "0 40000") + "\" BENCH_FLOOD_SOURCES="
                 + env("BENCH_FLOOD_SOURCES", "100000") + " BENCH_FLOOD_RATE=" + env("BENCH_FLOOD_RATE", "20000")
                 + " BENCH_BIGSHOW_ROUTES=" + env("BENCH_BIGSHOW_ROUTES", "100000") + " BENCH_BIGSHOW_HUGE="
                 + env("BENCH_BIGSHOW_HUGE", "500000"));

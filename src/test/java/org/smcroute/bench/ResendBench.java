@@ -31,7 +31,7 @@ final class ResendBench {
     private final int sources = Integer.parseInt(Bench.env("BENCH_RESEND_SOURCES", "5000"));
     private final int runs = Integer.parseInt(Bench.env("BENCH_RESEND_RUNS", "5"));
     private final int cRuns = Integer.parseInt(Bench.env("BENCH_RESEND_C_RUNS", "1"));
-    private final int rate = Integer.parseInt(Bench.env("BENCH_RESEND_RATE", "0"));
+    private final List<Integer> rates = Bench.ints(Bench.env("BENCH_RESEND_RATES", "0 40000"));
     private final int timeout = Integer.parseInt(Bench.env("BENCH_RESEND_TIMEOUT", "30"));
 
     ResendBench(Bench b) {
@@ -56,7 +56,8 @@ final class ResendBench {
         final Topology t;
         /** How many counted runs this side takes part in. */
         final int maxRuns;
-        final List<Run> runs = new ArrayList<>();
+        /** Sender rate → the runs at that rate. */
+        final Map<Integer, List<Run>> runs = new LinkedHashMap<>();
 
         Side(String name, Topology t, int maxRuns) {
             this.name = name;
@@ -153,8 +154,11 @@ final class ResendBench {
     }
 
     void run() throws Exception {
-        if (sources <= 0 || runs <= 0) {
+        if (sources <= 0 || runs <= 0 || rates.isEmpty()) {
             return;
+        }
+        if (runs * rates.size() > 55) { // the sources of run k are 10.(200 + k).0.1 and up, inside 10.192.0.0/10
+            throw new IllegalArgumentException("resend: at most 55 runs in all (BENCH_RESEND_RUNS × BENCH_RESEND_RATES)");
         }
         List<Topology> topos = new ArrayList<>();
         List<Side> sides = new ArrayList<>();
@@ -170,13 +174,17 @@ final class ResendBench {
             int warm = Math.min(sources, 1000);
             for (Side s : sides.subList(0, 2)) { // the JVMs: floor and ours
                 b.say("resend, " + s.name + ", warm-up with " + warm + " sources");
-                once(s, 199, warm);
+                once(s, 199, warm, 0);
             }
-            for (int r = 0; r < runs; r++) {
-                for (Side s : sides) {
-                    if (r < s.maxRuns) {
-                        b.say("resend, " + s.name + ", run " + (r + 1) + ": " + sources + " sources");
-                        s.runs.add(once(s, 200 + r, sources));
+            int prefix = 200;
+            for (int rate : rates) {
+                for (int r = 0; r < runs; r++, prefix++) {
+                    for (Side s : sides) {
+                        if (r < s.maxRuns) {
+                            b.say("resend, " + s.name + ", " + (rate > 0 ? rate + " packets/s" : "unpaced") + ", run "
+                                    + (r + 1) + ": " + sources + " sources");
+                            s.runs.computeIfAbsent(rate, k -> new ArrayList<>()).add(once(s, prefix, sources, rate));
+                        }
                     }
                 }
             }
@@ -198,7 +206,7 @@ final class ResendBench {
     }
 
     /** One run with sources 10.PREFIX.0.1 and up; the side forgets them afterwards. */
-    private Run once(Side s, int prefix, int n) throws Exception {
+    private Run once(Side s, int prefix, int n, int rate) throws Exception {
         String base = "10." + prefix + ".0.1";
         List<String> rc = new ArrayList<>(s.t.receiver(1).host().argv(b.java, "-XX:+UseSerialGC", "-cp", b.cp,
                 Resend.class.getName(), "recv", "--iface", "eth0", "--group", GROUP, "--port", "4000", "--base", base,
@@ -257,63 +265,74 @@ final class ResendBench {
         b.line("## Sources re-sending until installed (issue 18)");
         b.line("");
         b.line("Template `" + TEMPLATE.strip() + "`; " + Bench.k(sources) + " new sources (forged with a raw socket, `Resend`) "
-                + "send round-robin to " + GROUP + ", one packet from every source per round, rounds back to back "
-                + (rate > 0 ? "at " + Bench.k(rate) + " packets/s" : "as fast as the sender can") + ", until the receiver "
-                + "has seen every source (or " + timeout + " s). **Install time** = the first packet sent → the first packet "
-                + "of the last new source received; **rate** = sources / install time; **sender's first round** = the first "
-                + "packet sent → every source's first packet sent, a lower bound of the install time (a source cannot be "
-                + "routed before its first packet is sent). **Floor** = `ResendFloor` in place of "
-                + "the daemon: a bare loop on the daemon's own `LinuxKernel` (same routing socket, same 8 MiB receive buffer, "
-                + "same upcall batches, poll(2) between them, same JVM flags) that answers every NOCACHE upcall with one "
-                + "`MRT_ADD_MFC` to eth1 and does nothing else. Each side runs in a topology of its own; the runs are interleaved "
-                + "(floor, ours, C). The two JVMs first get one uncounted warm-up run of 1,000 sources each; between runs "
-                + "they forget what they learned (ours: `smcroutectl flush`; the floor reopens its routing socket), so each "
-                + "of their runs starts from an empty MFC. The C daemon's `flush` leaves the kernel entries in place, so a "
-                + "later C run (BENCH_RESEND_C_RUNS > 1) starts with the earlier runs' entries. Target: ≥ 20,000 sources/s or ≤ 1.5× the floor's time.");
+                + "send round-robin to " + GROUP + ", one packet from every source per round, rounds back to back (unpaced: "
+                + "as fast as the sender can; or paced at a packet rate), until the receiver has seen every source (or "
+                + timeout + " s). **Install time** = the first packet sent → the first packet of the last new source "
+                + "received; **sources/s** = sources / install time; **sender's first round** = the first packet sent → "
+                + "every source's first packet sent, a lower bound of the install time (a source cannot be routed before its "
+                + "first packet is sent). **Floor** = `ResendFloor` in place of the daemon: a bare loop on the daemon's own "
+                + "`LinuxKernel` (same routing socket, same 8 MiB receive buffer, same upcall batches, poll(2) between them, "
+                + "same JVM flags) that answers every NOCACHE upcall with one `MRT_ADD_MFC` to eth1 and does nothing else. "
+                + "Each side runs in a topology of its own; the runs are interleaved (floor, ours, C). The two JVMs first get "
+                + "one uncounted warm-up run of 1,000 sources each; between runs they forget what they learned (ours: "
+                + "`smcroutectl flush`; the floor reopens its routing socket), so each of their runs starts from an empty "
+                + "MFC. The C daemon's `flush` leaves the kernel entries in place, so its later runs (BENCH_RESEND_C_RUNS "
+                + "> 1, or a second rate) start with the earlier runs' entries. Target: ≥ 20,000 sources/s or ≤ 1.5× the "
+                + "floor's time.");
         b.line("");
         b.line("What the kernel does (net/ipv4/ipmr.c): the first packet of an unknown (S,G) creates an unresolved entry and "
                 + "sends one upcall; up to 4 packets per unresolved entry are queued, later ones are dropped; an unresolved "
                 + "entry expires after about 10 s (then the next packet makes a new upcall); an upcall that does not fit in "
                 + "the routing socket's receive buffer is lost (the default buffer holds about 256; the C daemon keeps the "
-                + "default, ours and the floor raise it to 8 MiB), and its source then waits for the expiry. Both the "
-                + "packet path (every re-sent packet of an unresolved source) and every `MRT_ADD_MFC` walk the list of "
-                + "unresolved entries under one lock, so with thousands unresolved part of the cost is the kernel's and "
-                + "grows with the number of sources; the sender's own packets pay it too (in its softirq).");
+                + "default, ours and the floor raise it to 8 MiB), its unresolved entry is dropped with it, and its source "
+                + "tries again with its next packet. Both the packet path (every packet of an unresolved source) and every "
+                + "`MRT_ADD_MFC` walk the list of unresolved entries under one lock, so with thousands unresolved part of "
+                + "the cost is the kernel's and grows with the number of sources; the sender's own packets pay it (in its "
+                + "softirq), which is why the unpaced sender is slower in front of ours and the floor (thousands "
+                + "unresolved) than in front of the C daemon (at most a few hundred).");
         b.line("");
-        b.line("| router side | runs | install time (median) | sources/s | ratio to floor | sender's first round | sources seen "
-                + "| kernel entries | packets sent | rounds | sender packets/s | NOCACHE upcalls | CPU per source |");
-        b.line("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-        double floor = Bench.median(sides.getFirst().runs.stream().map(Run::ms).toList());
-        for (Side s : sides) {
-            List<Run> l = s.runs;
-            if (l.isEmpty()) {
-                continue;
+        b.line("| sender | router side | runs | install time (median) | sources/s | ratio to floor | sender's first round "
+                + "| sources seen | kernel entries | packets sent | rounds | sender packets/s | NOCACHE upcalls | CPU per source |");
+        b.line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        StringBuilder per = new StringBuilder();
+        List<Double> tails = new ArrayList<>();
+        for (int rate : rates) {
+            String sender = rate > 0 ? Bench.k(rate) + " packets/s" : "unpaced";
+            double floor = Bench.median(sides.getFirst().runs.getOrDefault(rate, List.of()).stream().map(Run::ms).toList());
+            for (Side s : sides) {
+                List<Run> l = s.runs.getOrDefault(rate, List.of());
+                if (l.isEmpty()) {
+                    continue;
+                }
+                b.line(row(sender, s.name, l, floor));
+                per.append(per.isEmpty() ? "" : "; ").append(sender).append(", ").append(s.name).append(":");
+                for (Run r : l) {
+                    per.append(' ').append(Double.isNaN(r.ms()) ? r.seen() + " seen" : Bench.f(r.ms()) + " ms");
+                    if (!Double.isNaN(r.tailMs())) {
+                        tails.add(r.tailMs());
+                    }
+                }
             }
-            Run mid = medianRun(l);
-            double ms = Bench.median(l.stream().map(Run::ms).toList());
-            b.line("| " + s.name + " | " + l.size() + " | " + (Double.isNaN(ms) ? "not all in " + timeout + " s" : Bench.f(ms) + " ms")
-                    + " | " + Bench.k(Bench.perSec(sources, ms)) + " | " + Bench.ratio(ms, floor) + " | " + Bench.f(mid.round1Ms())
-                    + " ms | " + mid.seen() + " | " + mid.entries() + " | " + Bench.k(mid.packets())
-                    + (mid.failed() > 0 ? " (" + mid.failed() + " refused)" : "") + " | " + mid.rounds() + " | "
-                    + Bench.k(mid.pps()) + " | " + (mid.upcalls() < 0 ? "–" : mid.upcalls()) + " | "
-                    + String.format(Locale.ROOT, "%.0f µs", mid.cpuUs()) + " |");
         }
         b.line("");
-        Map<String, String> per = new LinkedHashMap<>();
-        for (Side s : sides) {
-            StringBuilder sb = new StringBuilder();
-            for (Run r : s.runs) {
-                sb.append(sb.isEmpty() ? "" : ", ").append(Double.isNaN(r.ms()) ? r.seen() + " seen" : Bench.f(r.ms()) + " ms");
-            }
-            per.put(s.name, sb.toString());
-        }
-        b.line("Per run (install time): " + per.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
-                .reduce((x, y) -> x + "; " + y).orElse("") + ". The other columns are those of the median run; **CPU per "
-                + "source** = the router side's user + system time during the run over the sources (it includes the kernel's "
-                + "work in its `MRT_ADD_MFC` calls, the forwarding of the queued packets among it). The floor's last "
-                + "`MRT_ADD_MFC` → the receiver's last new source took " + Bench.f(Bench.median(sides.getFirst().runs.stream()
-                .map(Run::tailMs).toList())) + " ms (median): what forwarding and the receiver add to every install time.");
+        b.line("Per run (install time): " + per + ". The other columns are those of the median run; **CPU per source** = "
+                + "the router side's user + system time during the run over the sources (it includes the kernel's work in "
+                + "its `MRT_ADD_MFC` calls, the forwarding of the queued packets among it). The floor's last `MRT_ADD_MFC` "
+                + "→ the receiver's last new source took " + Bench.f(Bench.median(tails)) + " ms (median of its runs): what "
+                + "forwarding and the receiver add to every install time.");
         b.line("");
+    }
+
+    private String row(String sender, String side, List<Run> l, double floor) {
+        Run mid = medianRun(l);
+        double ms = Bench.median(l.stream().map(Run::ms).toList());
+        return "| " + sender + " | " + side + " | " + l.size() + " | "
+                + (Double.isNaN(ms) ? "not all in " + timeout + " s" : Bench.f(ms) + " ms") + " | "
+                + Bench.k(Bench.perSec(sources, ms)) + " | " + Bench.ratio(ms, floor) + " | " + Bench.f(mid.round1Ms())
+                + " ms | " + mid.seen() + " | " + mid.entries() + " | " + Bench.k(mid.packets())
+                + (mid.failed() > 0 ? " (" + mid.failed() + " refused)" : "") + " | " + mid.rounds() + " | "
+                + Bench.k(mid.pps()) + " | " + (mid.upcalls() < 0 ? "–" : mid.upcalls()) + " | "
+                + String.format(Locale.ROOT, "%.0f µs", mid.cpuUs()) + " |";
     }
 
     /** The run with the median install time (a failed run sorts last). */
