@@ -43,6 +43,7 @@
 #   BENCH_FLOOD_RATE=20000             flood: new sources/s
 #   BENCH_FLOOD_IDLE=10                flood: seconds idle before the idle RSS sample
 #   BENCH_BIGSHOW_ROUTES=100000        bigshow: routes behind 3 `show routes` + 3 `-j show routes`, RSS (0 skips)
+#   BENCH_BIGSHOW_RUNS=3               bigshow: daemons in turn that take those steps
 #   BENCH_BIGSHOW_HUGE=500000          bigshow: routes shown in full once each way (0 skips)
 #   BENCH_BIGSHOW_HUGE_OPTS=-Xmx512m   bigshow: SMCROUTED_JAVA_OPTS of that daemon
 #   BENCH_BUILD=1                      time a clean offline build (0 skips)

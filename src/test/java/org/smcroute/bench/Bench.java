@@ -266,7 +266,8 @@ public final class Bench {
                 + env("BENCH_RESEND_SOURCES", "5000") + " BENCH_RESEND_RUNS=" + env("BENCH_RESEND_RUNS", "5")
                 + " BENCH_RESEND_RATES=\"" + env("BENCH_RESEND_RATES", "0 40000") + "\" BENCH_FLOOD_SOURCES="
                 + env("BENCH_FLOOD_SOURCES", "100000") + " BENCH_FLOOD_RATE=" + env("BENCH_FLOOD_RATE", "20000")
-                + " BENCH_BIGSHOW_ROUTES=" + env("BENCH_BIGSHOW_ROUTES", "100000") + " BENCH_BIGSHOW_HUGE="
+                + " BENCH_BIGSHOW_ROUTES=" + env("BENCH_BIGSHOW_ROUTES", "100000") + " BENCH_BIGSHOW_RUNS="
+                + env("BENCH_BIGSHOW_RUNS", "3") + " BENCH_BIGSHOW_HUGE="
                 + env("BENCH_BIGSHOW_HUGE", "500000"));
         line("- the machine is shared (other builds and tests run on it): compare ratios within this run.");
         line("");
