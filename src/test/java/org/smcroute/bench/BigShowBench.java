@@ -1,5 +1,6 @@
 package org.smcroute.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -165,7 +166,10 @@ final class BigShowBench {
 
     /** Runs a client to its end, counting its output as it streams (nothing is stored). */
     private Output client(List<String> cmd) {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        // stdin from /dev/null, as in Bench.timed: the C client asks the terminal for its size
+        // (ESC[6n) and waits on stdin for the answer, about a second on a pipe that never answers
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("JAVA_HOME", b.jdk);
         long t0 = System.nanoTime();
         try {
