@@ -3,6 +3,8 @@ package org.smcroute.bench;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +40,7 @@ public final class Bench {
     final String jdk = System.getProperty("java.home");
     final String java = jdk + "/bin/java";
     /** The jlink runtime the launchers prefer (tools/runtime.sh), or null: a second floor. */
-    private final String rtJava = Files.isExecutable(home.resolve("target/runtime/bin/java"))
+    final String rtJava = Files.isExecutable(home.resolve("target/runtime/bin/java"))
             ? home.resolve("target/runtime/bin/java").toString() : null;
     final String cp = home.resolve("target/test-classes") + ":" + home.resolve("target/classes");
     final Impl jimpl = new Impl("smcroute-java", home.resolve("bin/smcrouted").toString(),
@@ -53,7 +55,6 @@ public final class Bench {
     private final int starts = Integer.parseInt(env("BENCH_STARTS", "5"));
     /** Seconds of idle before the second RSS sample of the Java daemon (0: none). */
     private final long idleLong = Long.parseLong(env("BENCH_IDLE_LONG", "12"));
-    private final int showRuns = Integer.parseInt(env("BENCH_SHOW_RUNS", "20"));
     /** The C daemon installs routes in quadratic time (10k: about 3 s, so 100k: about 5 min). */
     final int cMaxRoutes = Integer.parseInt(env("BENCH_C_MAX_ROUTES", "20000"));
     private final boolean build = !env("BENCH_BUILD", "1").equals("0");
@@ -97,7 +98,6 @@ public final class Bench {
         return l;
     }
 
-    /** The JVM flags bin/smcrouted passes, so the floors run on exactly the daemon's JVM setup. */
     /** The options bin/smcrouted adds for the jlink runtime only (tools/runtime.sh), if any. */
     private String runtimeOptions() {
         Path f = home.resolve("target/runtime/lib/smcrouted.options");
@@ -108,9 +108,12 @@ public final class Bench {
         }
     }
 
+    /** The JVM flags bin/smcrouted passes, so the floors run on exactly the daemon's JVM setup. */
     private static List<String> launcherFlags(Path launcher) throws IOException {
         List<String> flags = new ArrayList<>();
-        Pattern flag = Pattern.compile("(?<=\\s)(--enable-native-access=\\S+|-XX:\\S+|-Xm[sx]\\S+|-Xss\\S+)");
+        // whole words only (the heap default is assigned to a variable; a shell pattern that
+        // merely looks for -Xmx in the operator's options is not a flag)
+        Pattern flag = Pattern.compile("(?<=[\\s=])(--enable-native-access=[^\\s\"$]+|-XX:[^\\s\"$]+|-Xm[sx][^\\s\"$]+|-Xss[^\\s\"$]+)(?=\\s|$)");
         for (String line : Files.readAllLines(launcher)) {
             if (!line.strip().startsWith("#")) {
                 Matcher m = flag.matcher(line);
@@ -127,12 +130,26 @@ public final class Bench {
         return 0xE1010000 + i;
     }
 
+    /** An IPv4 address literal as an int, most significant byte first. */
+    static int ipv4(String text) {
+        return ByteBuffer.wrap(InetAddress.ofLiteral(text).getAddress()).getInt();
+    }
+
     static String dotted(int a) {
         return (a >>> 24) + "." + (a >>> 16 & 255) + "." + (a >>> 8 & 255) + "." + (a & 255);
     }
 
     static String sgLine(int i) {
         return "mroute from eth0 source 10.0.0.2 group " + dotted(group(i)) + " to eth1";
+    }
+
+    /** A configuration of {@code n} {@link #sgLine}s. */
+    static String sgConfig(int n) {
+        StringBuilder sb = new StringBuilder(n * 60);
+        for (int i = 0; i < n; i++) {
+            sb.append(sgLine(i)).append('\n');
+        }
+        return sb.toString();
     }
 
     static double median(List<Double> v) {
@@ -238,14 +255,20 @@ public final class Bench {
         line("- C baseline: " + (cimpl == null ? "not available (apt-get download smcroute failed); C columns skipped"
                 : cimpl.name() + " (Debian package, `" + cimpl.daemon() + "`)"));
         line("- sizes: BENCH_ROUTES=\"" + env("BENCH_ROUTES", "1000 10000 100000") + "\" BENCH_BATCH=" + batch
-                + " BENCH_STARTS=" + starts + " BENCH_SHOW_RUNS=" + showRuns + " BENCH_STORM_RATES=\""
+                + " BENCH_STARTS=" + starts + " BENCH_SHOW_RUNS=" + env("BENCH_SHOW_RUNS", "20") + " BENCH_SHOW_ROUTES=" + env("BENCH_SHOW_ROUTES", "10000") + " BENCH_STORM_RATES=\""
                 + env("BENCH_STORM_RATES", "2000 5000 10000 20000") + "\" BENCH_STORM_SOURCES=" + env("BENCH_STORM_SOURCES", "4000")
                 + " BENCH_JOINS=" + env("BENCH_JOINS", "2000") + " BENCH_JOIN_SSM=" + env("BENCH_JOIN_SSM", "1")
                 + " BENCH_RELOAD_ROUTES=" + env("BENCH_RELOAD_ROUTES", "10000") + " BENCH_RELOAD_RUNS="
                 + env("BENCH_RELOAD_RUNS", "3") + " BENCH_SCRAPE_ROUTES=" + env("BENCH_SCRAPE_ROUTES", "100000")
                 + " BENCH_SCRAPE_RUNS=" + env("BENCH_SCRAPE_RUNS", "3") + " BENCH_PROXY_RUNS=" + env("BENCH_PROXY_RUNS", "3")
                 + " BENCH_PROXY_GROUPS=" + env("BENCH_PROXY_GROUPS", "4000") + " BENCH_PROXY_RATES=\""
-                + env("BENCH_PROXY_RATES", "10000 50000") + "\"");
+                + env("BENCH_PROXY_RATES", "10000 50000") + "\" BENCH_RESEND_SOURCES="
+                + env("BENCH_RESEND_SOURCES", "5000") + " BENCH_RESEND_RUNS=" + env("BENCH_RESEND_RUNS", "5")
+                + " BENCH_RESEND_RATES=\"" + env("BENCH_RESEND_RATES", "0 40000") + "\" BENCH_FLOOD_SOURCES="
+                + env("BENCH_FLOOD_SOURCES", "100000") + " BENCH_FLOOD_RATE=" + env("BENCH_FLOOD_RATE", "20000")
+                + " BENCH_BIGSHOW_ROUTES=" + env("BENCH_BIGSHOW_ROUTES", "100000") + " BENCH_BIGSHOW_RUNS="
+                + env("BENCH_BIGSHOW_RUNS", "3") + " BENCH_BIGSHOW_HUGE="
+                + env("BENCH_BIGSHOW_HUGE", "500000"));
         line("- the machine is shared (other builds and tests run on it): compare ratios within this run.");
         line("");
         if (build && on("build")) {
@@ -256,7 +279,7 @@ public final class Bench {
         }
         Map<Impl, Double> emptyReady = on("startup") ? startup() : Map.of();
         if (on("show")) {
-            showLatency();
+            new ShowBench(this).run();
         }
         if (on("routes")) {
             routeInstall(emptyReady);
@@ -279,6 +302,15 @@ public final class Bench {
         if (on("proxy")) {
             new ProxyBench(this).run();
         }
+        if (on("resend")) {
+            new ResendBench(this).run();
+        }
+        if (on("flood")) {
+            new FloodBench(this).run();
+        }
+        if (on("bigshow")) {
+            new BigShowBench(this).run();
+        }
         line("");
         line(String.format(Locale.ROOT, "_Total bench time: %.0f s._", (System.nanoTime() - t0) / 1e9));
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -286,7 +318,7 @@ public final class Bench {
         System.out.print(md);
     }
 
-    /** BENCH_ONLY="join reload ...": run only these sections (build startup show routes batch join reload storm metrics proxy). */
+    /** BENCH_ONLY="join reload ...": run only these sections (see tools/bench.sh for the names). */
     private boolean on(String section) {
         List<String> only = List.of(env("BENCH_ONLY", "").split("[\\s,]+"));
         return only.equals(List.of("")) || only.contains(section);
@@ -425,9 +457,14 @@ public final class Bench {
     }
 
     static double rssOf(long pid) {
+        return statusMb(pid, "VmRSS:");
+    }
+
+    /** A size field of /proc/PID/status (e.g. "VmHWM:") in MiB; NaN when the process is gone. */
+    static double statusMb(long pid, String field) {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (l.startsWith("VmRSS:")) {
+                if (l.startsWith(field)) {
                     return Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
                 }
             }
@@ -435,69 +472,6 @@ public final class Bench {
             // gone
         }
         return Double.NaN;
-    }
-
-    private static final String FEW_ROUTES = """
-            mgroup from eth0 group 225.1.2.3
-            mroute from eth0 source 10.0.0.2 group 225.1.2.3 to eth1 eth2
-            mroute from eth0 group 225.3.0.0/16 to eth2
-            mroute from eth0 source 10.0.0.2 group 225.1.2.4 to eth1
-            mroute from eth0 source fd00::2 group ff0e::114 to eth1 eth2
-            """;
-
-    private void showLatency() throws Exception {
-        say("smcroutectl show latency (" + showRuns + " interleaved runs)");
-        Map<String, List<Double>> t = new LinkedHashMap<>();
-        String floorName = "`java -version` (floor, same JDK)";
-        String rtFloorName = "`java -version` (jlink runtime the launcher uses)";
-        List<Topology> topos = new ArrayList<>();
-        List<Running> ds = new ArrayList<>();
-        try {
-            for (Impl impl : impls()) {
-                Topology topo = Topology.create(2);
-                topos.add(topo);
-                Running d = new Running(this, impl, topo.router(), FEW_ROUTES);
-                ds.add(d);
-                d.awaitReady();
-            }
-            for (int i = 0; i < showRuns + 1; i++) {
-                double v = timed(List.of(java, "-version"));
-                if (i > 0) { // the first round warms the page cache
-                    t.computeIfAbsent(floorName, k -> new ArrayList<>()).add(v);
-                }
-                if (rtJava != null) {
-                    double rv = timed(List.of(rtJava, "-version"));
-                    if (i > 0) {
-                        t.computeIfAbsent(rtFloorName, k -> new ArrayList<>()).add(rv);
-                    }
-                }
-                for (Running d : ds) {
-                    double s = timed(d.ctl("show"));
-                    if (i > 0) {
-                        t.computeIfAbsent("`smcroutectl show` (" + d.impl.name() + ")", k -> new ArrayList<>()).add(s);
-                    }
-                }
-            }
-        } finally {
-            ds.forEach(Running::close);
-            topos.forEach(Topology::close);
-        }
-        line("## `smcroutectl show` latency");
-        line("");
-        line("Wall time of the whole client process against a daemon with 4 routes and a join; " + showRuns
-                + " interleaved runs. Target: Java client ≤ 1.3× the floor.");
-        line("");
-        boolean rt = t.containsKey(rtFloorName);
-        line("| command | median | p90 | median ratio to floor |" + (rt ? " ratio to runtime floor |" : ""));
-        line("|---|---|---|---|" + (rt ? "---|" : ""));
-        double floor = median(t.get(floorName));
-        double rtFloor = rt ? median(t.get(rtFloorName)) : Double.NaN;
-        for (var e : t.entrySet()) {
-            line("| " + e.getKey() + " | " + f(median(e.getValue())) + " ms | " + f(pct(e.getValue(), 90)) + " ms | "
-                    + ratio(median(e.getValue()), floor) + " |"
-                    + (rt ? " " + ratio(median(e.getValue()), rtFloor) + " |" : ""));
-        }
-        line("");
     }
 
     private double floorMs(Topology t, int n) {
@@ -552,10 +526,7 @@ public final class Bench {
         try (Topology t = Topology.create(2); Topology ft = Topology.create(1)) {
             for (int n : routeSizes) {
                 say("route install, " + n + " (S,G) lines");
-                StringBuilder conf = new StringBuilder(n * 60);
-                for (int i = 0; i < n; i++) {
-                    conf.append(sgLine(i)).append('\n');
-                }
+                String conf = sgConfig(n);
                 // Each run starts the same daemon on an empty configuration right before, and the
                 // install time is the difference of the pair: start-up drifts a lot on a shared
                 // machine. Median of 7 interleaved runs (3 for the biggest size): one launch
@@ -573,7 +544,7 @@ public final class Bench {
                         try (Running d = new Running(this, impl, t.router(), "")) {
                             empty = d.awaitReady();
                         }
-                        Row row = installOnce(impl, t, conf.toString(), n, run == 0);
+                        Row row = installOnce(impl, t, conf, n, run == 0);
                         got.computeIfAbsent(impl, x -> new ArrayList<>()).add(row);
                         installs.computeIfAbsent(n, x -> new LinkedHashMap<>())
                                 .computeIfAbsent(impl, x -> new ArrayList<>()).add(row.full() - empty);

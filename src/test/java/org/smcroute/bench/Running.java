@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.smcroute.it.Netns;
 
@@ -40,6 +41,16 @@ final class Running implements AutoCloseable {
     /** {@code extra}: more daemon options after the usual ones. */
     Running(Bench b, Bench.Impl impl, Netns ns, String config, List<String> wrapper, String level, List<String> extra)
             throws IOException {
+        this(b, impl, ns, config, wrapper, level, extra, Map.of());
+    }
+
+    /** {@code env}: more environment for the daemon (e.g. SMCROUTED_JAVA_OPTS for the launcher). */
+    Running(Bench b, Bench.Impl impl, Netns ns, String config, Map<String, String> env) throws IOException {
+        this(b, impl, ns, config, List.of(), "notice", List.of(), env);
+    }
+
+    private Running(Bench b, Bench.Impl impl, Netns ns, String config, List<String> wrapper, String level,
+            List<String> extra, Map<String, String> env) throws IOException {
         this.impl = impl;
         this.ns = ns;
         this.dir = Files.createTempDirectory(b.work, "d");
@@ -52,6 +63,7 @@ final class Running implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("daemon.log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().putAll(env);
         t0 = System.nanoTime();
         p = ns.start(pb);
     }
@@ -177,19 +189,63 @@ final class Running implements AutoCloseable {
 
     /** Kernel IPv4 MFC entries, read through the daemon's own view of /proc/net. */
     List<String> cacheLines() {
-        try {
-            List<String> l = Files.readAllLines(Path.of("/proc/" + pid() + "/net/ip_mr_cache"));
+        return cacheLines(pid());
+    }
+
+    /** Kernel IPv4 MFC entries in the namespace of process {@code pid}. */
+    static List<String> cacheLines(long pid) {
+        try (FileChannel ch = FileChannel.open(Path.of("/proc/" + pid + "/net/ip_mr_cache"))) {
+            List<String> l = List.of(readAll(ch).split("\n"));
             return l.isEmpty() ? l : l.subList(1, l.size());
         } catch (IOException e) {
             return List.of();
         }
     }
 
+    /** Kernel IPv4 MFC entries whose origin is one of {@code base} ... {@code base + count - 1}. */
+    static int cacheSources(long pid, int base, int count) {
+        int n = 0;
+        for (String line : cacheLines(pid)) {
+            String[] w = line.trim().split("\\s+");
+            if (w.length > 1) {
+                int origin = Integer.reverseBytes((int) Long.parseLong(w[1], 16));
+                if (Integer.compareUnsigned(origin - base, count) < 0) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Kernel IPv4 MFC entries; -1 when the file cannot be read. */
     int cacheCount() {
-        try (var lines = Files.lines(Path.of("/proc/" + pid() + "/net/ip_mr_cache"))) {
-            return (int) Math.max(0, lines.count() - 1);
+        try (FileChannel ch = FileChannel.open(Path.of("/proc/" + pid() + "/net/ip_mr_cache"))) {
+            ByteBuffer b = BUF.get();
+            int lines = 0;
+            while (ch.read(b.clear()) >= 0) {
+                for (int i = 0; i < b.position(); i++) {
+                    if (b.get(i) == '\n') {
+                        lines++;
+                    }
+                }
+            }
+            return Math.max(0, lines - 1);
         } catch (IOException e) {
             return -1;
+        }
+    }
+
+    /** USER_HZ: the unit of utime and stime in /proc/PID/stat on every Linux architecture in use. */
+    static final int TICKS_PER_SECOND = 100;
+
+    /** User + system CPU time of process {@code pid} so far, in clock ticks (/proc/PID/stat fields 14 and 15). */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -4,8 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +35,7 @@ final class StormBench {
         }
         List<StormRow> rows = new ArrayList<>();
         for (Bench.Impl impl : b.impls()) {
-            try (Topology t = Topology.create(1)) {
-                t.router().sh("ip route add 10.192.0.0/10 via " + t.sender().hostV4() + "\n");
+            try (Topology t = ResendBench.forgedSources()) {
                 try (Running d = new Running(b, impl, t.router(), "mroute from eth0 group 225.1.0.0/16 to eth1\n")) {
                     d.awaitReady();
                     int step = 0;
@@ -100,7 +97,7 @@ final class StormBench {
      * 12,000 entries, and the 20k/s step starts right where the kernel's MFC hash table grows
      * past 12,288 entries and rehashes them, a stall of several milliseconds on this machine.
      */
-    private static void flush(Running d) throws Exception {
+    static void flush(Running d) throws Exception {
         Process p = new ProcessBuilder(d.ctl("flush")).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         p.waitFor(10, TimeUnit.SECONDS);
@@ -109,20 +106,6 @@ final class StormBench {
             Bench.sleepNanos(10_000_000L);
         }
         Bench.sleepNanos(500_000_000L); // the kernel shrinks the emptied table in a worker
-    }
-
-    /** USER_HZ: the unit of utime and stime in /proc/PID/stat on every Linux architecture in use. */
-    private static final int TICKS_PER_SECOND = 100;
-
-    /** The daemon's user + system CPU time so far, in clock ticks (/proc/PID/stat fields 14 and 15). */
-    private static long cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException e) {
-            return 0;
-        }
     }
 
     private static String pctOf(int a, int b) {
@@ -157,7 +140,7 @@ final class StormBench {
         List<String> sc = new ArrayList<>(t.sender().host().argv(b.java, "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
                 "-cp", b.cp, Storm.class.getName(), "send", "--iface", "eth0", "--group", "225.1.2.3", "--port", "4000",
                 "--base", base, "--count", String.valueOf(sources), "--rate", String.valueOf(rate)));
-        long cpu0 = cpuTicks(d.pid());
+        long cpu0 = Running.cpuTicks(d.pid());
         Process s = new ProcessBuilder(sc).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String sent = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
         s.waitFor();
@@ -168,22 +151,13 @@ final class StormBench {
         int n = Integer.parseInt(m.group(1));
         double achieved = n / (Long.parseLong(m.group(2)) / 1e9);
         Bench.sleepNanos(1_500_000_000L); // late upcalls and the kernel's unresolved-queue timeout
-        double cpuUs = (cpuTicks(d.pid()) - cpu0) * 1e6 / TICKS_PER_SECOND / Math.max(1, n);
+        double cpuUs = (Running.cpuTicks(d.pid()) - cpu0) * 1e6 / Running.TICKS_PER_SECOND / Math.max(1, n);
         int burst = Integer.parseInt(m.group(3));
         r.getOutputStream().close();
         String got = rout.readLine();
         r.waitFor(10, TimeUnit.SECONDS);
         String[] g = got == null ? new String[0] : got.split(" ");
-        int installed = 0;
-        for (String line : d.cacheLines()) {
-            String[] w = line.trim().split("\\s+");
-            if (w.length > 1) {
-                int origin = Integer.reverseBytes((int) Long.parseLong(w[1], 16));
-                if ((origin >>> 16) == (10 << 8 | prefix)) {
-                    installed++;
-                }
-            }
-        }
+        int installed = Running.cacheSources(d.pid(), Bench.ipv4(base), sources);
         if (g.length < 7) {
             b.say("storm receiver said: " + got);
             return rows.make(label, rate, achieved, burst, n, installed, 0, -1, -1, cpuUs);
